@@ -1,0 +1,18 @@
+//! ato generates unit tests for the files a pull request changed, runs them with the static checkers in
+//! locked-down Docker containers, and reports what it found.
+//!
+//! The pipeline, in the order a run goes through it:
+//! [`git`] (read the repository) → [`plan`] (what changed, what to test) → [`runners`] (the images) →
+//! [`sandbox`] (run a runner container) → [`collect`] (read what it wrote) → [`report`] (results.json,
+//! Markdown, HTML, patch). [`engine`] drives one run from start to end.
+
+pub mod collect;
+pub mod config;
+pub mod engine;
+pub mod git;
+pub mod model;
+pub mod plan;
+pub mod report;
+pub mod runners;
+pub mod safe_tar;
+pub mod sandbox;

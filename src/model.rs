@@ -1,0 +1,312 @@
+//! The results of one run: the schema of `results.json`.
+//!
+//! Everything a report shows comes from these types, so the Markdown, the HTML, the check run and the PR
+//! comment can never disagree. Bump [`SCHEMA_VERSION`] on any change that removes or renames a field.
+
+use serde::{Deserialize, Serialize};
+
+/// Version of the `results.json` schema.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// A language ato generates tests for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    Python,
+    JavaScript,
+    TypeScript,
+    Java,
+}
+
+impl Language {
+    /// The runner image family that handles this language (`runners/<name>/`).
+    pub fn runner(self) -> Runner {
+        match self {
+            Language::Python => Runner::Python,
+            Language::JavaScript | Language::TypeScript => Runner::Node,
+            Language::Java => Runner::Java,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Python => "Python",
+            Language::JavaScript => "JavaScript",
+            Language::TypeScript => "TypeScript",
+            Language::Java => "Java",
+        }
+    }
+}
+
+/// A runner image family: one folder under `runners/`, one image, one container per run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Runner {
+    Python,
+    Node,
+    Java,
+}
+
+impl Runner {
+    pub const ALL: [Runner; 3] = [Runner::Python, Runner::Node, Runner::Java];
+
+    /// Folder name under `runners/` and suffix of the image name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Runner::Python => "python",
+            Runner::Node => "node",
+            Runner::Java => "java",
+        }
+    }
+}
+
+/// The whole of `results.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunResults {
+    pub schema_version: u32,
+    pub ato_version: String,
+    pub run_id: String,
+    pub base: Revision,
+    pub head: Revision,
+    pub duration_ms: u64,
+    pub verdict: Verdict,
+    /// Why the verdict is what it is, in one sentence a reviewer can read.
+    pub summary: String,
+    /// Changed files that were not tested, and why (tests, vendored, unsupported language…).
+    pub skipped_files: Vec<SkippedFile>,
+    pub runners: Vec<RunnerResult>,
+}
+
+/// A revision as asked for and as resolved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Revision {
+    /// What the user gave (`main`, `HEAD~1`, or `working tree`).
+    pub name: String,
+    /// The commit it resolved to; `None` for the working tree.
+    pub sha: Option<String>,
+}
+
+/// The overall conclusion; maps onto a check run's conclusion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Everything ran and nothing failed or changed behaviour.
+    Success,
+    /// A generated test failed reliably, or behaviour changed between base and head.
+    Failure,
+    /// ato could not judge: nothing to test, or a runner could not do its job.
+    Neutral,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SkippedFile {
+    pub path: String,
+    pub reason: String,
+}
+
+/// What one runner container did for the files of its languages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunnerResult {
+    pub runner: Runner,
+    pub image: String,
+    pub outcome: SandboxOutcome,
+    pub duration_ms: u64,
+    /// The files this runner was given, with the symbols found changed in them.
+    pub targets: Vec<TargetFile>,
+    pub tests: Vec<TestCase>,
+    pub behaviour_changes: Vec<BehaviourChange>,
+    pub coverage: Vec<FileCoverage>,
+    pub findings: Vec<Finding>,
+    /// Problems with the PR's code that stopped some generation or running: syntax errors, imports that hang…
+    pub problems: Vec<Problem>,
+    /// Facts a reader should know (e.g. "jest is not installed in this image; tests use node:test").
+    pub notes: Vec<String>,
+    /// The generated test files, relative to the output folder.
+    pub generated_files: Vec<GeneratedFile>,
+    pub logs: Logs,
+}
+
+/// How the runner container ended. Distinct on purpose: each is reported differently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SandboxOutcome {
+    /// The runner finished and wrote its results.
+    Completed { exit_code: i64 },
+    /// Killed after the wall-clock limit.
+    TimedOut { limit_secs: u64 },
+    /// Killed by the kernel for using more memory than allowed.
+    OutOfMemory { limit_bytes: u64 },
+    /// The runner exited without writing its results.
+    Crashed { exit_code: i64, message: String },
+    /// The container could not be run at all (image missing, Docker error).
+    Failed { message: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetFile {
+    pub path: String,
+    pub language: Language,
+    /// Changed (added or modified) line numbers on the head side, 1-based, sorted.
+    pub changed_lines: Vec<u32>,
+    pub symbols: Vec<Symbol>,
+}
+
+/// A public function, method or class whose body intersects the change, or which is new.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Symbol {
+    /// Qualified within its file: `parse`, `Parser.parse`.
+    pub name: String,
+    pub kind: SymbolKind,
+    pub start_line: u32,
+    pub end_line: u32,
+    /// Absent on the base side.
+    pub is_new: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SymbolKind {
+    Function,
+    Class,
+    Method,
+}
+
+/// One generated test over all its runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestCase {
+    /// Stable id, e.g. `tests/ato_test_calc.py::test_add_doctest`.
+    pub id: String,
+    /// Generated test file it lives in, relative to the output folder's `tests/`.
+    pub file: String,
+    pub kind: TestKind,
+    /// The changed symbol it exercises, if any.
+    pub target: Option<String>,
+    pub status: TestStatus,
+    /// Outcome of each run, in run order.
+    pub runs: Vec<RunStatus>,
+    /// Failure message of the first failing run (escaped when rendered).
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TestKind {
+    Doctest,
+    Property,
+    Smoke,
+    Characterization,
+    Regression,
+    Llm,
+}
+
+/// The verdict on a test over all runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TestStatus {
+    Passed,
+    Failed,
+    /// Passed on some runs and failed on others.
+    Flaky,
+    Skipped,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    Passed,
+    Failed,
+    Error,
+    Skipped,
+}
+
+/// The same input gave a different result on base and head.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BehaviourChange {
+    pub file: String,
+    pub symbol: String,
+    /// The call, as source text: `add(1, -2)`.
+    pub input: String,
+    pub base: Observation,
+    pub head: Observation,
+}
+
+/// What a call did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Observation {
+    Returned { value: String },
+    Raised { error: String, message: String },
+}
+
+/// Coverage of the changed lines of one file by the generated tests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileCoverage {
+    pub path: String,
+    /// Changed executable lines that ran.
+    pub covered: Vec<u32>,
+    /// Changed executable lines that did not run.
+    pub missed: Vec<u32>,
+}
+
+/// A static checker's finding (bandit, eslint, SpotBugs/FindBugs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub tool: String,
+    pub rule: String,
+    pub severity: Severity,
+    pub path: String,
+    pub line: u32,
+    pub message: String,
+    /// Findings on unchanged lines are kept for the full report but never annotated.
+    pub on_changed_line: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub path: Option<String>,
+    pub line: Option<u32>,
+    pub kind: ProblemKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// The file does not parse or compile.
+    SyntaxError,
+    /// Importing or loading the module failed.
+    ImportError,
+    /// A step ran past its time limit (e.g. a module that hangs on import).
+    Timeout,
+    /// Dependencies could not be installed or resolved.
+    Dependencies,
+    /// A tool the runner needs failed.
+    Tool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneratedFile {
+    /// Relative to the output folder, e.g. `tests/python/test_ato_calc.py`.
+    pub path: String,
+    /// Where the patch of tests you can add puts it in the repository.
+    pub repo_path: String,
+    /// Every test in it passed on every run: it is in the patch of tests you can add.
+    pub in_patch: bool,
+}
+
+/// Captured container output, capped.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Logs {
+    pub stdout: String,
+    pub stderr: String,
+    /// Output beyond the cap was dropped.
+    pub truncated: bool,
+}
