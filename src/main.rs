@@ -1,1 +1,151 @@
-fn main() {}
+//! The `ato` command line: `ato run`, `ato runners build`, `ato serve`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use ato::engine::{self, RunRequest};
+use ato::model::{Runner, Verdict};
+
+#[derive(Parser)]
+#[command(name = "ato", version, about = "Generates and runs unit tests for what a change touched, in locked-down containers")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate and run tests for the changes between two revisions of a local git repository.
+    ///
+    /// Exit status: 0 when the run completed and nothing failed, 1 when generated tests failed or behaviour
+    /// changed between base and head, 2 when ato could not do its job (bad arguments, not a git repository,
+    /// no Docker).
+    Run(RunArgs),
+    /// Manage the runner images.
+    Runners {
+        #[command(subcommand)]
+        command: RunnersCommand,
+    },
+    /// Serve the GitHub App: webhooks in, check runs and PR comments out.
+    Serve,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// The git repository.
+    #[arg(long, default_value = ".")]
+    repo: PathBuf,
+    /// The revision the change is measured against [default: the merge base with the default branch].
+    #[arg(long)]
+    base: Option<String>,
+    /// The revision to test [default: the working tree, with uncommitted and untracked files].
+    #[arg(long)]
+    head: Option<String>,
+    /// Where report.md, report.html, results.json, the generated tests and the patch are written.
+    #[arg(long, default_value = "ato-out")]
+    out: PathBuf,
+    /// How often the generated tests run, to find flaky ones.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
+    reruns: u32,
+    /// Seed for generated inputs and test order; the same seed gives the same tests.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Only test changed files matching this glob (repeatable).
+    #[arg(long)]
+    include: Vec<String>,
+    /// Never test changed files matching this glob (repeatable).
+    #[arg(long)]
+    exclude: Vec<String>,
+}
+
+#[derive(Subcommand)]
+enum RunnersCommand {
+    /// Build the runner images from `runners/<name>/` (skipped when the image's recipe label matches).
+    Build {
+        /// Rebuild even when the image is up to date.
+        #[arg(long)]
+        force: bool,
+        /// Which runners [default: all that exist].
+        runners: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    init_tracing();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(err) => return fail(&format!("cannot start the async runtime: {err}")),
+    };
+    runtime.block_on(async {
+        match cli.command {
+            Command::Run(args) => run(args).await,
+            Command::Runners {
+                command: RunnersCommand::Build { force, runners },
+            } => build_runners(force, &runners).await,
+            Command::Serve => serve().await,
+        }
+    })
+}
+
+async fn run(args: RunArgs) -> ExitCode {
+    let request = RunRequest {
+        repo: args.repo,
+        base: args.base,
+        head: args.head,
+        out: args.out,
+        reruns: args.reruns,
+        seed: args.seed,
+        include: args.include,
+        exclude: args.exclude,
+    };
+    match engine::run_local(request, &progress).await {
+        Ok(outcome) => {
+            eprintln!("{}", outcome.results.summary);
+            eprintln!("report: {}", outcome.report_path.display());
+            match outcome.results.verdict {
+                Verdict::Success | Verdict::Neutral => ExitCode::SUCCESS,
+                Verdict::Failure => ExitCode::from(1),
+            }
+        }
+        Err(err) => fail(&err.to_string()),
+    }
+}
+
+async fn build_runners(force: bool, names: &[String]) -> ExitCode {
+    let mut runners = Vec::new();
+    for name in names {
+        match Runner::ALL.iter().find(|r| r.name() == name) {
+            Some(runner) => runners.push(*runner),
+            None => return fail(&format!("unknown runner `{name}`; known: python, node, java")),
+        }
+    }
+    match engine::build_runners(&runners, force, &progress).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => fail(&err.to_string()),
+    }
+}
+
+async fn serve() -> ExitCode {
+    fail("`ato serve` is not wired up yet in this build")
+}
+
+fn progress(line: &str) {
+    eprintln!("ato: {line}");
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("ato: error: {message}");
+    ExitCode::from(2)
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}

@@ -1,0 +1,1 @@
+"""A tiny shop, the example ato runs on."""

@@ -1,0 +1,188 @@
+//! One run from start to end: read the change, plan, run each runner in the sandbox, collect, report.
+//!
+//! The engine does not know where the code came from: [`Source`] is a local git repository for `ato run`
+//! and two unpacked tarballs for the GitHub App. It returns [`RunResults`] and writes the report files.
+
+mod runner_phase;
+mod source;
+mod workspace;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::model::{RunResults, Runner, SCHEMA_VERSION};
+use crate::plan::{self, PlanConfig};
+use crate::report;
+use crate::runners;
+use crate::sandbox::{Limits, Sandbox};
+
+pub use runner_phase::RunnerSettings;
+pub use source::Source;
+
+/// What `ato run` was asked to do.
+#[derive(Debug, Clone)]
+pub struct RunRequest {
+    pub repo: PathBuf,
+    pub base: Option<String>,
+    pub head: Option<String>,
+    pub out: PathBuf,
+    pub reruns: u32,
+    pub seed: u64,
+    pub include: Vec<String>,
+    pub exclude: Vec<String>,
+}
+
+/// What a finished run left behind.
+#[derive(Debug)]
+pub struct RunOutcome {
+    pub results: RunResults,
+    pub report_path: PathBuf,
+}
+
+/// Why ato could not do its job. Everything else (bad code in the PR, a hanging module, a failing test) is a
+/// result, not an error.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Git(#[from] crate::git::GitError),
+    #[error(transparent)]
+    Sandbox(#[from] crate::sandbox::SandboxError),
+    #[error(transparent)]
+    Image(#[from] runners::ImageError),
+    #[error("the include/exclude patterns are not valid globs: {0}")]
+    Globs(String),
+    #[error("cannot write the report to {path}: {source}")]
+    Report {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the run was cancelled")]
+    Cancelled,
+    #[error("{0}")]
+    Internal(String),
+}
+
+/// `ato run`: a local repository, from revisions to a report folder.
+pub async fn run_local(
+    request: RunRequest,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<RunOutcome, EngineError> {
+    let source = Source::local(&request.repo, request.base.as_deref(), request.head.as_deref())?;
+    let sandbox = Sandbox::connect().await?;
+    let swept = sandbox.sweep().await?;
+    if swept > 0 {
+        tracing::info!(swept, "removed leftover containers from an earlier run");
+    }
+    let settings = RunnerSettings {
+        reruns: request.reruns,
+        seed: request.seed,
+        limits: Limits::from_env().map_err(EngineError::Sandbox)?,
+    };
+    let config = PlanConfig {
+        include: request.include.clone(),
+        exclude: request.exclude.clone(),
+        languages: None,
+    };
+    let run_id = new_run_id();
+    let results = run(
+        &run_id,
+        &source,
+        &config,
+        &settings,
+        &sandbox,
+        &request.out,
+        progress,
+        &CancellationToken::new(),
+    )
+    .await?;
+    Ok(RunOutcome {
+        results,
+        report_path: request.out.join("report.html"),
+    })
+}
+
+/// The pipeline on any [`Source`]; writes the report into `out` and returns the results.
+#[allow(clippy::too_many_arguments)]
+pub async fn run(
+    run_id: &str,
+    source: &Source,
+    config: &PlanConfig,
+    settings: &RunnerSettings,
+    sandbox: &Sandbox,
+    out: &Path,
+    progress: &(dyn Fn(&str) + Sync),
+    cancel: &CancellationToken,
+) -> Result<RunResults, EngineError> {
+    let started = Instant::now();
+    let plan = source.plan(config).await?;
+    progress(&format!(
+        "{} changed file(s) to test, {} skipped",
+        plan.targets.len(),
+        plan.skipped.len()
+    ));
+    let mut runner_results = Vec::new();
+    for runner in Runner::ALL {
+        let targets: Vec<_> = plan
+            .targets
+            .iter()
+            .filter(|t| t.language.runner() == runner)
+            .cloned()
+            .collect();
+        if targets.is_empty() {
+            continue;
+        }
+        if cancel.is_cancelled() {
+            return Err(EngineError::Cancelled);
+        }
+        let result =
+            runner_phase::run_runner(run_id, runner, &targets, source, settings, sandbox, out, progress, cancel)
+                .await?;
+        runner_results.push(result);
+    }
+    let (verdict, summary) = report::verdict(&runner_results);
+    let results = RunResults {
+        schema_version: SCHEMA_VERSION,
+        ato_version: env!("CARGO_PKG_VERSION").to_string(),
+        run_id: run_id.to_string(),
+        base: source.base_revision(),
+        head: source.head_revision(),
+        duration_ms: started.elapsed().as_millis() as u64,
+        verdict,
+        summary,
+        skipped_files: plan.skipped,
+        runners: runner_results,
+    };
+    report::write(out, &results).map_err(|source| EngineError::Report {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    Ok(results)
+}
+
+/// Builds the named runner images (all that have a recipe when `runners` is empty).
+pub async fn build_runners(
+    runners: &[Runner],
+    force: bool,
+    progress: &(dyn Fn(&str) + Sync),
+) -> Result<(), EngineError> {
+    let sandbox = Sandbox::connect().await?;
+    let wanted: Vec<Runner> = if runners.is_empty() {
+        runners::available()
+    } else {
+        runners.to_vec()
+    };
+    for runner in wanted {
+        runners::build(sandbox.docker(), runner, force, progress).await?;
+    }
+    Ok(())
+}
+
+/// A run id that sorts by time and is safe in a container label, a path and a URL.
+pub fn new_run_id() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    format!("{}-{:08x}", now.as_secs(), rand::random::<u32>())
+}

@@ -1,0 +1,170 @@
+//! One runner for one run: make sure its image exists, pack the workspace, run the container, read back
+//! what it wrote. Whatever the PR's code does in there ends up as a [`RunnerResult`], never as an error.
+
+use std::path::Path;
+use std::time::Instant;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::collect;
+use crate::model::{Logs, Runner, RunnerResult, SandboxOutcome, TargetFile};
+use crate::runners;
+use crate::safe_tar;
+use crate::sandbox::{Finished, Job, Limits, Outcome, Sandbox};
+
+use super::workspace::{self, RunnerPlan, PROTOCOL_VERSION};
+use super::{EngineError, Source};
+
+/// How runners run: the same for every runner of a run.
+#[derive(Debug, Clone)]
+pub struct RunnerSettings {
+    pub reruns: u32,
+    pub seed: u64,
+    pub limits: Limits,
+}
+
+impl RunnerSettings {
+    /// Each step inside the runner (an import, a test run) gets a share of the container's wall clock, so one
+    /// hanging module costs a step, not the whole run.
+    fn step_timeout_secs(&self) -> u64 {
+        (self.limits.timeout.as_secs() / 5).clamp(5, 120)
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn run_runner(
+    run_id: &str,
+    runner: Runner,
+    targets: &[TargetFile],
+    source: &Source,
+    settings: &RunnerSettings,
+    sandbox: &Sandbox,
+    out: &Path,
+    progress: &(dyn Fn(&str) + Sync),
+    cancel: &CancellationToken,
+) -> Result<RunnerResult, EngineError> {
+    let started = Instant::now();
+    let mut result = empty_result(runner, targets);
+    if !runners::has_recipe(runner) {
+        result.outcome = SandboxOutcome::Failed {
+            message: format!("the {} runner is not available in this version of ato", runner.name()),
+        };
+        return Ok(result);
+    }
+    result.image = runners::ensure(sandbox.docker(), runner, progress).await?;
+
+    let plan = RunnerPlan {
+        protocol: PROTOCOL_VERSION,
+        runner,
+        seed: settings.seed,
+        reruns: settings.reruns,
+        step_timeout_secs: settings.step_timeout_secs(),
+        has_base: source.has_base(),
+        files: targets.to_vec(),
+    };
+    let workspace_tar = {
+        let source = source.clone();
+        tokio::task::spawn_blocking(move || workspace::pack(&plan, &source))
+            .await
+            .map_err(|err| EngineError::Internal(format!("packing the workspace failed: {err}")))??
+    };
+
+    progress(&format!("running the {} runner on {} file(s)…", runner.name(), targets.len()));
+    let job = Job {
+        run_id: run_id.to_string(),
+        image: result.image.clone(),
+        command: None,
+        env: Vec::new(),
+        workspace_tar,
+        results_dir: "/work/out".to_string(),
+        limits: settings.limits.clone(),
+    };
+    let finished = sandbox.run(job, cancel).await?;
+    result.logs = Logs {
+        stdout: finished.stdout.clone(),
+        stderr: finished.stderr.clone(),
+        truncated: finished.output_truncated,
+    };
+    let runner_out = out.join("runners").join(runner.name());
+    result.outcome = outcome(&finished, &settings.limits);
+    if let SandboxOutcome::Completed { .. } = result.outcome {
+        match read_results(&finished, &runner_out, targets) {
+            Ok(collected) => collected.fill(&mut result, &format!("runners/{}", runner.name())),
+            Err(message) => {
+                result.outcome = SandboxOutcome::Crashed {
+                    exit_code: exit_code(&finished),
+                    message,
+                }
+            }
+        }
+    }
+    result.duration_ms = started.elapsed().as_millis() as u64;
+    Ok(result)
+}
+
+fn empty_result(runner: Runner, targets: &[TargetFile]) -> RunnerResult {
+    RunnerResult {
+        runner,
+        image: runners::image_ref(runner),
+        outcome: SandboxOutcome::Failed {
+            message: "not run".to_string(),
+        },
+        duration_ms: 0,
+        targets: targets.to_vec(),
+        tests: Vec::new(),
+        behaviour_changes: Vec::new(),
+        coverage: Vec::new(),
+        findings: Vec::new(),
+        problems: Vec::new(),
+        notes: Vec::new(),
+        generated_files: Vec::new(),
+        logs: Logs::default(),
+    }
+}
+
+fn exit_code(finished: &Finished) -> i64 {
+    match finished.outcome {
+        Outcome::Exited { code } => code,
+        _ => -1,
+    }
+}
+
+/// How the container ended, before looking at what it wrote.
+fn outcome(finished: &Finished, limits: &Limits) -> SandboxOutcome {
+    match finished.outcome {
+        Outcome::Exited { code: 0 } => SandboxOutcome::Completed { exit_code: 0 },
+        Outcome::Exited { code } => SandboxOutcome::Crashed {
+            exit_code: code,
+            message: last_lines(&finished.stderr, 20),
+        },
+        Outcome::TimedOut => SandboxOutcome::TimedOut {
+            limit_secs: limits.timeout.as_secs(),
+        },
+        Outcome::OutOfMemory => SandboxOutcome::OutOfMemory {
+            limit_bytes: limits.memory_bytes,
+        },
+    }
+}
+
+/// Unpacks the runner's `out/` safely (it was written by hostile code) and reads it.
+fn read_results(finished: &Finished, dest: &Path, targets: &[TargetFile]) -> Result<collect::Collected, String> {
+    let tar = finished
+        .results_tar
+        .as_deref()
+        .ok_or_else(|| "the runner wrote no results".to_string())?;
+    if dest.exists() {
+        std::fs::remove_dir_all(dest).map_err(|err| format!("cannot clear {}: {err}", dest.display()))?;
+    }
+    std::fs::create_dir_all(dest).map_err(|err| format!("cannot create {}: {err}", dest.display()))?;
+    let limits = safe_tar::Limits {
+        strip_components: 1,
+        ..safe_tar::Limits::default()
+    };
+    safe_tar::unpack(tar, dest, &limits).map_err(|err| format!("the runner's results were refused: {err}"))?;
+    collect::collect(dest, targets).map_err(|err| format!("the runner's results could not be read: {err}"))
+}
+
+fn last_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
