@@ -7,7 +7,6 @@
 //! Markdown, HTML, patch). [`engine`] drives one run from start to end.
 
 pub mod collect;
-pub mod config;
 pub mod engine;
 pub mod git;
 pub mod model;
