@@ -11,6 +11,7 @@ pub mod engine;
 pub mod git;
 pub mod model;
 pub mod plan;
+pub mod publish;
 pub mod repo_config;
 pub mod report;
 pub mod runners;
