@@ -1,0 +1,4 @@
+//! Planning (in progress).
+pub mod diff;
+#[cfg(test)]
+mod diff_tests;
