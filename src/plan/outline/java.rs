@@ -1,0 +1,4 @@
+use super::OutlineSymbol;
+pub(super) fn outline(_source: &str) -> Vec<OutlineSymbol> {
+    Vec::new()
+}
