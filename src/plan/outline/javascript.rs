@@ -1,4 +1,0 @@
-use super::OutlineSymbol;
-pub(super) fn outline(_source: &str, _ts: bool) -> Vec<OutlineSymbol> {
-    Vec::new()
-}
