@@ -41,8 +41,7 @@ impl OutlineSymbol {
 pub fn outline(language: Language, source: &str) -> Vec<OutlineSymbol> {
     let mut symbols = match language {
         Language::Python => python::outline(source),
-        Language::JavaScript => javascript::outline(source, false),
-        Language::TypeScript => javascript::outline(source, true),
+        Language::JavaScript | Language::TypeScript => javascript::outline(source),
         Language::Java => java::outline(source),
     };
     symbols.sort_by(|a, b| (a.start_line, &a.name).cmp(&(b.start_line, &b.name)));

@@ -70,7 +70,7 @@ pub(super) struct Decl {
     pub member_of: Option<(String, bool, bool)>,
 }
 
-pub(super) fn outline(source: &str, _typescript: bool) -> Vec<OutlineSymbol> {
+pub(super) fn outline(source: &str) -> Vec<OutlineSymbol> {
     let tokens = lex(source, Dialect::JavaScript);
     let mut scan = Scan {
         t: &tokens,

@@ -4,8 +4,8 @@ use super::outline;
 use crate::model::SymbolKind;
 
 /// (name, start, end, public) of every symbol, in file order.
-fn shape(source: &str, ts: bool) -> Vec<(String, u32, u32, bool)> {
-    let mut symbols = outline(source, ts);
+fn shape(source: &str) -> Vec<(String, u32, u32, bool)> {
+    let mut symbols = outline(source);
     symbols.sort_by_key(|s| (s.start_line, s.name.clone()));
     symbols
         .into_iter()
@@ -13,8 +13,8 @@ fn shape(source: &str, ts: bool) -> Vec<(String, u32, u32, bool)> {
         .collect()
 }
 
-fn public(source: &str, ts: bool) -> Vec<(String, u32, u32)> {
-    shape(source, ts)
+fn public(source: &str) -> Vec<(String, u32, u32)> {
+    shape(source)
         .into_iter()
         .filter(|s| s.3)
         .map(|(n, s, e, _)| (n, s, e))
@@ -32,7 +32,7 @@ fn owned(items: &[(&str, u32, u32)]) -> Vec<(String, u32, u32)> {
 fn exported_functions_and_arrows() {
     let src = "import x from 'y';\n\nexport function add(a, b) {\n  return a + b;\n}\n\nexport const sub = (a, b) => {\n  return a - b;\n};\nexport const mul = (a, b) =>\n  a * b;\nexport const neg = a => -a\nexport async function* gen() {\n  yield 1\n}\nfunction hidden() {}\nconst NUMBER = 3;\n";
     assert_eq!(
-        public(src, false),
+        public(src),
         owned(&[
             ("add", 3, 5),
             ("sub", 7, 9),
@@ -41,7 +41,7 @@ fn exported_functions_and_arrows() {
             ("gen", 13, 15)
         ])
     );
-    let all = shape(src, false);
+    let all = shape(src);
     assert!(all.iter().any(|s| s.0 == "hidden" && !s.3));
     assert!(!all.iter().any(|s| s.0 == "NUMBER"));
 }
@@ -49,7 +49,7 @@ fn exported_functions_and_arrows() {
 #[test]
 fn classes_and_methods() {
     let src = "export class Stack {\n  #items = [];\n  constructor() {\n    this.n = 0;\n  }\n  push(x) {\n    this.#items.push(x);\n  }\n  static of(...xs) { return new Stack(); }\n  get size() {\n    return this.n;\n  }\n  #secret() {}\n  _internal() {}\n  onClick = (e) => {\n    this.n++;\n  };\n}\n";
-    let symbols = outline(src, false);
+    let symbols = outline(src);
     let find = |n: &str| {
         symbols
             .iter()
@@ -88,7 +88,7 @@ fn classes_and_methods() {
 fn typescript_types_do_not_confuse_it() {
     let src = "export interface Shape { area(): number; }\nexport type Id = { id: string };\nexport function make<T extends object>(x: T): { value: T } {\n  return { value: x };\n}\nexport function over(a: string): string;\nexport function over(a: number): number;\nexport function over(a: any): any {\n  return a;\n}\nexport abstract class Base<T> implements Shape {\n  private cache: Map<string, T> = new Map();\n  protected helper(): void {}\n  abstract area(): number;\n  public describe(): string {\n    return `area ${this.area()}`;\n  }\n}\nexport const typed: (a: number) => number = (a: number): number => a * 2;\nexport enum Color { Red, Green }\n";
     assert_eq!(
-        public(src, true),
+        public(src),
         owned(&[
             ("make", 3, 5),
             ("over", 8, 10),
@@ -103,18 +103,18 @@ fn typescript_types_do_not_confuse_it() {
 fn export_lists_and_defaults() {
     let src = "function a() {}\nfunction b() {}\nclass C {\n  m() {}\n}\nfunction d() {}\nexport { a, b as bee };\nexport { x } from './x';\nexport default C;\n";
     assert_eq!(
-        public(src, false),
+        public(src),
         owned(&[("a", 1, 1), ("b", 2, 2), ("C", 3, 5), ("C.m", 4, 4)])
     );
     let src = "export default function () {\n  return 1;\n}\n";
-    assert_eq!(public(src, false), owned(&[("default", 1, 3)]));
+    assert_eq!(public(src), owned(&[("default", 1, 3)]));
 }
 
 #[test]
 fn commonjs_exports() {
     let src = "function add(a, b) { return a + b; }\nfunction sub(a, b) { return a - b; }\nfunction priv() {}\nexports.mul = function (a, b) {\n  return a * b;\n};\nmodule.exports.div = (a, b) => a / b;\nmodule.exports = { add, minus: sub };\n";
     assert_eq!(
-        public(src, false),
+        public(src),
         owned(&[("add", 1, 1), ("sub", 2, 2), ("mul", 4, 6), ("div", 7, 7)])
     );
 }
@@ -122,17 +122,14 @@ fn commonjs_exports() {
 #[test]
 fn statements_without_semicolons() {
     let src = "export const a = () => 1\nexport const b = 2\nexport function c() {\n  return '}'\n}\nconst re = /}/g\nexport const d = (x) =>\n  x + 1\n";
-    assert_eq!(
-        public(src, false),
-        owned(&[("a", 1, 1), ("c", 3, 5), ("d", 7, 8)])
-    );
+    assert_eq!(public(src), owned(&[("a", 1, 1), ("c", 3, 5), ("d", 7, 8)]));
 }
 
 #[test]
 fn decorated_classes_start_at_the_decorator() {
     let src = "@Component({\n  selector: 'x',\n})\nexport class View {\n  @Input() name: string;\n  @HostListener('click')\n  onClick() {\n  }\n}\n";
     assert_eq!(
-        public(src, true),
+        public(src),
         owned(&[("View", 1, 9), ("View.onClick", 6, 8)])
     );
 }
@@ -151,6 +148,6 @@ fn garbage_never_panics() {
         "export const f = (a) =>",
         "} } ) ]",
     ] {
-        let _ = outline(src, true);
+        let _ = outline(src);
     }
 }
