@@ -153,9 +153,14 @@ impl Repo {
                 writer.defer_link(&path, &target.to_string_lossy());
             } else if meta.is_file() && inside(&self.root, &full) {
                 writer.reserve(meta.len())?;
-                let file = std::fs::File::open(&full).map_err(io(&path))?;
+                // Read first, so a file that changes meanwhile cannot make the header lie about its size.
+                let mut data = Vec::new();
+                std::fs::File::open(&full)
+                    .and_then(|f| f.take(writer.room() + 1).read_to_end(&mut data))
+                    .map_err(io(&path))?;
+                writer.reserve(data.len() as u64)?;
                 let executable = is_executable(&meta);
-                writer.append_file(&path, meta.len(), executable, file)?;
+                writer.append_file(&path, data.len() as u64, executable, data.as_slice())?;
             }
             // Folders here are submodules: not part of this repository's files.
         }
@@ -282,6 +287,11 @@ impl<'a, W: Write> TarWriter<'a, W> {
             });
         }
         Ok(())
+    }
+
+    /// Bytes still allowed.
+    fn room(&self) -> u64 {
+        self.limits.max_bytes.saturating_sub(self.stats.bytes)
     }
 
     fn append_file(

@@ -191,3 +191,53 @@ fn an_invalid_glob_is_an_error() {
 fn an_empty_diff_plans_nothing() {
     assert_eq!(run("", &[], &[]), Plan::default());
 }
+
+#[test]
+fn typescript_and_java_files_are_planned_with_their_outlines() {
+    const TS_BASE: &str = "export class Cart {\n  total(): number {\n    return 0;\n  }\n}\n";
+    const TS_HEAD: &str = "export class Cart {\n  total(): number {\n    return 1;\n  }\n}\n";
+    const JAVA_BASE: &str = "public class Calc {\n    public int add(int a, int b) {\n        return a + b;\n    }\n}\n";
+    const JAVA_HEAD: &str = "public class Calc {\n    public int add(int a, int b) {\n        return a + b;\n    }\n    public int neg(int a) {\n        return -a;\n    }\n}\n";
+    let diff = "diff --git a/web/cart.ts b/web/cart.ts\nindex 1..2 100644\n--- a/web/cart.ts\n+++ b/web/cart.ts\n\
+@@ -3 +3 @@\n-    return 0;\n+    return 1;\n\
+diff --git a/src/main/java/Calc.java b/src/main/java/Calc.java\nindex 1..2 100644\n--- a/src/main/java/Calc.java\n+++ b/src/main/java/Calc.java\n\
+@@ -4,0 +5,3 @@\n+    public int neg(int a) {\n+        return -a;\n+    }\n";
+    let plan = run(
+        diff,
+        &[
+            ("web/cart.ts", TS_HEAD),
+            ("src/main/java/Calc.java", JAVA_HEAD),
+        ],
+        &[
+            ("web/cart.ts", TS_BASE),
+            ("src/main/java/Calc.java", JAVA_BASE),
+        ],
+    );
+    let got: Vec<(&str, Language, Vec<(&str, bool)>)> = plan
+        .targets
+        .iter()
+        .map(|t| {
+            let symbols = t
+                .symbols
+                .iter()
+                .map(|s| (s.name.as_str(), s.is_new))
+                .collect();
+            (t.path.as_str(), t.language, symbols)
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "src/main/java/Calc.java",
+                Language::Java,
+                vec![("Calc.neg", true)]
+            ),
+            (
+                "web/cart.ts",
+                Language::TypeScript,
+                vec![("Cart.total", false)]
+            ),
+        ]
+    );
+}
