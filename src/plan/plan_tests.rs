@@ -213,7 +213,8 @@ diff --git a/src/main/java/Calc.java b/src/main/java/Calc.java\nindex 1..2 10064
             ("src/main/java/Calc.java", JAVA_BASE),
         ],
     );
-    let got: Vec<(&str, Language, Vec<(&str, bool)>)> = plan
+    type Row<'a> = (&'a str, Language, Vec<(&'a str, bool)>);
+    let got: Vec<Row> = plan
         .targets
         .iter()
         .map(|t| {
