@@ -509,3 +509,40 @@ fn plan_end_to_end_on_a_branch_and_on_the_working_tree() {
     );
     assert_eq!(by_path["pkg/calc.py"].len(), 2);
 }
+
+#[test]
+fn user_diff_settings_do_not_change_what_the_planner_reads() {
+    let repo = TestRepo::new();
+    repo.write("pkg/calc.py", CALC_V1);
+    let base = repo.commit("one");
+    repo.write("pkg/calc.py", CALC_V2);
+    let head = repo.commit("two");
+    for (key, value) in [
+        ("diff.noprefix", "true"),
+        ("diff.mnemonicPrefix", "true"),
+        ("color.ui", "always"),
+        ("diff.interHunkContext", "5"),
+        ("diff.context", "7"),
+        ("diff.external", "false"),
+        ("core.quotePath", "true"),
+    ] {
+        repo.git(&["config", key, value]);
+    }
+    let git = repo.open();
+    let diff = git.diff(&base, &Tree::Commit(head.clone())).unwrap();
+    let read = |sha: &str, path: &str| {
+        git.read_file(&Tree::Commit(sha.into()), path)
+            .unwrap()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+    };
+    let result = plan(
+        &diff,
+        &|p| read(&head, p),
+        &|p| read(&base, p),
+        &PlanConfig::default(),
+    )
+    .unwrap();
+    assert_eq!(result.targets.len(), 1, "{diff}");
+    assert_eq!(result.targets[0].path, "pkg/calc.py");
+    assert_eq!(result.targets[0].changed_lines, vec![6, 7, 8, 9, 10]);
+}

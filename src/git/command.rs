@@ -238,3 +238,29 @@ pub(crate) fn wait_with_deadline(
         pause = (pause * 2).min(Duration::from_millis(50));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_past_the_cap_is_dropped_and_flagged() {
+        let data = vec![7u8; 200_000];
+        let (kept, overflow) = read_capped(data.as_slice(), 1000);
+        assert_eq!(kept.len(), 1000);
+        assert!(overflow);
+        let (kept, overflow) = read_capped(&b"short"[..], 1000);
+        assert_eq!(kept, b"short");
+        assert!(!overflow);
+    }
+
+    #[test]
+    fn describe_names_the_subcommand() {
+        let cmd = GitCommand::new(Path::new("."), Duration::from_secs(1), 10).args([
+            "--no-pager",
+            "rev-parse",
+            "--verify",
+        ]);
+        assert_eq!(cmd.describe(), "git rev-parse");
+    }
+}

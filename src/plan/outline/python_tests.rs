@@ -159,3 +159,18 @@ fn unterminated_constructs_never_panic() {
         let _ = outline(src);
     }
 }
+
+#[test]
+fn decorated_classes_and_async_functions() {
+    let src = "@dataclass(frozen=True)\nclass Point:\n    x: int\n    y: int\n\n    @staticmethod\n    async def origin():\n        return Point(0, 0)\n\nasync def fetch():\n    pass\n";
+    let s = shape(src);
+    assert_eq!(s[0], ("Point".into(), SymbolKind::Class, 1, 8, true, false));
+    assert_eq!(
+        s[1],
+        ("Point.origin".into(), SymbolKind::Method, 6, 8, true, false)
+    );
+    assert_eq!(
+        s[2],
+        ("fetch".into(), SymbolKind::Function, 10, 11, true, false)
+    );
+}
