@@ -101,22 +101,25 @@ impl Repo {
             let _ = child.kill();
         }
         let status = wait_with_deadline(&mut child, cmd.timeout())?;
-        if timed_out || status.is_none() {
-            return Err(GitError::Timeout {
-                command: cmd.describe(),
-                secs: cmd.timeout().as_secs(),
-            });
-        }
+        let status = match status {
+            Some(status) if !timed_out => status,
+            _ => {
+                return Err(GitError::Timeout {
+                    command: cmd.describe(),
+                    secs: cmd.timeout().as_secs(),
+                });
+            }
+        };
         copied?;
         let stderr = err_reader.join().unwrap_or_default();
-        match status {
-            Some(s) if s.success() => Ok(()),
-            Some(s) => Err(GitError::Failed {
+        if status.success() {
+            Ok(())
+        } else {
+            Err(GitError::Failed {
                 command: cmd.describe(),
-                status: s.code().unwrap_or(-1),
+                status: status.code().unwrap_or(-1),
                 stderr: stderr.trim().to_string(),
-            }),
-            None => unreachable!("handled above"),
+            })
         }
     }
 
