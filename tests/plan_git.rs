@@ -106,13 +106,23 @@ fn resolve_gives_full_shas_and_bad_revisions_are_named() {
     assert_eq!(git.resolve("main").unwrap(), second);
     assert_eq!(git.resolve("HEAD~1").unwrap(), first);
     assert_eq!(git.resolve(&first[..8]).unwrap(), first);
-    for bad in ["no-such-branch", "--output=/tmp/x", "-h", "HEAD~9", ""] {
+    for bad in [
+        "no-such-branch",
+        "--output=injected.txt",
+        "-h",
+        "HEAD~9",
+        "",
+    ] {
         let err = git.resolve(bad).unwrap_err();
         assert!(
             matches!(&err, GitError::BadRevision { rev } if rev == bad),
             "{bad}: {err:?}"
         );
     }
+    assert!(
+        !repo.path().join("injected.txt").exists(),
+        "a revision was read as an option"
+    );
     assert_eq!(
         git.resolve("nope").unwrap_err().to_string(),
         "unknown revision 'nope': no commit of that name in this repository"
