@@ -10,6 +10,7 @@ pub mod collect;
 pub mod config;
 pub mod engine;
 pub mod git;
+pub mod github;
 pub mod model;
 pub mod plan;
 pub mod report;
