@@ -6,11 +6,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::GithubError;
-use super::client::{ApiRequest, Installation};
+use super::client::Installation;
 use super::limits::{
     MAX_ANNOTATION_MESSAGE_CHARS, MAX_ANNOTATION_TITLE_CHARS, MAX_ANNOTATIONS_PER_REQUEST,
     MAX_CHECK_TEXT_CHARS, chunks_for_requests, trim_chars,
 };
+use super::request::ApiRequest;
 use super::types::{CheckRunId, CommitSha, RepoName};
 
 /// The check run's name on GitHub.

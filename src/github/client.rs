@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use http::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
-use http::{HeaderMap, Method, StatusCode};
+use http::{Method, StatusCode};
 use octocrab::Octocrab;
 use octocrab::service::middleware::retry::RetryConfig;
 use secrecy::{ExposeSecret, SecretString};
@@ -15,6 +15,7 @@ use url::Url;
 
 use super::GithubError;
 use super::auth::{AppKey, CachedToken, TokenCache, epoch_secs, parse_github_time};
+use super::request::{ApiRequest, ApiResponse, decode, status_error};
 use super::retry::{Decision, GiveUp, Outcome, RateLimitHeaders, RetryPolicy};
 use super::types::InstallationId;
 
@@ -85,20 +86,6 @@ pub struct Installation {
     pub(crate) id: InstallationId,
 }
 
-/// One request, relative to the API base (`/repos/...`, query included).
-pub(crate) struct ApiRequest {
-    pub(crate) method: Method,
-    pub(crate) path: String,
-    pub(crate) body: Option<serde_json::Value>,
-}
-
-/// GitHub's answer, read whole.
-pub(crate) struct ApiResponse {
-    pub(crate) status: StatusCode,
-    pub(crate) headers: HeaderMap,
-    pub(crate) body: String,
-}
-
 impl GithubApp {
     pub fn new(config: GithubConfig) -> Result<Self, GithubError> {
         let key = AppKey::from_pem(config.app_id, &config.private_key_pem)?;
@@ -154,15 +141,20 @@ impl GithubApp {
         &self,
         request: &ApiRequest,
     ) -> Result<ApiResponse, GithubError> {
-        self.send_with_retry(request, |_| async { self.inner.key.jwt(SystemTime::now()) })
-            .await
+        // A 401 here is final: a new JWT from the same key would be refused too.
+        // A 401 here is final: a new JWT from the same key would be refused too.
+        self.send_with_retry(request, false, |_| async {
+            self.inner.key.jwt(SystemTime::now())
+        })
+        .await
     }
 
     /// The retry loop shared by every call; `bearer(refresh)` gives the credential for a try, a new one when
-    /// `refresh` is set (after a 401 on a cached token).
+    /// `refresh` is set: after a first 401, if `refresh_on_401` (a cached token may have been revoked).
     pub(crate) async fn send_with_retry<F, Fut>(
         &self,
         request: &ApiRequest,
+        refresh_on_401: bool,
         mut bearer: F,
     ) -> Result<ApiResponse, GithubError>
     where
@@ -171,7 +163,7 @@ impl GithubApp {
     {
         let policy = &self.inner.config.retry;
         let mut refresh = false;
-        let mut refreshed_once = false;
+        let mut refreshed_once = !refresh_on_401;
         let mut attempt = 0u32;
         loop {
             attempt += 1;
@@ -289,7 +281,7 @@ impl Installation {
     /// Sends `request` with this installation's token and returns the answer, whatever its status.
     pub(crate) async fn send(&self, request: &ApiRequest) -> Result<ApiResponse, GithubError> {
         self.app
-            .send_with_retry(request, |refresh| self.token(refresh))
+            .send_with_retry(request, true, |refresh| self.token(refresh))
             .await
     }
 
@@ -354,45 +346,5 @@ impl Installation {
             token: SecretString::from(answer.token),
             expires_at,
         })
-    }
-}
-
-impl ApiRequest {
-    pub(crate) fn new(method: Method, path: String) -> Self {
-        Self {
-            method,
-            path,
-            body: None,
-        }
-    }
-
-    pub(crate) fn with_body(mut self, body: serde_json::Value) -> Self {
-        self.body = Some(body);
-        self
-    }
-}
-
-pub(crate) fn decode<T: DeserializeOwned>(
-    request: &ApiRequest,
-    body: &str,
-) -> Result<T, GithubError> {
-    serde_json::from_str(body).map_err(|e| GithubError::Unexpected {
-        method: request.method.to_string(),
-        path: request.path.clone(),
-        reason: format!("response body does not parse: {e}"),
-    })
-}
-
-/// GitHub's error `message` (or the start of the body) for a non-2xx answer.
-pub(crate) fn status_error(request: &ApiRequest, response: &ApiResponse) -> GithubError {
-    let message = serde_json::from_str::<serde_json::Value>(&response.body)
-        .ok()
-        .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_owned))
-        .unwrap_or_else(|| response.body.chars().take(200).collect());
-    GithubError::Status {
-        method: request.method.to_string(),
-        path: request.path.clone(),
-        status: response.status.as_u16(),
-        message,
     }
 }

@@ -5,8 +5,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::GithubError;
-use super::client::{ApiRequest, Installation};
+use super::client::Installation;
 use super::limits::{MAX_COMMENT_CHARS, trim_chars};
+use super::request::ApiRequest;
 use super::types::{CommentId, PrNumber, RepoName};
 
 /// Marks ato's report comment; invisible in rendered Markdown.

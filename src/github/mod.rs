@@ -13,6 +13,7 @@ pub mod comments;
 pub mod limits;
 mod pagination;
 pub mod pulls;
+mod request;
 pub mod retry;
 pub mod tarball;
 pub mod types;

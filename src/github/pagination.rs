@@ -4,7 +4,8 @@ use http::{HeaderMap, Method};
 use serde::de::DeserializeOwned;
 
 use super::GithubError;
-use super::client::{ApiRequest, Installation, decode};
+use super::client::Installation;
+use super::request::{ApiRequest, decode};
 
 /// The `rel="next"` URL of a `Link` header, if any.
 pub(crate) fn next_link(headers: &HeaderMap) -> Option<String> {

@@ -6,8 +6,9 @@ use http::Method;
 use serde::Deserialize;
 
 use super::GithubError;
-use super::client::{ApiRequest, Installation, decode, status_error};
+use super::client::Installation;
 use super::limits::MAX_PR_FILES;
+use super::request::{ApiRequest, decode, status_error};
 use super::types::{
     ChangedFiles, Permission, PrFile, PrNumber, PullRequest, RepoInfo, RepoName, encode_segment,
 };

@@ -14,7 +14,8 @@ use tokio::sync::mpsc;
 
 use super::GithubError;
 use super::auth::epoch_secs;
-use super::client::{ApiRequest, Installation, status_error};
+use super::client::Installation;
+use super::request::{ApiRequest, status_error};
 use super::retry::{Decision, Outcome, RateLimitHeaders};
 use super::types::{CommitSha, RepoName};
 use crate::safe_tar::{self, UnpackStats, UnsafeArchive};
