@@ -243,3 +243,62 @@ async fn a_rate_limit_beyond_the_cap_fails_at_once() {
     assert!(matches!(err, GithubError::RateLimited { .. }), "{err}");
     assert_eq!(fake.count("GET", "/pulls/1"), 1);
 }
+
+#[tokio::test]
+async fn a_silent_server_times_out_and_a_closed_port_is_retried_then_reported() {
+    let fake = FakeGithub::start().await;
+    // Accepts connections and never answers.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_url = format!("http://{}", silent.local_addr().unwrap());
+    let holder = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            held.push(socket);
+        }
+    });
+    let mut silent_config = config(&fake, support::fake_github::app_private_key());
+    silent_config.api_url = silent_url.parse().unwrap();
+    silent_config.request_timeout = Duration::from_millis(300);
+    let github = GithubApp::new(silent_config)
+        .unwrap()
+        .installation(InstallationId(INSTALLATION));
+    let started = std::time::Instant::now();
+    let err = github.pull_request(&repo(), PrNumber(1)).await.unwrap_err();
+    assert!(
+        matches!(&err, GithubError::GaveUp { attempts: 5, last, .. } if last.contains("no answer within")),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    holder.abort();
+
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let closed_url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let mut closed_config = config(&fake, support::fake_github::app_private_key());
+    closed_config.api_url = closed_url.parse().unwrap();
+    let github = GithubApp::new(closed_config)
+        .unwrap()
+        .installation(InstallationId(INSTALLATION));
+    let err = github.pull_request(&repo(), PrNumber(1)).await.unwrap_err();
+    assert!(
+        matches!(err, GithubError::GaveUp { attempts: 5, .. }),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn secrets_stay_out_of_debug_output() {
+    let fake = FakeGithub::start().await;
+    let config = config(&fake, support::fake_github::app_private_key());
+    let app = GithubApp::new(config.clone()).unwrap();
+    for shown in [
+        format!("{config:?}"),
+        format!("{app:?}"),
+        format!("{:?}", app.installation(InstallationId(1))),
+    ] {
+        assert!(
+            !shown.contains("PRIVATE KEY") && !shown.contains("MII"),
+            "{shown}"
+        );
+    }
+}

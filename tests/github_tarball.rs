@@ -7,7 +7,7 @@ use ato::github::tarball::TarballError;
 use ato::github::{CommitSha, GithubError, TarballLimits};
 use ato::safe_tar::UnsafeArchive;
 use support::app::{HEAD, REPO, repo, setup};
-use support::fake_github::Host;
+use support::fake_github::{Fault, Host};
 use support::{RawEntry, gzip_tar};
 
 #[tokio::test]
@@ -167,6 +167,57 @@ async fn tarball_caps_stop_bombs_on_both_sides_of_gzip() {
             &err,
             GithubError::Tarball {
                 source: TarballError::CompressedTooLarge { limit: 1000 },
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_archive_host_is_retried_with_a_fresh_redirect() {
+    let (fake, github) = setup().await;
+    let tar = gzip_tar(HEAD, &[RawEntry::file("top/a.py", b"x = 1\n")]);
+    fake.model().repo(REPO).tarballs.insert(HEAD.into(), tar);
+    fake.inject("legacy.tar.gz", Fault::Status(503), 1);
+    let job = tempfile::tempdir().unwrap();
+    let sha = CommitSha::parse(HEAD).unwrap();
+    github
+        .download_tarball(&repo(), &sha, job.path(), &TarballLimits::default())
+        .await
+        .expect("second try works");
+    assert_eq!(
+        std::fs::read_to_string(job.path().join("a.py")).unwrap(),
+        "x = 1\n"
+    );
+    let requests = fake.requests();
+    let codeload: Vec<u16> = requests
+        .iter()
+        .filter(|r| r.host == Host::Codeload)
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(codeload, vec![503, 200]);
+    assert_eq!(
+        fake.count("GET", "/tarball/"),
+        2,
+        "a fresh location for each try"
+    );
+
+    fake.inject("legacy.tar.gz", Fault::Status(404), 1);
+    let err = github
+        .download_tarball(
+            &repo(),
+            &sha,
+            &job.path().join("again"),
+            &TarballLimits::default(),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            GithubError::Tarball {
+                source: TarballError::ArchiveStatus(404),
                 ..
             }
         ),

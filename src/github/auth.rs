@@ -159,6 +159,38 @@ mod tests {
     }
 
     #[test]
+    fn the_jwt_is_rs256_backdated_and_short_lived() {
+        let fixtures = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let pem = std::fs::read_to_string(fixtures.join("test-only-github-app-key.pem")).unwrap();
+        let key = AppKey::from_pem(42, &SecretString::from(pem)).unwrap();
+        let now = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        let jwt = key.jwt(now).unwrap();
+        let public = std::fs::read(fixtures.join("test-only-github-app-key.pub.pem")).unwrap();
+        let mut validation = jsonwebtoken::Validation::new(Algorithm::RS256);
+        validation.validate_exp = false; // the clock above is fixed
+        validation.set_issuer(&["42"]);
+        let decoding = jsonwebtoken::DecodingKey::from_rsa_pem(&public).unwrap();
+        let claims =
+            jsonwebtoken::decode::<serde_json::Value>(jwt.expose_secret(), &decoding, &validation)
+                .expect("signed by the app key")
+                .claims;
+        assert_eq!(claims["iat"], 1_800_000_000 - 60);
+        assert_eq!(claims["exp"], 1_800_000_000 + 9 * 60);
+        assert_eq!(claims["iss"], "42");
+        let shown = format!("{key:?}");
+        assert!(shown.contains("42") && !shown.contains("BEGIN"));
+    }
+
+    #[test]
+    fn a_bad_key_is_a_clear_error() {
+        let err = AppKey::from_pem(1, &SecretString::from("not a key")).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("the GitHub App private key is not a valid RSA PEM key")
+        );
+    }
+
+    #[test]
     fn debug_does_not_show_the_key() {
         let shown = format!(
             "{:?}",

@@ -10,6 +10,7 @@ mod auth;
 pub mod checks;
 mod client;
 pub mod comments;
+pub mod env;
 pub mod limits;
 mod pagination;
 pub mod pulls;
@@ -23,6 +24,7 @@ use std::time::Duration;
 pub use checks::{Annotation, AnnotationLevel, CheckRunOutput, Conclusion, NewCheckRun};
 pub use client::{GithubApp, GithubConfig, Installation};
 pub use comments::{REPORT_MARKER, Reaction, UpsertedComment};
+pub use env::GithubEnvError;
 pub use retry::RetryPolicy;
 pub use tarball::{TarballError, TarballLimits};
 pub use types::{
