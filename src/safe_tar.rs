@@ -6,6 +6,7 @@
 //! goes through an existing symlink (parents are checked with `symlink_metadata`, files are created with
 //! `create_new`, which fails on any existing name, dangling links included).
 
+mod meta;
 mod paths;
 
 use std::fs::{self, OpenOptions};
@@ -104,6 +105,8 @@ pub enum UnsafeArchive {
         #[source]
         source: io::Error,
     },
+    #[error("entry {entry:?}: {reason}")]
+    Metadata { entry: String, reason: String },
     #[error("unreadable archive: {0}")]
     Archive(#[source] io::Error),
 }
@@ -121,7 +124,8 @@ pub fn unpack(
     let mut archive = Archive::new(reader);
     let mut stats = UnpackStats::default();
     let mut seen = 0u64;
-    for entry in archive.entries().map_err(UnsafeArchive::Archive)? {
+    let mut pending = meta::Pending::default();
+    for entry in archive.entries().map_err(UnsafeArchive::Archive)?.raw(true) {
         let mut entry = entry.map_err(UnsafeArchive::Archive)?;
         seen += 1;
         if seen > limits.max_entries {
@@ -129,13 +133,13 @@ pub fn unpack(
                 limit: limits.max_entries,
             });
         }
-        let raw_path = entry.path_bytes().into_owned();
-        let name = String::from_utf8_lossy(&raw_path).into_owned();
-        let kind = entry.header().entry_type();
-        // PAX global headers (GitHub puts the commit id in one) carry metadata, not files.
-        if matches!(kind, EntryType::XGlobalHeader | EntryType::XHeader) {
+        if pending.absorb(&mut entry, limits)? {
             continue;
         }
+        let names = pending.take_names(&entry)?;
+        let raw_path = names.path;
+        let name = String::from_utf8_lossy(&raw_path).into_owned();
+        let kind = entry.header().entry_type();
         check_path_len(&name, raw_path.len(), limits)?;
         let Some(relative) = checked_relative(&name, limits.strip_components)? else {
             continue;
@@ -155,7 +159,7 @@ pub fn unpack(
                 stats.dirs += 1;
             }
             EntryType::Symlink => {
-                let link_target = link_target(&entry, &name, limits)?;
+                let link_target = link_target(names.link.as_deref(), &name, limits)?;
                 if !symlink_stays_inside(&relative, Path::new(&link_target)) {
                     return Err(UnsafeArchive::LinkOutside {
                         entry: name,
@@ -168,7 +172,7 @@ pub fn unpack(
                 stats.links += 1;
             }
             EntryType::Link => {
-                let link_target = link_target(&entry, &name, limits)?;
+                let link_target = link_target(names.link.as_deref(), &name, limits)?;
                 let source = hard_link_source(dest, &link_target, &name, limits)?;
                 refuse_existing(&target, &name)?;
                 fs::hard_link(&source, &target).map_err(|e| io_error(&name, e))?;
@@ -304,21 +308,14 @@ fn write_file(
     Ok(written)
 }
 
-fn link_target<R: Read>(
-    entry: &tar::Entry<'_, R>,
-    name: &str,
-    limits: &Limits,
-) -> Result<String, UnsafeArchive> {
+fn link_target(raw: Option<&[u8]>, name: &str, limits: &Limits) -> Result<String, UnsafeArchive> {
     if limits.links == LinkPolicy::RefuseAll {
         return Err(UnsafeArchive::LinkRefused {
             entry: name.to_owned(),
         });
     }
-    let raw = entry
-        .link_name_bytes()
-        .map(|bytes| bytes.into_owned())
-        .unwrap_or_default();
-    let target = String::from_utf8_lossy(&raw).into_owned();
+    let raw = raw.unwrap_or_default();
+    let target = String::from_utf8_lossy(raw).into_owned();
     check_path_len(name, raw.len(), limits)?;
     if target.is_empty() {
         return Err(UnsafeArchive::LinkOutside {
