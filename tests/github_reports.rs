@@ -8,7 +8,7 @@ use ato::github::{
     PrNumber, REPORT_MARKER, Reaction,
 };
 use support::app::{HEAD, REPO, add_pull, repo, setup};
-use support::fake_github::FakeComment;
+use support::fake_github::{FakeComment, Fault};
 
 fn annotations(count: u32) -> Vec<Annotation> {
     (1..=count)
@@ -129,4 +129,32 @@ async fn the_report_comment_is_found_by_its_marker_and_edited() {
             .iter()
             .any(|c| c.id == reply.0 && c.body == "@alice rerunning")
     );
+}
+
+#[tokio::test]
+async fn a_report_comment_deleted_meanwhile_is_posted_again() {
+    let (fake, github) = setup().await;
+    add_pull(&fake, 3, 1);
+    let first = github
+        .upsert_report_comment(&repo(), PrNumber(3), "one")
+        .await
+        .unwrap();
+    fake.inject("/issues/comments/", Fault::Status(404), 1);
+    let second = github
+        .upsert_report_comment(&repo(), PrNumber(3), "two")
+        .await
+        .unwrap();
+    assert!(second.created && second.id != first.id);
+    assert_eq!(
+        fake.count("PATCH", "/issues/comments/"),
+        1,
+        "the 404 is not retried"
+    );
+    let model = fake.model();
+    let posted = model.repos[REPO]
+        .comments
+        .iter()
+        .find(|c| c.id == second.id.0)
+        .unwrap();
+    assert!(posted.body.ends_with("two"));
 }

@@ -34,6 +34,8 @@ pub enum Conclusion {
     Failure,
     /// ato itself could not judge (its own failure, nothing to test).
     Neutral,
+    /// Superseded by a newer push: the run for the old head is closed with this.
+    Cancelled,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -215,6 +217,8 @@ mod tests {
         let bodies = completion_bodies(Conclusion::Neutral, &output("s".into()), &[]);
         assert_eq!(bodies.len(), 1);
         assert_eq!(bodies[0]["conclusion"], "neutral");
+        let cancelled = completion_bodies(Conclusion::Cancelled, &output("s".into()), &[]);
+        assert_eq!(cancelled[0]["conclusion"], "cancelled");
         assert!(bodies[0]["output"].get("annotations").is_none());
     }
 

@@ -118,11 +118,17 @@ impl Installation {
         match find_report_comment(&comments, self.app.app_id()) {
             Some(id) => {
                 let path = format!("{}/issues/comments/{id}", repo.api_path());
-                self.send_ok(
-                    &ApiRequest::new(Method::PATCH, path).with_body(json!({ "body": body })),
-                )
-                .await?;
-                Ok(UpsertedComment { id, created: false })
+                let request =
+                    ApiRequest::new(Method::PATCH, path).with_body(json!({ "body": body }));
+                match self.send_ok(&request).await {
+                    Ok(_) => Ok(UpsertedComment { id, created: false }),
+                    // Deleted since it was listed: post a new one.
+                    Err(error) if error.is_not_found() => {
+                        let id = self.post_comment(repo, pr, &body).await?;
+                        Ok(UpsertedComment { id, created: true })
+                    }
+                    Err(error) => Err(error),
+                }
             }
             None => {
                 let id = self.post_comment(repo, pr, &body).await?;
