@@ -302,3 +302,35 @@ async fn secrets_stay_out_of_debug_output() {
         );
     }
 }
+
+#[tokio::test]
+async fn each_installation_has_its_own_token() {
+    let (fake, github) = setup().await;
+    fake.add_repo("other/lib", 88);
+    let app = github.app();
+    let other = app.installation(InstallationId(88));
+    let lib = ato::github::RepoName::new("other", "lib");
+    assert_eq!(other.repo(&lib).await.unwrap().full_name, "other/lib");
+    let err = github.repo(&lib).await.unwrap_err();
+    assert!(
+        err.is_not_found(),
+        "installation 77 cannot see installation 88's repo: {err}"
+    );
+    github.repo(&repo()).await.unwrap();
+    assert_eq!(fake.token_requests(), 2);
+}
+
+#[tokio::test]
+async fn requests_carry_githubs_headers_once() {
+    let (fake, github) = setup().await;
+    github.repo(&repo()).await.unwrap();
+    let request = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path == "/repos/octo/calc")
+        .unwrap();
+    assert_eq!(request.headers["accept"], "application/vnd.github+json");
+    assert_eq!(request.header_count("x-github-api-version"), 1);
+    assert_eq!(request.header_count("user-agent"), 1);
+    assert_eq!(request.header_count("authorization"), 1);
+}

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use http::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
+use http::header::{ACCEPT, AUTHORIZATION, HeaderValue};
 use http::{Method, StatusCode};
 use octocrab::Octocrab;
 use octocrab::service::middleware::retry::RetryConfig;
@@ -234,12 +234,11 @@ impl GithubApp {
         let mut authorization = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
             .map_err(|_| "the token is not a valid header value".to_owned())?;
         authorization.set_sensitive(true);
+        // octocrab adds User-Agent and X-GitHub-Api-Version itself; setting them here would send duplicates.
         let builder = http::Request::builder()
             .method(request.method.clone())
             .uri(request.path.as_str())
             .header(ACCEPT, "application/vnd.github+json")
-            .header(USER_AGENT, "ato")
-            .header("x-github-api-version", "2022-11-28")
             .header(AUTHORIZATION, authorization);
         let built = octocrab
             .build_request(builder, request.body.as_ref())
@@ -276,6 +275,11 @@ impl GithubApp {
 impl Installation {
     pub fn id(&self) -> InstallationId {
         self.id
+    }
+
+    /// The app this installation belongs to.
+    pub fn app(&self) -> &GithubApp {
+        &self.app
     }
 
     /// Sends `request` with this installation's token and returns the answer, whatever its status.

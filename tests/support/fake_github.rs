@@ -46,8 +46,17 @@ pub struct RecordedRequest {
     pub method: String,
     /// Path and query.
     pub path: String,
+    /// The last value of each header.
     pub headers: HashMap<String, String>,
+    /// Every header line, in order.
+    pub header_lines: Vec<(String, String)>,
     pub status: u16,
+}
+
+impl RecordedRequest {
+    pub fn header_count(&self, name: &str) -> usize {
+        self.header_lines.iter().filter(|(n, _)| n == name).count()
+    }
 }
 
 /// A failure the fake answers with instead of the real answer.
@@ -322,7 +331,7 @@ fn serve(
             }
         }
     };
-    let recorded_headers = headers
+    let header_lines: Vec<(String, String)> = headers
         .iter()
         .map(|(name, value)| {
             (
@@ -335,7 +344,8 @@ fn serve(
         host,
         method: method.to_string(),
         path,
-        headers: recorded_headers,
+        headers: header_lines.iter().cloned().collect(),
+        header_lines,
         status: response.status().as_u16(),
     });
     response
