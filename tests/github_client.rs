@@ -43,17 +43,21 @@ async fn one_token_serves_many_calls_and_the_pr_reads_back() {
 async fn tokens_are_refreshed_before_they_expire() {
     let (fake, github) = setup().await;
     add_pull(&fake, 1, 1);
-    // Tokens that outlive the 5-minute margin by two seconds only.
-    fake.model().token_lifetime = Duration::from_secs(5 * 60 + 2);
+    // Tokens that outlive the 5-minute margin by three seconds only.
+    fake.model().token_lifetime = Duration::from_secs(5 * 60 + 3);
     github.pull_request(&repo(), PrNumber(1)).await.unwrap();
     github.pull_request(&repo(), PrNumber(1)).await.unwrap();
     assert_eq!(fake.token_requests(), 1);
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    tokio::time::sleep(Duration::from_millis(3500)).await;
     github.pull_request(&repo(), PrNumber(1)).await.unwrap();
     assert_eq!(
         fake.token_requests(),
         2,
         "refreshed inside the margin, before GitHub's expiry"
+    );
+    assert!(
+        fake.requests().iter().all(|r| r.status != 401),
+        "never sent an expired token"
     );
 }
 
