@@ -15,7 +15,7 @@ use url::Url;
 
 use super::GithubError;
 use super::auth::{AppKey, CachedToken, TokenCache, epoch_secs, parse_github_time};
-use super::request::{ApiRequest, ApiResponse, decode, status_error};
+use super::request::{ApiRequest, ApiResponse, body_prefix, decode, status_error};
 use super::retry::{Decision, GiveUp, Outcome, RateLimitHeaders, RetryPolicy};
 use super::types::InstallationId;
 
@@ -185,7 +185,7 @@ impl GithubApp {
                     let outcome = Outcome::Answered {
                         status: response.status.as_u16(),
                         headers: RateLimitHeaders::from_headers(&response.headers),
-                        body: &response.body[..response.body.len().min(4096)],
+                        body: body_prefix(&response.body, 4096),
                     };
                     (
                         policy.decide(attempt, &outcome, now),

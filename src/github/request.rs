@@ -58,3 +58,39 @@ pub(crate) fn status_error(request: &ApiRequest, response: &ApiResponse) -> Gith
         message,
     }
 }
+
+/// At most `max_bytes` of `text`, cut on a character boundary (GitHub's answers are not all ASCII).
+pub(crate) fn body_prefix(text: &str, max_bytes: usize) -> &str {
+    let mut end = max_bytes.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_never_split_a_character() {
+        assert_eq!(body_prefix("héllo", 2), "h");
+        assert_eq!(body_prefix("héllo", 3), "hé");
+        assert_eq!(body_prefix("abc", 10), "abc");
+    }
+
+    #[test]
+    fn errors_carry_githubs_message() {
+        let request = ApiRequest::new(Method::GET, "/repos/o/r".into());
+        let response = ApiResponse {
+            status: StatusCode::FORBIDDEN,
+            headers: HeaderMap::new(),
+            body: r#"{"message":"Resource not accessible by integration"}"#.into(),
+        };
+        let error = status_error(&request, &response);
+        assert_eq!(
+            error.to_string(),
+            "GET /repos/o/r: GitHub answered 403: Resource not accessible by integration"
+        );
+    }
+}
