@@ -41,7 +41,8 @@ impl Default for TarballLimits {
 pub enum TarballError {
     #[error("GitHub answered {0} instead of a redirect to the archive")]
     NoRedirect(u16),
-    #[error("the redirect location {0:?} is not an http(s) URL")]
+    /// Holds only the location's scheme: the URL itself may carry a short-lived token.
+    #[error("the redirect location (scheme {0:?}) is not an http(s) URL")]
     BadLocation(String),
     #[error("the archive host answered {0}")]
     ArchiveStatus(u16),
@@ -143,9 +144,14 @@ impl Installation {
             let url = reqwest::Url::parse(&location)
                 .ok()
                 .filter(|u| matches!(u.scheme(), "http" | "https"))
-                .ok_or_else(|| wrap(TarballError::BadLocation(location.clone())))?;
+                .ok_or_else(|| wrap(TarballError::BadLocation(scheme_of(&location))))?;
             // A new request with no Authorization header: the archive host gets no credentials.
-            let fetched = inner.download.get(url).send().await;
+            let answer_deadline = inner.config.request_timeout;
+            let fetched =
+                match tokio::time::timeout(answer_deadline, inner.download.get(url).send()).await {
+                    Ok(fetched) => fetched.map_err(|e| e.without_url().to_string()),
+                    Err(_) => Err(format!("no answer within {answer_deadline:?}")),
+                };
             let now = epoch_secs(SystemTime::now());
             let (outcome, failure) = match fetched {
                 Ok(r) if r.status() == StatusCode::OK => return Ok(r),
@@ -157,10 +163,7 @@ impl Installation {
                     },
                     TarballError::ArchiveStatus(r.status().as_u16()),
                 ),
-                Err(e) => (
-                    Outcome::TransportError,
-                    TarballError::ArchiveTransport(e.to_string()),
-                ),
+                Err(e) => (Outcome::TransportError, TarballError::ArchiveTransport(e)),
             };
             match policy.decide(attempt, &outcome, now) {
                 Decision::RetryAfter(wait) => {
@@ -171,6 +174,16 @@ impl Installation {
             }
         }
     }
+}
+
+fn scheme_of(location: &str) -> String {
+    location
+        .split_once(':')
+        .map(|(scheme, _)| scheme)
+        .unwrap_or_default()
+        .chars()
+        .take(16)
+        .collect()
 }
 
 /// Streams `response` through gzip into [`safe_tar::unpack`], with the compressed-size cap on the network side.
@@ -202,7 +215,7 @@ async fn stream_into(
         let chunk = match chunk {
             Ok(chunk) => chunk,
             Err(error) => {
-                let failure = TarballError::Interrupted(error.to_string());
+                let failure = TarballError::Interrupted(error.without_url().to_string());
                 let _ = sender
                     .send(Err(io::Error::other(failure.to_string())))
                     .await;
