@@ -9,6 +9,7 @@
 pub mod collect;
 pub mod engine;
 pub mod git;
+pub mod github;
 pub mod model;
 pub mod plan;
 pub mod publish;

@@ -1,0 +1,263 @@
+//! The fake's answers under `/repos/{owner}/{repo}/...`, in GitHub's shapes.
+
+use axum::body::Body;
+use axum::http::{Method, StatusCode, Uri, header};
+use axum::response::Response;
+use base64::Engine;
+use serde_json::{Value, json};
+
+use super::handlers::{error, ok, paginate, query};
+use super::{APP_ID, BOT_LOGIN, FakeCheckRun, FakeComment, Model, Shared};
+
+pub(super) fn repo_route(
+    state: &Shared,
+    model: &mut Model,
+    full_name: &str,
+    method: &Method,
+    rest: &[&str],
+    uri: &Uri,
+    body: Value,
+) -> Response {
+    let new_id = model.next_id();
+    let repo = model.repo(full_name);
+    let number = |s: &str| s.parse::<u64>().ok();
+    match (method.as_str(), rest) {
+        ("GET", []) => ok(
+            StatusCode::OK,
+            json!({ "full_name": full_name, "default_branch": repo.default_branch, "private": true }),
+        ),
+        ("GET", ["pulls", n]) => match number(n).and_then(|n| repo.pulls.get(&n).map(|p| (n, p))) {
+            Some((n, pull)) => ok(
+                StatusCode::OK,
+                json!({
+                    "number": n, "state": pull.state, "draft": pull.draft, "changed_files": pull.files.len(),
+                    "head": { "sha": pull.head_sha, "ref": "feature" },
+                    "base": { "sha": pull.base_sha, "ref": repo.default_branch },
+                }),
+            ),
+            None => error(StatusCode::NOT_FOUND, "Not Found"),
+        },
+        ("GET", ["pulls", n, "files"]) => match number(n).and_then(|n| repo.pulls.get(&n)) {
+            Some(pull) => {
+                let files = pull
+                    .files
+                    .iter()
+                    .map(|f| json!({ "filename": f, "status": "modified", "additions": 1, "deletions": 1, "changes": 2, "patch": "@@ -1 +1 @@\n-a\n+b" }))
+                    .collect();
+                paginate(state, uri, files)
+            }
+            None => error(StatusCode::NOT_FOUND, "Not Found"),
+        },
+        ("GET", ["collaborators", user, "permission"]) => match repo.permissions.get(*user) {
+            Some(role) => {
+                let legacy = match role.as_str() {
+                    "maintain" => "write",
+                    "triage" => "read",
+                    other => other,
+                };
+                ok(
+                    StatusCode::OK,
+                    json!({ "permission": legacy, "role_name": role, "user": { "login": user } }),
+                )
+            }
+            None => error(StatusCode::NOT_FOUND, "Not Found"),
+        },
+        ("GET", ["contents", path @ ..]) => {
+            let git_ref = query(uri)
+                .get("ref")
+                .cloned()
+                .unwrap_or_else(|| repo.default_branch.clone());
+            match repo.files.get(&(git_ref, path.join("/"))) {
+                Some(bytes) => {
+                    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+                    let wrapped: Vec<String> = encoded
+                        .as_bytes()
+                        .chunks(60)
+                        .map(|c| String::from_utf8(c.to_vec()).unwrap())
+                        .collect();
+                    ok(
+                        StatusCode::OK,
+                        json!({ "type": "file", "encoding": "base64", "path": path.join("/"), "content": wrapped.join("\n") + "\n" }),
+                    )
+                }
+                None => error(StatusCode::NOT_FOUND, "Not Found"),
+            }
+        }
+        ("GET", ["tarball", sha]) => {
+            let location = format!("{}/{full_name}/legacy.tar.gz/{sha}", state.codeload_url);
+            Response::builder()
+                .status(StatusCode::FOUND)
+                .header(header::LOCATION, location)
+                .body(Body::empty())
+                .unwrap()
+        }
+        ("POST", ["check-runs"]) => {
+            let (Some(name), Some(head_sha)) = (body["name"].as_str(), body["head_sha"].as_str())
+            else {
+                return error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Invalid request: name and head_sha are required",
+                );
+            };
+            let run = FakeCheckRun {
+                id: new_id,
+                name: name.into(),
+                head_sha: head_sha.into(),
+                status: body["status"].as_str().unwrap_or("queued").into(),
+                external_id: body["external_id"].as_str().map(Into::into),
+                details_url: body["details_url"].as_str().map(Into::into),
+                ..FakeCheckRun::default()
+            };
+            repo.check_runs.push(run);
+            ok(
+                StatusCode::CREATED,
+                json!({ "id": new_id, "name": name, "head_sha": head_sha, "status": body["status"] }),
+            )
+        }
+        ("PATCH", ["check-runs", id]) => {
+            let Some(run) =
+                number(id).and_then(|id| repo.check_runs.iter_mut().find(|r| r.id == id))
+            else {
+                return error(StatusCode::NOT_FOUND, "Not Found");
+            };
+            update_check_run(run, &body)
+        }
+        ("GET", ["issues", n, "comments"]) => {
+            let issue = number(n).unwrap_or(0);
+            let comments = repo
+                .comments
+                .iter()
+                .filter(|c| c.issue == issue)
+                .map(comment_json)
+                .collect();
+            paginate(state, uri, comments)
+        }
+        ("POST", ["issues", n, "comments"]) => {
+            let Some(text) = body["body"].as_str() else {
+                return error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Invalid request: body is required",
+                );
+            };
+            if text.chars().count() > 65_536 {
+                return error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Body is too long (maximum is 65536 characters)",
+                );
+            }
+            let comment = FakeComment {
+                id: new_id,
+                issue: number(n).unwrap_or(0),
+                body: text.into(),
+                login: BOT_LOGIN.into(),
+                user_type: "Bot".into(),
+                app_id: Some(APP_ID),
+                reactions: Vec::new(),
+            };
+            let answer = comment_json(&comment);
+            repo.comments.push(comment);
+            ok(StatusCode::CREATED, answer)
+        }
+        ("PATCH", ["issues", "comments", id]) => {
+            let Some(comment) =
+                number(id).and_then(|id| repo.comments.iter_mut().find(|c| c.id == id))
+            else {
+                return error(StatusCode::NOT_FOUND, "Not Found");
+            };
+            match body["body"].as_str() {
+                Some(text) if text.chars().count() <= 65_536 => {
+                    comment.body = text.into();
+                    ok(StatusCode::OK, comment_json(comment))
+                }
+                _ => error(StatusCode::UNPROCESSABLE_ENTITY, "Invalid request: body"),
+            }
+        }
+        ("POST", ["issues", "comments", id, "reactions"]) => {
+            let Some(comment) =
+                number(id).and_then(|id| repo.comments.iter_mut().find(|c| c.id == id))
+            else {
+                return error(StatusCode::NOT_FOUND, "Not Found");
+            };
+            let content = body["content"].as_str().unwrap_or_default().to_owned();
+            let status = if comment.reactions.contains(&content) {
+                StatusCode::OK
+            } else {
+                StatusCode::CREATED
+            };
+            if status == StatusCode::CREATED {
+                comment.reactions.push(content.clone());
+            }
+            ok(
+                status,
+                json!({ "id": new_id, "content": content, "user": { "login": BOT_LOGIN } }),
+            )
+        }
+        _ => error(StatusCode::NOT_FOUND, "Not Found"),
+    }
+}
+
+/// Applies a check-run PATCH the way GitHub does: annotations are appended, at most 50 per request.
+fn update_check_run(run: &mut FakeCheckRun, body: &Value) -> Response {
+    let output = &body["output"];
+    let annotations = output["annotations"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if annotations.len() > 50 {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Only 50 annotations are allowed per request",
+        );
+    }
+    for field in ["summary", "text"] {
+        if output[field]
+            .as_str()
+            .is_some_and(|s| s.chars().count() > 65_535)
+        {
+            return error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &format!("output.{field} is too long (maximum is 65535 characters)"),
+            );
+        }
+    }
+    if !annotations.is_empty() && (output["title"].is_null() || output["summary"].is_null()) {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "output.title and output.summary are required",
+        );
+    }
+    run.updates += 1;
+    run.annotations.extend(annotations);
+    if let Some(status) = body["status"].as_str() {
+        run.status = status.into();
+    }
+    if let Some(conclusion) = body["conclusion"].as_str() {
+        run.conclusion = Some(conclusion.into());
+        run.status = "completed".into();
+    }
+    for (field, slot) in [
+        ("title", &mut run.title),
+        ("summary", &mut run.summary),
+        ("text", &mut run.text),
+    ] {
+        if let Some(value) = output[field].as_str() {
+            *slot = Some(value.into());
+        }
+    }
+    ok(
+        StatusCode::OK,
+        json!({ "id": run.id, "status": run.status, "conclusion": run.conclusion }),
+    )
+}
+
+fn comment_json(comment: &FakeComment) -> Value {
+    let app = comment
+        .app_id
+        .map(|id| json!({ "id": id, "slug": "ato-test" }));
+    json!({
+        "id": comment.id,
+        "body": comment.body,
+        "user": { "login": comment.login, "type": comment.user_type },
+        "performed_via_github_app": app,
+    })
+}
