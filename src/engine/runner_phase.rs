@@ -158,6 +158,7 @@ fn read_results(finished: &Finished, dest: &Path, targets: &[TargetFile]) -> Res
     std::fs::create_dir_all(dest).map_err(|err| format!("cannot create {}: {err}", dest.display()))?;
     let limits = safe_tar::Limits {
         strip_components: 1,
+        links: safe_tar::LinkPolicy::RefuseAll,
         ..safe_tar::Limits::default()
     };
     safe_tar::unpack(tar, dest, &limits).map_err(|err| format!("the runner's results were refused: {err}"))?;
