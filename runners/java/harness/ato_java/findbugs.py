@@ -1,0 +1,70 @@
+"""FindBugs on the head classes of the changed files → ``out/static/findbugs.xml``.
+
+SpotBugs is not in Debian; FindBugs (3.1.0~preview2) is, with two limits this module works around:
+- it reads class files up to Java 8 well, so the head tree is compiled again with ``--release 8`` for it
+  (when that fails, the ordinary classes are analysed and a note says findings may be incomplete);
+- it looks for the JDK's classes in an ``rt.jar`` that JDK 9+ no longer has, and fails on the newer JDK's own
+  class files: it gets ``java/lang/Object.class`` alone (extracted with ``jimage``), which it needs to start;
+  other JDK classes count as missing, which FindBugs tolerates.
+The report names sources ``com/example/Calc.java``; the host matches that against the target's path suffix.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import procs, tools
+from .build import Build, compile_tree, source_roots
+from .manifest import Manifest
+
+JDK_MODULES = Path("/usr/lib/jvm/default-java/lib/modules")
+
+
+def run_findbugs(manifest: Manifest, head: Build, targets: list[tuple[str, str, list[str]]], out: Path,
+                 scratch: Path, timeout: int) -> None:
+    """``targets``: (repo path, package, top-level type names) of each changed file."""
+    limit = tools.tool_timeout(timeout)
+    release8 = compile_tree(head.tree, scratch / "classes-release8", timeout, release=8)
+    classes = release8.classes
+    if not release8.ok:
+        classes = head.classes
+        manifest.note("FindBugs reads Java 8 class files best and the head tree does not compile with "
+                      "--release 8: it analysed the Java 21 classes, so some findings may be missing.")
+    jdk = scratch / "jdk"
+    done = procs.run(["jimage", "extract", "--include", "regex:/java.base/java/lang/Object.class",
+                      "--dir", str(jdk), str(JDK_MODULES)], limit)
+    if not done.ok:
+        manifest.problem("tool", f"FindBugs did not run: cannot extract java.lang.Object from the JDK: {done.describe()}")
+        return
+    names = analysed_classes(classes, targets)
+    if not names:
+        manifest.note("FindBugs had no compiled class of the changed files to analyse.")
+        return
+    (out / "static").mkdir(parents=True, exist_ok=True)
+    report = out / "static" / "findbugs.xml"
+    cmd = ["java", "-Xmx768m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Djava.security.manager=allow",
+           f"-Dfindbugs.home={tools.FINDBUGS_HOME}", "-cp", tools.findbugs_classpath(), "edu.umd.cs.findbugs.FindBugs2",
+           "-xml:withMessages", "-output", str(report),
+           "-auxclasspath", tools.cp(jdk / "java.base", *head.libraries),
+           "-sourcepath", tools.cp(*source_roots(head.tree)),
+           "-onlyAnalyze", ",".join(names), str(classes)]
+    done = procs.run(cmd, limit)
+    if done.timed_out:
+        report.unlink(missing_ok=True)
+        manifest.problem("timeout", f"FindBugs did not finish within {limit:.0f}s")
+    elif not report.is_file() or report.stat().st_size == 0:
+        report.unlink(missing_ok=True)
+        manifest.problem("tool", f"FindBugs wrote no report: {done.describe()}")
+
+
+def analysed_classes(classes: Path, targets: list[tuple[str, str, list[str]]]) -> list[str]:
+    """Binary names of the compiled classes of the changed files: their top-level types and nested ones."""
+    names = []
+    for _, package, types in targets:
+        folder = classes / package.replace(".", "/") if package else classes
+        for type_name in types:
+            for path in sorted(folder.glob(f"{type_name}*.class")):
+                stem = path.stem
+                if stem == type_name or stem.startswith(type_name + "$"):
+                    names.append((package + "." if package else "") + stem)
+    return sorted(set(names))
