@@ -443,3 +443,19 @@ async fn a_malformed_workspace_is_refused_before_any_container() {
     let error = run_clean(&sandbox, job).await.unwrap_err();
     assert!(matches!(error, SandboxError::BadWorkspace(_)), "{error}");
 }
+
+#[tokio::test]
+async fn orphaned_processes_are_reaped() {
+    let sandbox = require_docker().await;
+    let run_id = unique_run_id("orphans");
+    // Each subshell exits before its `sleep`, which is reparented to PID 1 and must be reaped there, or
+    // its zombie would hold a pid until the container is removed.
+    let job = sh_job(
+        &run_id,
+        "for i in 1 2 3 4 5 6 7 8 9 10; do (sleep 0.1 &); done; sleep 1; z=0; \
+         for p in /proc/[0-9]*; do read -r l < $p/stat 2>/dev/null; case \"$l\" in *') Z '*) z=$((z+1));; esac; done; \
+         echo zombies=$z",
+    );
+    let finished = run_clean(&sandbox, job).await.unwrap();
+    assert_eq!(finished.stdout, "zombies=0\n", "{}", finished.stderr);
+}

@@ -86,7 +86,9 @@ async fn execute(
     docker
         .start_container(&name, None)
         .await
-        .map_err(SandboxError::docker("start the container"))?;
+        .map_err(SandboxError::docker(
+            "start the container (its image must provide `sleep`)",
+        ))?;
     if !workspace.is_empty() {
         let options = UploadToContainerOptions {
             path: WORKSPACE_DIR.to_string(),

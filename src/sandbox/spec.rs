@@ -4,7 +4,8 @@
 //! Why a volume and an exec, not a plain `docker run`: the root filesystem is read-only, Docker cannot
 //! upload into a HostConfig tmpfs, and a tmpfs-backed volume is only mounted while a container that uses it
 //! runs (each mount is a fresh, empty tmpfs). So the container's main process only holds the volume
-//! mounted (`sleep`, which also ends the container by itself if ato dies); the workspace is uploaded into
+//! mounted (`sleep`, which the image must provide, and which also ends the container by itself if ato
+//! dies); the workspace is uploaded into
 //! the running container, the job runs as an exec with the same restrictions, and the results are
 //! downloaded before the container is removed.
 
@@ -133,6 +134,9 @@ pub fn container(job: &Job, ids: &JobIds, runtime: Option<&str>) -> ContainerCre
                 ("max-file".to_string(), "1".to_string()),
             ])),
         }),
+        // docker-init as PID 1 reaps the job's orphans; under a bare `sleep` they would stay zombies and
+        // eat the pids limit.
+        init: Some(true),
         auto_remove: Some(false),
         publish_all_ports: Some(false),
         runtime: runtime.map(str::to_string),
@@ -213,6 +217,7 @@ mod tests {
         assert!(host.binds.is_none(), "no bind mount of the host, ever");
         assert!(host.tmpfs.unwrap()["/tmp"].contains("size=268435456"));
         assert_eq!(host.runtime, None);
+        assert_eq!(host.init, Some(true));
         assert_eq!(body.user.as_deref(), Some("65534:65534"));
         assert_eq!(
             body.env,
