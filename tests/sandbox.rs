@@ -459,3 +459,36 @@ async fn orphaned_processes_are_reaped() {
     let finished = run_clean(&sandbox, job).await.unwrap();
     assert_eq!(finished.stdout, "zombies=0\n", "{}", finished.stderr);
 }
+
+#[tokio::test]
+async fn connecting_without_a_daemon_says_what_to_do() {
+    let missing = format!("unix:///nonexistent/ato-{}/docker.sock", std::process::id());
+    let error = Sandbox::connect_to(&missing, None).await.unwrap_err();
+    assert!(matches!(error, SandboxError::Unreachable { .. }), "{error}");
+    let message = error.to_string();
+    assert!(
+        message.starts_with("Docker is not reachable: "),
+        "{message}"
+    );
+    assert!(message.contains(&missing), "{message}");
+    assert!(
+        message.contains("is the daemon running? set DOCKER_HOST"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn a_configured_runtime_docker_lacks_is_not_used() {
+    require_docker().await;
+    let host = ato::sandbox::docker_host();
+    let sandbox = Sandbox::connect_to(&host, Some("ato-no-such-runtime"))
+        .await
+        .unwrap();
+    assert_eq!(sandbox.runtime(), None);
+    let sandbox = Sandbox::connect_to(&host, Some("runc")).await.unwrap();
+    assert_eq!(
+        sandbox.runtime(),
+        Some("runc"),
+        "runc is always listed by docker info"
+    );
+}

@@ -11,6 +11,7 @@ use bollard::query_parameters::{
     ListContainersOptions, ListVolumesOptions, RemoveContainerOptions, RemoveVolumeOptions,
 };
 
+use super::connect_docker;
 use super::error::{SandboxError, is_not_found};
 use super::spec::JobIds;
 
@@ -65,14 +66,16 @@ pub(crate) async fn remove_matching(
 /// down, so the removal runs on its own thread with its own runtime and its own Docker connection.
 pub(crate) struct CleanupGuard {
     docker: Docker,
+    host: String,
     ids: JobIds,
     armed: bool,
 }
 
 impl CleanupGuard {
-    pub(crate) fn new(docker: Docker, ids: JobIds) -> CleanupGuard {
+    pub(crate) fn new(docker: Docker, host: &str, ids: JobIds) -> CleanupGuard {
         CleanupGuard {
             docker,
+            host: host.to_string(),
             ids,
             armed: true,
         }
@@ -91,6 +94,7 @@ impl Drop for CleanupGuard {
             return;
         }
         let filters = self.ids.filter();
+        let host = std::mem::take(&mut self.host);
         let run_id = self.ids.run_id.clone();
         let spawned = std::thread::Builder::new()
             .name("ato-sandbox-cleanup".to_string())
@@ -101,8 +105,7 @@ impl Drop for CleanupGuard {
                     .map_err(|e| e.to_string())
                     .and_then(|runtime| {
                         runtime.block_on(async {
-                            let docker = Docker::connect_with_defaults().map_err(|e| e.to_string())?;
-                            let docker = docker.negotiate_version().await.map_err(|e| e.to_string())?;
+                            let docker = connect_docker(&host).await.map_err(|e| e.to_string())?;
                             remove_matching(&docker, filters).await.map_err(|e| e.to_string())
                         })
                     });

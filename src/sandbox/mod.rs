@@ -34,6 +34,9 @@ pub use limits::{
 pub use spec::RUN_LABEL;
 pub use tar_owner::give_entries_to;
 
+/// Docker's own default address on Unix.
+const DEFAULT_DOCKER_HOST: &str = "unix:///var/run/docker.sock";
+
 /// How long `connect` waits for the daemon's first answer.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -41,6 +44,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone)]
 pub struct Sandbox {
     docker: Docker,
+    /// Where `docker` points, for the cleanup thread that must open its own connection.
+    host: String,
     runtime: Option<String>,
 }
 
@@ -48,19 +53,18 @@ impl Sandbox {
     /// Connects to the Docker daemon named by `DOCKER_HOST` (default: the local socket), negotiating the API
     /// version down to the daemon's (this machine's 20.10 speaks 1.41). Jobs use the default runtime.
     pub async fn connect() -> Result<Sandbox, SandboxError> {
-        Sandbox::connect_with_runtime(None).await
+        Sandbox::connect_to(&docker_host(), None).await
     }
 
     /// Like [`Sandbox::connect`], with an OCI runtime (e.g. `runsc`, gVisor) to use when the daemon has it.
     /// A configured runtime the daemon does not list is logged and not used, as SPEC.md asks.
     pub async fn connect_with_runtime(runtime: Option<&str>) -> Result<Sandbox, SandboxError> {
-        let unreachable = |detail: String| SandboxError::Unreachable { detail };
-        let docker = Docker::connect_with_defaults().map_err(|e| unreachable(e.to_string()))?;
-        let docker = match tokio::time::timeout(CONNECT_TIMEOUT, docker.negotiate_version()).await {
-            Ok(Ok(docker)) => docker,
-            Ok(Err(e)) => return Err(unreachable(e.to_string())),
-            Err(_) => return Err(unreachable(format!("no answer within {CONNECT_TIMEOUT:?}"))),
-        };
+        Sandbox::connect_to(&docker_host(), runtime).await
+    }
+
+    /// Connects to the daemon at `host` (`unix://…`, `tcp://…`, as `DOCKER_HOST` takes it).
+    pub async fn connect_to(host: &str, runtime: Option<&str>) -> Result<Sandbox, SandboxError> {
+        let docker = connect_docker(host).await?;
         let runtime = match runtime {
             None => None,
             Some(wanted) => {
@@ -72,7 +76,11 @@ impl Sandbox {
                 pick_runtime(wanted, &available)
             }
         };
-        Ok(Sandbox { docker, runtime })
+        Ok(Sandbox {
+            docker,
+            host: host.to_string(),
+            runtime,
+        })
     }
 
     /// The connection, for other Docker work (the image builder reuses it).
@@ -107,9 +115,36 @@ impl Sandbox {
         cancel: &CancellationToken,
     ) -> Result<Finished, SandboxError> {
         let span = tracing::info_span!("sandbox", run_id = %job.run_id, image = %job.image);
-        run::run(&self.docker, self.runtime.as_deref(), job, cancel)
-            .instrument(span)
-            .await
+        run::run(
+            &self.docker,
+            &self.host,
+            self.runtime.as_deref(),
+            job,
+            cancel,
+        )
+        .instrument(span)
+        .await
+    }
+}
+
+/// The daemon's address: `DOCKER_HOST`, else the local socket.
+pub fn docker_host() -> String {
+    std::env::var("DOCKER_HOST")
+        .ok()
+        .filter(|host| !host.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_DOCKER_HOST.to_string())
+}
+
+/// Opens a connection and checks that the daemon answers, agreeing on the API version.
+pub(crate) async fn connect_docker(host: &str) -> Result<Docker, SandboxError> {
+    let unreachable = |detail: String| SandboxError::Unreachable {
+        detail: format!("{host}: {detail}"),
+    };
+    let docker = Docker::connect_with_host(host).map_err(|e| unreachable(e.to_string()))?;
+    match tokio::time::timeout(CONNECT_TIMEOUT, docker.negotiate_version()).await {
+        Ok(Ok(docker)) => Ok(docker),
+        Ok(Err(e)) => Err(unreachable(e.to_string())),
+        Err(_) => Err(unreachable(format!("no answer within {CONNECT_TIMEOUT:?}"))),
     }
 }
 

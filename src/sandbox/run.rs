@@ -27,6 +27,7 @@ const STOP_WAIT: Duration = Duration::from_secs(30);
 /// See [`super::Sandbox::run`].
 pub(super) async fn run(
     docker: &Docker,
+    host: &str,
     runtime: Option<&str>,
     mut job: Job,
     cancel: &CancellationToken,
@@ -38,7 +39,7 @@ pub(super) async fn run(
     let ids = JobIds::new(&job.run_id);
     tracing::debug!(job = %ids.token, image = %job.image, "starting a sandboxed job");
 
-    let guard = CleanupGuard::new(docker.clone(), ids.clone());
+    let guard = CleanupGuard::new(docker.clone(), host, ids.clone());
     let result = tokio::select! {
         biased;
         _ = cancel.cancelled() => Err(SandboxError::Cancelled),
