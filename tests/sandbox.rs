@@ -1,30 +1,18 @@
 //! The sandbox against a real Docker engine: what a hostile job can and cannot do, how each way of ending is
 //! reported, and that nothing is ever left behind. Needs Docker and `busybox-static`; fails without them.
 
+#[path = "sandbox_support/isolation.rs"]
+mod isolation;
 mod sandbox_support;
 
 use std::time::{Duration, Instant};
 
-use ato::sandbox::{Finished, Job, Outcome, Sandbox, SandboxError};
+use ato::sandbox::{Job, Outcome, Sandbox, SandboxError};
 use sandbox_support::{
     TEST_IMAGE_GREETING, assert_nothing_left, ensure_test_image, leftovers, require_docker,
-    tar_files, test_limits, unique_run_id, workspace,
+    run_clean, sh_job, tar_files, test_limits, unique_run_id, workspace,
 };
 use tokio_util::sync::CancellationToken;
-
-fn sh_job(run_id: &str, script: &str) -> Job {
-    let mut job = Job::new(run_id, ensure_test_image(), Vec::new(), test_limits());
-    job.command = Some(vec!["sh".into(), "-c".into(), script.into()]);
-    job
-}
-
-/// Runs `job`, then asserts its run left nothing behind.
-async fn run_clean(sandbox: &Sandbox, job: Job) -> Result<Finished, SandboxError> {
-    let run_id = job.run_id.clone();
-    let result = sandbox.run(job, &CancellationToken::new()).await;
-    assert_nothing_left(sandbox, &run_id).await;
-    result
-}
 
 #[tokio::test]
 async fn a_job_runs_with_its_workspace_and_hands_back_its_results() {
@@ -46,29 +34,6 @@ async fn a_job_runs_with_its_workspace_and_hands_back_its_results() {
         Some("hello from the workspace\n")
     );
     assert!(!finished.results_too_large);
-}
-
-#[tokio::test]
-async fn the_workspace_belongs_to_the_job_user_and_is_a_small_tmpfs() {
-    let sandbox = require_docker().await;
-    let run_id = unique_run_id("owner");
-    let mut job = sh_job(
-        &run_id,
-        "stat -c '%u:%g' head/a.py; pwd; touch head/new.py && echo writable; grep ' /work ' /proc/mounts",
-    );
-    job.workspace_tar = workspace(&[("head/a.py", "x = 1\n")]);
-    let finished = run_clean(&sandbox, job).await.unwrap();
-    assert_eq!(
-        finished.outcome,
-        Outcome::Exited { code: 0 },
-        "{}",
-        finished.stderr
-    );
-    let lines: Vec<&str> = finished.stdout.lines().collect();
-    assert_eq!(lines[..3], ["65534:65534", "/work", "writable"]);
-    assert!(lines[3].starts_with("tmpfs /work tmpfs"), "{}", lines[3]);
-    assert!(lines[3].contains("size=65536k"), "{}", lines[3]);
-    assert_eq!(finished.results_tar, None, "no out/ directory was made");
 }
 
 #[tokio::test]
@@ -137,118 +102,6 @@ async fn running_out_of_memory_is_reported_as_such() {
 }
 
 #[tokio::test]
-async fn a_fork_bomb_is_contained_by_the_pids_limit() {
-    let sandbox = require_docker().await;
-    let run_id = unique_run_id("forkbomb");
-    // The subshell forks until the limit stops it (a failed fork ends it); counting /proc with a glob
-    // needs no fork, so the parent can still do it while every pid is taken.
-    let mut job = sh_job(
-        &run_id,
-        "(n=0; while [ $n -lt 300 ]; do sleep 60 >/dev/null 2>&1 & n=$((n+1)); done); \
-         set -- /proc/[0-9]*; echo procs=$#",
-    );
-    job.limits.pids = 40;
-    let finished = run_clean(&sandbox, job).await.unwrap();
-    assert_eq!(
-        finished.outcome,
-        Outcome::Exited { code: 0 },
-        "{}",
-        finished.stderr
-    );
-    assert!(
-        finished.stderr.contains("fork"),
-        "forks should have failed: {}",
-        finished.stderr
-    );
-    let procs: usize = finished
-        .stdout
-        .trim()
-        .strip_prefix("procs=")
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(
-        (20..=40).contains(&procs),
-        "{procs} processes in the container"
-    );
-}
-
-#[tokio::test]
-async fn there_is_no_network() {
-    let sandbox = require_docker().await;
-    let run_id = unique_run_id("network");
-    let job = sh_job(
-        &run_id,
-        "wget -q -T 5 -O- http://1.1.1.1/ 2>&1; echo wget=$?; nc -w 3 1.1.1.1 53 </dev/null 2>&1; echo nc=$?; \
-         tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '",
-    );
-    let begun = Instant::now();
-    let finished = run_clean(&sandbox, job).await.unwrap();
-    assert!(
-        begun.elapsed() < Duration::from_secs(10),
-        "the network calls did not fail at once"
-    );
-    assert!(
-        finished.stdout.contains("unreachable"),
-        "{}",
-        finished.stdout
-    );
-    assert!(finished.stdout.contains("wget=1"), "{}", finished.stdout);
-    assert!(finished.stdout.contains("nc=1"), "{}", finished.stdout);
-    let interfaces: Vec<&str> = finished
-        .stdout
-        .lines()
-        .rev()
-        .take_while(|l| !l.contains('='))
-        .collect();
-    assert_eq!(interfaces, ["lo"], "only loopback: {}", finished.stdout);
-}
-
-#[tokio::test]
-async fn the_root_filesystem_is_read_only_but_tmp_and_work_are_writable() {
-    let sandbox = require_docker().await;
-    let run_id = unique_run_id("readonly");
-    let job = sh_job(
-        &run_id,
-        "touch /tmp/t && touch /work/w && echo ok; touch /usr/x; echo usr=$?; echo $HOME",
-    );
-    let finished = run_clean(&sandbox, job).await.unwrap();
-    assert_eq!(finished.stdout, "ok\nusr=1\n/tmp\n");
-    assert!(
-        finished.stderr.contains("Read-only file system"),
-        "{}",
-        finished.stderr
-    );
-}
-
-#[tokio::test]
-async fn the_job_runs_as_nobody_without_capabilities_or_new_privileges() {
-    let sandbox = require_docker().await;
-    let run_id = unique_run_id("nonroot");
-    let job = sh_job(
-        &run_id,
-        "id -u; id -g; grep -E '^(CapEff|CapBnd|NoNewPrivs|Seccomp):' /proc/self/status",
-    );
-    let finished = run_clean(&sandbox, job).await.unwrap();
-    let lines: Vec<String> = finished
-        .stdout
-        .lines()
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect();
-    assert_eq!(
-        lines,
-        [
-            "65534",
-            "65534",
-            "CapEff: 0000000000000000",
-            "CapBnd: 0000000000000000",
-            "NoNewPrivs: 1",
-            "Seccomp: 2"
-        ]
-    );
-}
-
-#[tokio::test]
 async fn output_is_capped_and_flagged() {
     let sandbox = require_docker().await;
     let run_id = unique_run_id("output");
@@ -278,32 +131,6 @@ async fn results_over_the_limit_are_dropped_and_flagged() {
     assert_eq!(finished.outcome, Outcome::Exited { code: 0 });
     assert_eq!(finished.results_tar, None);
     assert!(finished.results_too_large);
-}
-
-#[tokio::test]
-async fn the_environment_is_only_the_jobs() {
-    let sandbox = require_docker().await;
-    let run_id = unique_run_id("env");
-    let mut job = Job::new(&run_id, ensure_test_image(), Vec::new(), test_limits());
-    job.command = Some(vec!["env".into()]);
-    job.env = vec![("ATO_SEED".into(), "1234".into())];
-    let finished = run_clean(&sandbox, job).await.unwrap();
-    let mut names: Vec<&str> = finished
-        .stdout
-        .lines()
-        .filter_map(|l| l.split('=').next())
-        .collect();
-    names.sort();
-    // PATH comes from the image, HOSTNAME from Docker; nothing from this process's environment.
-    assert_eq!(
-        names,
-        ["ATO_SEED", "HOME", "HOSTNAME", "PATH"],
-        "{}",
-        finished.stdout
-    );
-    assert!(finished.stdout.contains("HOME=/tmp\n"));
-    assert!(finished.stdout.contains("ATO_SEED=1234\n"));
-    assert!(std::env::vars().any(|(name, _)| name == "CARGO_MANIFEST_DIR" || name == "PWD"));
 }
 
 #[tokio::test]
@@ -442,22 +269,6 @@ async fn a_malformed_workspace_is_refused_before_any_container() {
     job.workspace_tar = vec![b'x'; 2048];
     let error = run_clean(&sandbox, job).await.unwrap_err();
     assert!(matches!(error, SandboxError::BadWorkspace(_)), "{error}");
-}
-
-#[tokio::test]
-async fn orphaned_processes_are_reaped() {
-    let sandbox = require_docker().await;
-    let run_id = unique_run_id("orphans");
-    // Each subshell exits before its `sleep`, which is reparented to PID 1 and must be reaped there, or
-    // its zombie would hold a pid until the container is removed.
-    let job = sh_job(
-        &run_id,
-        "for i in 1 2 3 4 5 6 7 8 9 10; do (sleep 0.1 &); done; sleep 1; z=0; \
-         for p in /proc/[0-9]*; do read -r l < $p/stat 2>/dev/null; case \"$l\" in *') Z '*) z=$((z+1));; esac; done; \
-         echo zombies=$z",
-    );
-    let finished = run_clean(&sandbox, job).await.unwrap();
-    assert_eq!(finished.stdout, "zombies=0\n", "{}", finished.stderr);
 }
 
 #[tokio::test]

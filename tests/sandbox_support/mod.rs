@@ -11,8 +11,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
 
-use ato::sandbox::{Limits, Sandbox};
+use ato::sandbox::{Finished, Job, Limits, Sandbox, SandboxError};
 use bollard::query_parameters::{ListContainersOptions, ListVolumesOptions};
+use tokio_util::sync::CancellationToken;
 
 /// The test image: a static busybox with its applets, `/etc/passwd` with nobody, `/tmp` and `/work`.
 pub const TEST_IMAGE: &str = "ato-test-busybox:1";
@@ -205,6 +206,21 @@ pub fn tar_files(tar: &[u8]) -> HashMap<String, String> {
         }
     }
     files
+}
+
+/// A job of the test image running `sh -c script`.
+pub fn sh_job(run_id: &str, script: &str) -> Job {
+    let mut job = Job::new(run_id, ensure_test_image(), Vec::new(), test_limits());
+    job.command = Some(vec!["sh".into(), "-c".into(), script.into()]);
+    job
+}
+
+/// Runs `job`, then asserts its run left nothing behind.
+pub async fn run_clean(sandbox: &Sandbox, job: Job) -> Result<Finished, SandboxError> {
+    let run_id = job.run_id.clone();
+    let result = sandbox.run(job, &CancellationToken::new()).await;
+    assert_nothing_left(sandbox, &run_id).await;
+    result
 }
 
 /// A run id no other test (or developer) uses.
