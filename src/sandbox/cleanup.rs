@@ -81,10 +81,12 @@ impl CleanupGuard {
         }
     }
 
-    /// The explicit cleanup, on every path that returns.
+    /// The explicit cleanup, on every path that returns. The guard stays armed until it succeeds, so a
+    /// failed or interrupted cleanup is tried once more from `Drop`.
     pub(crate) async fn clean(mut self) -> Result<usize, SandboxError> {
+        let removed = remove_matching(&self.docker, self.ids.filter()).await?;
         self.armed = false;
-        remove_matching(&self.docker, self.ids.filter()).await
+        Ok(removed)
     }
 }
 

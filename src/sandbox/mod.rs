@@ -27,7 +27,7 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 pub use error::SandboxError;
-pub use job::{Finished, Job, Outcome, RESULTS_DIR, User, WORKSPACE_DIR, classify};
+pub use job::{Finished, Job, Outcome, RESULTS_DIR, User, WORKSPACE_DIR, classify, read_workspace};
 pub use limits::{
     CPU_LIMIT_VAR, Limits, MEM_LIMIT_VAR, TIMEOUT_VAR, parse_cpus, parse_memory, parse_timeout,
 };
