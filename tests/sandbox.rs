@@ -303,3 +303,20 @@ async fn a_configured_runtime_docker_lacks_is_not_used() {
         "runc is always listed by docker info"
     );
 }
+
+#[tokio::test]
+async fn a_job_that_closes_its_output_is_still_waited_for() {
+    let sandbox = require_docker().await;
+    let job = sh_job(
+        &unique_run_id("closed"),
+        "echo bye; exec >&- 2>&-; sleep 6; exit 5",
+    );
+    let finished = run_clean(&sandbox, job).await.unwrap();
+    assert_eq!(finished.outcome, Outcome::Exited { code: 5 });
+    assert_eq!(finished.stdout, "bye\n");
+    assert!(
+        finished.duration >= Duration::from_secs(6),
+        "{:?}",
+        finished.duration
+    );
+}

@@ -193,7 +193,7 @@ pub struct Finished {
 }
 
 /// Exit code of a process ended by SIGKILL, which is how the OOM killer ends one.
-const SIGKILL_EXIT: i64 = 128 + 9;
+pub(crate) const SIGKILL_EXIT: i64 = 128 + 9;
 
 /// Decides the outcome from what was observed. An OOM kill wins over the exit code only when the job really
 /// died of SIGKILL (the job may survive the OOM kill of a child); a timeout wins over both, since the kill

@@ -14,13 +14,13 @@ use tokio_util::sync::CancellationToken;
 
 use super::cleanup::CleanupGuard;
 use super::error::{SandboxError, is_not_found};
-use super::job::{Finished, Job, WORKSPACE_DIR, classify};
+use super::job::{Finished, Job, SIGKILL_EXIT, WORKSPACE_DIR, classify};
 use super::output::CappedBuffer;
 use super::spec::{self, JobIds};
 use super::tar_owner;
 
-/// After the job's output ends, how long Docker may take to report the exec's exit code.
-const EXIT_CODE_WAIT: Duration = Duration::from_secs(5);
+/// The longest pause between two looks at whether the job's exec has ended.
+const MAX_EXIT_POLL: Duration = Duration::from_millis(200);
 /// How long a killed container may take to stop before its OOM flag is read.
 const STOP_WAIT: Duration = Duration::from_secs(30);
 
@@ -109,39 +109,33 @@ async fn execute(
     let started = Instant::now();
     let mut stdout = CappedBuffer::new(job.limits.output_bytes);
     let mut stderr = CappedBuffer::new(job.limits.output_bytes);
+    // The deadline covers the output and the exit: a job that closes its output and goes on running is
+    // still running.
     let attached = async {
         match docker.start_exec(&exec.id, None).await {
             Ok(StartExecResults::Attached { output, .. }) => {
-                drain(output, &mut stdout, &mut stderr).await;
-                Ok(())
+                drain(output, &mut stdout, &mut stderr).await
             }
-            Ok(StartExecResults::Detached) => Ok(()),
-            Err(e) => Err(SandboxError::docker("start the job")(e)),
+            Ok(StartExecResults::Detached) => {}
+            Err(e) => return Err(SandboxError::docker("start the job")(e)),
         }
+        exec_exit_code(docker, &exec.id).await
     };
-    let timed_out = match tokio::time::timeout(job.limits.timeout, attached).await {
-        Ok(started) => {
-            started?;
-            false
-        }
-        Err(_) => true,
+    let (timed_out, exit_code) = match tokio::time::timeout(job.limits.timeout, attached).await {
+        Ok(exit_code) => (false, exit_code?),
+        Err(_) => (true, None),
     };
     let duration = started.elapsed();
-
-    let exit_code = match timed_out {
-        true => {
-            // Freeze the job so what it wrote so far can be collected; the volume stays mounted while paused.
-            if let Err(error) = docker.pause_container(&name).await {
-                tracing::warn!(%error, "could not pause the timed-out container");
-            }
-            None
+    if timed_out {
+        // Freeze the job so what it wrote so far can be collected; the volume stays mounted while paused.
+        if let Err(error) = docker.pause_container(&name).await {
+            tracing::warn!(%error, "could not pause the timed-out container");
         }
-        false => exec_exit_code(docker, &exec.id).await?,
-    };
+    }
     let (results_tar, results_too_large) =
         download(docker, &name, &job.results_dir, job.limits.results_bytes).await?;
     let oom_killed = match (timed_out, exit_code) {
-        (false, None | Some(137)) => stop_and_read_oom(docker, &name).await?,
+        (false, None | Some(SIGKILL_EXIT)) => stop_and_read_oom(docker, &name).await?,
         _ => false,
     };
     Ok(Finished {
@@ -203,21 +197,20 @@ async fn drain(
     }
 }
 
-/// The exec's exit code once Docker has it; `None` when the process never reported one (its container
-/// died under it).
+/// Waits until Docker reports the exec ended and returns its exit code; `None` when the process never
+/// reported one (its container died under it). The caller's deadline bounds the wait.
 async fn exec_exit_code(docker: &Docker, exec_id: &str) -> Result<Option<i64>, SandboxError> {
-    let deadline = Instant::now() + EXIT_CODE_WAIT;
+    let mut pause = Duration::from_millis(5);
     loop {
         let inspected = docker
             .inspect_exec(exec_id)
             .await
             .map_err(SandboxError::docker("inspect the job's exec"))?;
-        if inspected.running != Some(true) || Instant::now() >= deadline {
-            return Ok(inspected
-                .exit_code
-                .filter(|_| inspected.running != Some(true)));
+        if inspected.running != Some(true) {
+            return Ok(inspected.exit_code);
         }
-        tokio::time::sleep(Duration::from_millis(10)).await;
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(MAX_EXIT_POLL);
     }
 }
 
