@@ -51,8 +51,8 @@ pub enum EngineError {
     Sandbox(#[from] crate::sandbox::SandboxError),
     #[error(transparent)]
     Image(#[from] runners::ImageError),
-    #[error("the include/exclude patterns are not valid globs: {0}")]
-    Globs(String),
+    #[error(transparent)]
+    Plan(#[from] crate::plan::PlanError),
     #[error("cannot write the report to {path}: {source}")]
     Report {
         path: PathBuf,

@@ -70,15 +70,7 @@ pub async fn run_runner(
     };
 
     progress(&format!("running the {} runner on {} file(s)…", runner.name(), targets.len()));
-    let job = Job {
-        run_id: run_id.to_string(),
-        image: result.image.clone(),
-        command: None,
-        env: Vec::new(),
-        workspace_tar,
-        results_dir: "/work/out".to_string(),
-        limits: settings.limits.clone(),
-    };
+    let job = Job::new(run_id, &result.image, workspace_tar, settings.limits.clone());
     let finished = sandbox.run(job, cancel).await?;
     result.logs = Logs {
         stdout: finished.stdout.clone(),

@@ -113,7 +113,7 @@ impl Source {
                     &|path| read(head, path),
                     &|path| read(&base_tree, path),
                     config,
-                ))
+                )?)
             }
             Source::Dirs {
                 base_dir,
@@ -127,7 +127,7 @@ impl Source {
                     &|path| read(head_dir, path),
                     &|path| base_dir.as_deref().and_then(|dir| read(dir, path)),
                     config,
-                ))
+                )?)
             }
         }
     }
