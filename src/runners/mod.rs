@@ -14,6 +14,7 @@ mod log_tail;
 mod recipe;
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::time::Instant;
 
 use bollard::Docker;
@@ -81,6 +82,23 @@ enum Wording {
     Explicit,
 }
 
+/// Where the tools a build may need are found.
+#[derive(Debug, Clone, Default)]
+pub struct BuildTools {
+    /// mmdebstrap, to make base images without a registry; `None` falls back to the Dockerfile's default
+    /// base.
+    pub mmdebstrap: Option<PathBuf>,
+}
+
+impl BuildTools {
+    /// Looks the tools up on `PATH`.
+    pub fn from_env() -> BuildTools {
+        BuildTools {
+            mmdebstrap: find_program("mmdebstrap", std::env::var_os("PATH").as_deref()),
+        }
+    }
+}
+
 async fn build_if_needed(
     docker: &Docker,
     runner: Runner,
@@ -90,24 +108,60 @@ async fn build_if_needed(
 ) -> Result<String, ImageError> {
     let recipe = Recipe::embedded(runner)?;
     let image = image_ref(runner);
-    let hash = recipe.hash();
+    let tools = BuildTools::from_env();
+    build_recipe_as(docker, &recipe, &image, force, wording, &tools, progress).await?;
+    Ok(image)
+}
 
-    let found = inspect(docker, &image).await?;
+/// Builds any recipe as `image` unless an image of that name already carries its hash: what [`ensure`]
+/// and [`build`] do for the embedded recipes, open to other recipes and tools (tests use it to prove
+/// the fallback and failure paths).
+pub async fn build_recipe(
+    docker: &Docker,
+    recipe: &Recipe,
+    image: &str,
+    force: bool,
+    tools: &BuildTools,
+    progress: Progress<'_>,
+) -> Result<(), ImageError> {
+    build_recipe_as(
+        docker,
+        recipe,
+        image,
+        force,
+        Wording::Explicit,
+        tools,
+        progress,
+    )
+    .await
+}
+
+async fn build_recipe_as(
+    docker: &Docker,
+    recipe: &Recipe,
+    image: &str,
+    force: bool,
+    wording: Wording,
+    tools: &BuildTools,
+    progress: Progress<'_>,
+) -> Result<(), ImageError> {
+    let hash = recipe.hash();
+    let found = inspect(docker, image).await?;
     if !decide(found.as_ref().map(|f| f.label.as_deref()), &hash, force).needs_build() {
         if wording == Wording::Explicit {
             progress(&format!("{image} is up to date"));
         }
-        return Ok(image);
+        return Ok(());
     }
 
     let _guard = BUILD_LOCK.lock().await;
     // Another task may have built it while this one waited for the lock.
-    let found = inspect(docker, &image).await?;
+    let found = inspect(docker, image).await?;
     let decision = decide(found.as_ref().map(|f| f.label.as_deref()), &hash, force);
     if !decision.needs_build() {
-        return Ok(image);
+        return Ok(());
     }
-    let name = image.split(':').next().unwrap_or(&image);
+    let name = image.split(':').next().unwrap_or(image);
     progress(&match (&decision, wording) {
         (BuildDecision::Missing, Wording::FirstRun) => {
             format!("building runner image {name} (first run only, about a minute)…")
@@ -120,29 +174,29 @@ async fn build_if_needed(
     tracing::info!(image, ?decision, recipe = %hash, "building runner image");
 
     let started = Instant::now();
-    build_recipe(docker, &recipe, &image, &hash, progress).await?;
+    build_image(docker, recipe, image, &hash, tools, progress).await?;
     if let Some(old) = found.and_then(|f| f.id) {
-        remove_replaced(docker, &image, &old).await;
+        remove_replaced(docker, image, &old).await;
     }
     progress(&format!(
         "runner image {image} ready ({} s)",
         started.elapsed().as_secs()
     ));
-    Ok(image)
+    Ok(())
 }
 
-async fn build_recipe(
+async fn build_image(
     docker: &Docker,
     recipe: &Recipe,
     image: &str,
     hash: &str,
+    tools: &BuildTools,
     progress: Progress<'_>,
 ) -> Result<(), ImageError> {
     let base = recipe.base_image_ref();
     let base_present = inspect(docker, &base).await?.is_some();
-    let mmdebstrap = find_program("mmdebstrap", std::env::var_os("PATH").as_deref());
-    let source = choose_base(base_present, mmdebstrap.is_some());
-    if let (BaseSource::Mmdebstrap, Some(mmdebstrap)) = (source, &mmdebstrap) {
+    let source = choose_base(base_present, tools.mmdebstrap.is_some());
+    if let (BaseSource::Mmdebstrap, Some(mmdebstrap)) = (source, &tools.mmdebstrap) {
         progress(&format!(
             "making base image {base} from Debian {DEBIAN_SUITE} packages with mmdebstrap…"
         ));
@@ -168,23 +222,23 @@ async fn build_recipe(
         labels,
         offline: local_base,
     };
-    docker_build::build(docker, request)
-        .await
-        .map_err(|failure| {
-            if local_base {
-                ImageError::BuildFailed {
-                    image: image.to_string(),
-                    reason: failure.reason,
-                    log_tail: failure.log_tail,
-                }
-            } else {
-                ImageError::NoBase {
-                    image: image.to_string(),
-                    default_base: DEFAULT_BASE.to_string(),
-                    log_tail: format!("{}\n{}", failure.reason, failure.log_tail),
-                }
-            }
-        })
+    let Err(failure) = docker_build::build(docker, request).await else {
+        return Ok(());
+    };
+    // Without a local base, a build that could not even get the default base means no registry: say
+    // what to install rather than showing Docker's pull error alone.
+    if !local_base && inspect(docker, DEFAULT_BASE).await?.is_none() {
+        return Err(ImageError::NoBase {
+            image: image.to_string(),
+            default_base: DEFAULT_BASE.to_string(),
+            log_tail: format!("{}\n{}", failure.reason, failure.log_tail),
+        });
+    }
+    Err(ImageError::BuildFailed {
+        image: image.to_string(),
+        reason: failure.reason,
+        log_tail: failure.log_tail,
+    })
 }
 
 /// What `docker image inspect` says about an image that exists.
