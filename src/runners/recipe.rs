@@ -338,6 +338,32 @@ mod tests {
         assert!(recipe.files.iter().all(|f| !f.path.starts_with("python/")));
     }
 
+    /// The binary must embed the recipe as it is on disk (build.rs makes cargo rebuild on any change).
+    #[test]
+    fn embedded_recipe_matches_the_files_on_disk() {
+        fn walk(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<RecipeFile>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, root, out);
+                } else {
+                    let relative = path.strip_prefix(root).unwrap().to_string_lossy();
+                    out.push(RecipeFile {
+                        path: relative.replace('\\', "/"),
+                        contents: std::fs::read(&path).unwrap(),
+                    });
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runners/python");
+        let mut on_disk = Vec::new();
+        walk(&root, &root, &mut on_disk);
+        let on_disk = Recipe::from_files(Runner::Python, on_disk).unwrap();
+        let embedded = Recipe::embedded(Runner::Python).unwrap();
+        assert_eq!(embedded.files, on_disk.files);
+        assert_eq!(embedded.hash(), on_disk.hash());
+    }
+
     #[test]
     fn a_runner_without_a_folder_is_not_available_yet() {
         // node and java arrive later; until then their lookup must say so, not fail obscurely.
