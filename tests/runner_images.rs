@@ -357,3 +357,68 @@ async fn runners_without_a_recipe_are_not_available_yet() {
 
 /// `ensure` runs inside spawned tasks (the webhook worker), so its future must be `Send`.
 fn assert_send<T: Send>(_: &T) {}
+
+/// The no-registry path end to end, whatever is cached: mmdebstrap makes a fresh base (an empty
+/// package list, so it is quick and its name is new), Docker imports it, and the recipe builds on it.
+#[tokio::test]
+async fn mmdebstrap_makes_and_imports_a_base_image() {
+    let docker = docker().await;
+    let tools = BuildTools::from_env();
+    assert!(
+        tools.mmdebstrap.is_some(),
+        "this test needs mmdebstrap on PATH (apt-get install mmdebstrap)"
+    );
+    let nonce = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let dockerfile = "ARG BASE=debian:trixie-slim\nFROM ${BASE}\n\
+                      RUN test -x /usr/bin/apt-get && grep -q trixie /etc/os-release\n";
+    let recipe = Recipe::from_files(
+        Runner::Python,
+        vec![
+            RecipeFile {
+                path: "packages.txt".into(),
+                contents: format!("# ato test base {nonce}: no packages\n").into_bytes(),
+            },
+            RecipeFile {
+                path: "Dockerfile".into(),
+                contents: dockerfile.as_bytes().to_vec(),
+            },
+        ],
+    )
+    .unwrap();
+    let base = recipe.base_image_ref();
+    let image = "ato-test-mmdebstrap:local";
+
+    let lines = Lines::default();
+    let outcome =
+        runners::build_recipe(&docker, &recipe, image, false, &tools, &lines.sink()).await;
+    let built = match &outcome {
+        Ok(()) => Some(inspect(&docker, image).await),
+        Err(_) => None,
+    };
+    let base_made = docker.inspect_image(&base).await;
+    remove_image(&docker, image).await;
+    remove_image(&docker, &base).await;
+
+    outcome.unwrap_or_else(|err| panic!("{err}"));
+    let seen = lines.take();
+    assert!(
+        seen.iter()
+            .any(|line| line.contains(&format!("making base image {base}"))),
+        "{seen:?}"
+    );
+    let base_made = base_made.expect("the base image was imported");
+    assert_eq!(
+        base_made.comment.as_deref(),
+        Some("ato: Debian rootfs made by mmdebstrap")
+    );
+    let built = built.unwrap();
+    assert_eq!(
+        built.labels.get(runners::BASE_LABEL),
+        Some(&base),
+        "built on the new base"
+    );
+    assert_eq!(built.labels.get(RECIPE_LABEL), Some(&recipe.hash()));
+}
