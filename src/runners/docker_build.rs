@@ -63,6 +63,8 @@ pub async fn build(docker: &Docker, request: BuildRequest<'_>) -> Result<(), Bui
                         tail.push(&text);
                     }
                 }
+                // Docker's own words ("The command … returned a non-zero code: 3") say it best.
+                Err(bollard::errors::Error::DockerStreamError { error }) => return Err(error),
                 Err(err) => return Err(err.to_string()),
             }
         }
