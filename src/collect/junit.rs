@@ -1,0 +1,420 @@
+//! JUnit XML, as written by pytest (`--junitxml`), Node's `node:test` junit reporter and the JUnit 5 console
+//! launcher, over several runs of the same tests.
+//!
+//! The three differ in nesting (`testsuites > testsuite > testcase`, bare `testsuite`, test cases directly
+//! under `testsuites`, nested suites), so every `<testcase>` is read wherever it is. A test's verdict comes
+//! from all its runs: that is how flaky tests are told apart from broken ones.
+
+use std::collections::HashMap;
+
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+
+use super::manifest::Manifest;
+use super::xml::{self, attribute};
+use crate::model::{RunStatus, TestCase, TestKind, TestStatus};
+
+/// The most characters of a failure message (attribute plus text) that are kept.
+pub const MESSAGE_CAP: usize = 4000;
+
+/// One `<testcase>` of one run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JunitCase {
+    /// `"{classname}::{name}"`, the key runners use in `manifest.json`.
+    pub id: String,
+    pub classname: String,
+    pub name: String,
+    pub status: RunStatus,
+    /// For failures and errors: the `message` attribute and the element's text, capped.
+    pub message: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("JUnit XML is not well-formed at byte {position}: {source}")]
+pub struct JunitError {
+    position: u64,
+    source: quick_xml::Error,
+}
+
+/// The outcome child being read inside a `<testcase>`.
+struct Outcome {
+    status: RunStatus,
+    message: String,
+}
+
+/// Where the reader is: the test case open, and the outcome element whose text is being collected.
+#[derive(Default)]
+struct State {
+    cases: Vec<JunitCase>,
+    current: Option<JunitCase>,
+    outcome: Option<Outcome>,
+}
+
+impl State {
+    fn open(&mut self, e: &BytesStart<'_>, self_closing: bool) {
+        if e.local_name().as_ref() == "testcase" {
+            self.close_case();
+            let classname = attribute(e, "classname").unwrap_or_default();
+            let name = attribute(e, "name").unwrap_or_default();
+            self.current = Some(JunitCase {
+                id: format!("{classname}::{name}"),
+                classname,
+                name,
+                status: RunStatus::Passed,
+                message: None,
+            });
+            if self_closing {
+                self.close_case();
+            }
+            return;
+        }
+        if self.current.is_none() {
+            return;
+        }
+        let status = match e.local_name().as_ref() {
+            "failure" => RunStatus::Failed,
+            "error" => RunStatus::Error,
+            "skipped" => RunStatus::Skipped,
+            _ => return,
+        };
+        let mut message = attribute(e, "message").unwrap_or_default();
+        message.push_str("\n\n");
+        self.outcome = Some(Outcome { status, message });
+        if self_closing {
+            self.close_outcome();
+        }
+    }
+
+    fn close(&mut self, local_name: &str) {
+        match local_name {
+            "failure" | "error" | "skipped" => self.close_outcome(),
+            "testcase" => self.close_case(),
+            _ => {}
+        }
+    }
+
+    fn text(&mut self, text: &str) {
+        if let Some(outcome) = self.outcome.as_mut()
+            && outcome.message.chars().count() < MESSAGE_CAP + 2
+        {
+            outcome.message.push_str(text);
+        }
+    }
+
+    fn close_case(&mut self) {
+        self.close_outcome();
+        if let Some(done) = self.current.take() {
+            self.cases.push(done);
+        }
+    }
+
+    /// Records the outcome on its test case. A failure outranks an error, which outranks a skip (pytest
+    /// writes an `<error>` for a teardown that broke after a `<failure>`).
+    fn close_outcome(&mut self) {
+        let (Some(found), Some(case)) = (self.outcome.take(), self.current.as_mut()) else {
+            return;
+        };
+        let rank = |s: RunStatus| match s {
+            RunStatus::Passed => 0,
+            RunStatus::Skipped => 1,
+            RunStatus::Error => 2,
+            RunStatus::Failed => 3,
+        };
+        if rank(found.status) > rank(case.status) {
+            case.status = found.status;
+            if found.status != RunStatus::Skipped {
+                case.message = Some(cap(found.message.trim()));
+            }
+        }
+    }
+}
+
+/// Parses one run's JUnit XML into its test cases, in document order.
+pub fn parse_run(xml: &str) -> Result<Vec<JunitCase>, JunitError> {
+    let mut reader = Reader::from_str(xml);
+    let mut state = State::default();
+    loop {
+        let event = reader.read_event().map_err(|source| JunitError {
+            position: reader.error_position(),
+            source,
+        })?;
+        match event {
+            Event::Start(e) => state.open(&e, false),
+            Event::Empty(e) => state.open(&e, true),
+            Event::End(e) => state.close(e.local_name().as_ref()),
+            Event::Eof => break,
+            other => {
+                if let Some(text) = xml::text(&other) {
+                    state.text(&text);
+                }
+            }
+        }
+    }
+    state.close_case();
+    Ok(state.cases)
+}
+
+/// Cuts `text` to [`MESSAGE_CAP`] characters, marking the cut.
+pub fn cap(text: &str) -> String {
+    match text.char_indices().nth(MESSAGE_CAP) {
+        Some((at, _)) => format!("{}\n… (cut)", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+/// The verdict over all runs: skipped runs do not count; all passed → passed, all failed → failed, mixed →
+/// flaky, nothing but skips → skipped.
+pub fn status_over_runs(runs: &[RunStatus]) -> TestStatus {
+    let ran: Vec<bool> = runs
+        .iter()
+        .filter(|r| **r != RunStatus::Skipped)
+        .map(|r| *r == RunStatus::Passed)
+        .collect();
+    match (ran.iter().any(|p| *p), ran.iter().any(|p| !*p)) {
+        (false, false) => TestStatus::Skipped,
+        (true, false) => TestStatus::Passed,
+        (false, true) => TestStatus::Failed,
+        (true, true) => TestStatus::Flaky,
+    }
+}
+
+/// Joins the runs (in run order) into one [`TestCase`] per test id, in order of first appearance, with kind,
+/// target and file from the manifest. Tests missing from the manifest are `smoke`, and their file is guessed
+/// from the class name (`tests.test_x` → `tests/test_x.py`); it is empty when no generated file matches.
+pub fn merge(runs: &[Vec<JunitCase>], manifest: &Manifest) -> Vec<TestCase> {
+    let known: HashMap<&str, _> = manifest.tests.iter().map(|t| (t.id.as_str(), t)).collect();
+    let mut order: Vec<TestCase> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for run in runs {
+        for case in run {
+            let at = *index.entry(case.id.clone()).or_insert_with(|| {
+                let entry = known.get(case.id.as_str());
+                order.push(TestCase {
+                    id: case.id.clone(),
+                    file: entry
+                        .map(|e| e.file.clone())
+                        .unwrap_or_else(|| guess_file(case, manifest)),
+                    kind: entry.map_or(TestKind::Smoke, |e| e.kind),
+                    target: entry.and_then(|e| e.target.clone()),
+                    status: TestStatus::Skipped,
+                    runs: Vec::new(),
+                    message: None,
+                });
+                order.len() - 1
+            });
+            let test = &mut order[at];
+            test.runs.push(case.status);
+            if test.message.is_none() && case.message.is_some() {
+                test.message = case.message.clone();
+            }
+        }
+    }
+    for test in &mut order {
+        test.status = status_over_runs(&test.runs);
+    }
+    order
+}
+
+/// The generated file whose path without extension ends with the class name's dotted path. pytest writes
+/// collection errors with an empty class name and the module as the name, so the name is tried then.
+fn guess_file(case: &JunitCase, manifest: &Manifest) -> String {
+    let dotted = if case.classname.is_empty() {
+        &case.name
+    } else {
+        &case.classname
+    };
+    let wanted = dotted.replace('.', "/");
+    if wanted.is_empty() {
+        return String::new();
+    }
+    manifest
+        .generated
+        .iter()
+        .map(|g| &g.file)
+        .find(|file| {
+            let stem = file
+                .rsplit_once('.')
+                .map_or(file.as_str(), |(stem, _)| stem);
+            stem == wanted || stem.ends_with(&format!("/{wanted}"))
+        })
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collect::manifest::{GeneratedEntry, TestEntry};
+
+    fn manifest(tests: Vec<TestEntry>, generated: &[&str]) -> Manifest {
+        Manifest {
+            protocol: 1,
+            generated: generated
+                .iter()
+                .map(|f| GeneratedEntry {
+                    file: f.to_string(),
+                    repo_path: format!("r/{f}"),
+                })
+                .collect(),
+            tests,
+            behaviour_changes: vec![],
+            problems: vec![],
+            notes: vec![],
+        }
+    }
+
+    #[test]
+    fn reads_pytest_outcomes_messages_and_entities() {
+        let xml = r#"<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest">
+            <testcase classname="tests.t" name="ok" time="0.1" />
+            <testcase classname="tests.t" name="bad"><failure message="assert 1 &lt; 0">x &gt; y&#10;E   boom</failure></testcase>
+            <testcase classname="tests.t" name="err"><error message="fixture broke">trace</error></testcase>
+            <testcase classname="tests.t" name="skip"><skipped type="pytest.skip" message="no net">why</skipped></testcase>
+            </testsuite></testsuites>"#;
+        let cases = parse_run(xml).unwrap();
+        let statuses: Vec<_> = cases.iter().map(|c| (c.id.as_str(), c.status)).collect();
+        assert_eq!(
+            statuses,
+            vec![
+                ("tests.t::ok", RunStatus::Passed),
+                ("tests.t::bad", RunStatus::Failed),
+                ("tests.t::err", RunStatus::Error),
+                ("tests.t::skip", RunStatus::Skipped),
+            ]
+        );
+        assert_eq!(
+            cases[1].message.as_deref(),
+            Some("assert 1 < 0\n\nx > y\nE   boom")
+        );
+        assert_eq!(cases[2].message.as_deref(), Some("fixture broke\n\ntrace"));
+        assert_eq!(cases[3].message, None);
+    }
+
+    #[test]
+    fn reads_test_cases_at_any_depth_and_self_closing_outcomes() {
+        let xml = r#"<testsuites><testcase name="top" classname="test"/>
+            <testsuite name="s"><testsuite name="inner">
+              <testcase name="deep" classname="test"><failure type="testCodeFailure" message="1 !== 2"/></testcase>
+              <testcase name="skipped" classname="test"><skipped type="skipped" message="true"/></testcase>
+            </testsuite></testsuite><!-- tests 3 --></testsuites>"#;
+        let cases = parse_run(xml).unwrap();
+        assert_eq!(cases.len(), 3);
+        assert_eq!(cases[0].status, RunStatus::Passed);
+        assert_eq!(cases[1].id, "test::deep");
+        assert_eq!(cases[1].status, RunStatus::Failed);
+        assert_eq!(cases[1].message.as_deref(), Some("1 !== 2"));
+        assert_eq!(cases[2].status, RunStatus::Skipped);
+    }
+
+    #[test]
+    fn a_failure_outranks_a_teardown_error() {
+        let xml = r#"<testsuite><testcase classname="c" name="n"><failure message="f">a</failure><error message="e">b</error></testcase></testsuite>"#;
+        let cases = parse_run(xml).unwrap();
+        assert_eq!(cases[0].status, RunStatus::Failed);
+        assert_eq!(cases[0].message.as_deref(), Some("f\n\na"));
+    }
+
+    #[test]
+    fn long_messages_are_capped() {
+        let body = "x".repeat(MESSAGE_CAP * 3);
+        let xml = format!(
+            r#"<testsuite><testcase classname="c" name="n"><failure message="m">{body}</failure></testcase></testsuite>"#
+        );
+        let message = parse_run(&xml).unwrap()[0].message.clone().unwrap();
+        assert!(
+            message.chars().count() <= MESSAGE_CAP + 10,
+            "{}",
+            message.len()
+        );
+        assert!(message.ends_with("… (cut)"));
+    }
+
+    #[test]
+    fn broken_xml_is_an_error_not_a_panic() {
+        assert!(parse_run("<testsuite><testcase name='a'></testsuite>").is_err());
+        assert!(parse_run("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn status_over_runs_tells_flaky_from_failed() {
+        use RunStatus::*;
+        assert_eq!(status_over_runs(&[Passed, Passed]), TestStatus::Passed);
+        assert_eq!(
+            status_over_runs(&[Failed, Error, Failed]),
+            TestStatus::Failed
+        );
+        assert_eq!(
+            status_over_runs(&[Passed, Failed, Passed]),
+            TestStatus::Flaky
+        );
+        assert_eq!(status_over_runs(&[Skipped, Skipped]), TestStatus::Skipped);
+        assert_eq!(status_over_runs(&[Skipped, Passed]), TestStatus::Passed);
+        assert_eq!(status_over_runs(&[]), TestStatus::Skipped);
+    }
+
+    #[test]
+    fn merge_joins_runs_with_the_manifest() {
+        let case = |id: &str, status, message: Option<&str>| {
+            let (classname, name) = id.split_once("::").unwrap();
+            JunitCase {
+                id: id.into(),
+                classname: classname.into(),
+                name: name.into(),
+                status,
+                message: message.map(Into::into),
+            }
+        };
+        let runs = vec![
+            vec![
+                case("tests.t::a", RunStatus::Passed, None),
+                case("tests.t::b", RunStatus::Failed, Some("first")),
+            ],
+            vec![
+                case("tests.t::b", RunStatus::Failed, Some("second")),
+                case("tests.t::a", RunStatus::Failed, Some("x")),
+            ],
+        ];
+        let m = manifest(
+            vec![TestEntry {
+                id: "tests.t::b".into(),
+                file: "tests/t.py".into(),
+                kind: TestKind::Doctest,
+                target: Some("pkg/m.py::f".into()),
+            }],
+            &["tests/t.py"],
+        );
+        let tests = merge(&runs, &m);
+        assert_eq!(tests.len(), 2);
+        assert_eq!(tests[0].id, "tests.t::a");
+        assert_eq!(tests[0].status, TestStatus::Flaky);
+        assert_eq!(tests[0].kind, TestKind::Smoke);
+        assert_eq!(tests[0].file, "tests/t.py", "guessed from the class name");
+        assert_eq!(tests[0].message.as_deref(), Some("x"));
+        assert_eq!(tests[1].status, TestStatus::Failed);
+        assert_eq!(tests[1].runs, vec![RunStatus::Failed, RunStatus::Failed]);
+        assert_eq!(tests[1].kind, TestKind::Doctest);
+        assert_eq!(tests[1].target.as_deref(), Some("pkg/m.py::f"));
+        assert_eq!(tests[1].message.as_deref(), Some("first"));
+    }
+
+    #[test]
+    fn guesses_files_for_java_classes_and_pytest_collection_errors() {
+        let m = manifest(
+            vec![],
+            &["tests/com/example/CalcTest.java", "tests/test_y.py"],
+        );
+        let case = |classname: &str, name: &str| JunitCase {
+            id: format!("{classname}::{name}"),
+            classname: classname.into(),
+            name: name.into(),
+            status: RunStatus::Error,
+            message: None,
+        };
+        assert_eq!(
+            guess_file(&case("com.example.CalcTest", "a()"), &m),
+            "tests/com/example/CalcTest.java"
+        );
+        assert_eq!(guess_file(&case("", "tests.test_y"), &m), "tests/test_y.py");
+        assert_eq!(guess_file(&case("test", "slugify works"), &m), "");
+    }
+}
