@@ -8,14 +8,15 @@
 //! [`from_outputs`] is pure (bytes in, results out); [`collect`] only reads the folder.
 
 pub mod coverage;
+mod folder;
 pub mod junit;
 pub mod manifest;
 pub mod static_findings;
 mod xml;
 
+pub use folder::{RunnerOutputs, read_outputs};
+
 use std::collections::BTreeSet;
-use std::fs;
-use std::io::Read;
 use std::path::Path;
 
 use crate::model::{
@@ -23,10 +24,6 @@ use crate::model::{
     TargetFile, TestCase,
 };
 
-/// The largest output file ato reads; anything bigger is reported, not read.
-pub const MAX_OUTPUT_FILE_BYTES: u64 = 32 * 1024 * 1024;
-/// The most generated files listed from `tests/`.
-const MAX_TEST_FILES: usize = 10_000;
 /// Where the runner sees the head tree; tools sometimes write absolute paths under it.
 const WORKSPACE_HEAD: &str = "/work/head/";
 
@@ -54,24 +51,6 @@ pub enum CollectError {
         path: String,
         source: std::io::Error,
     },
-}
-
-/// The raw files of an output folder. Each is optional: a runner writes only what applied.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RunnerOutputs {
-    pub manifest: Option<Vec<u8>>,
-    /// `junit/run-N.xml`, ordered by N: (file name, contents).
-    pub junit_runs: Vec<(String, Vec<u8>)>,
-    pub coverage_py: Option<Vec<u8>>,
-    pub lcov: Option<Vec<u8>>,
-    pub jacoco: Option<Vec<u8>>,
-    pub bandit: Option<Vec<u8>>,
-    pub eslint: Option<Vec<u8>>,
-    pub findbugs: Option<Vec<u8>>,
-    /// Regular files under `tests/`, relative to the output folder (`tests/test_x.py`).
-    pub test_files: BTreeSet<String>,
-    /// Files that exist but were not read (too big, a link…), with why.
-    pub unreadable: Vec<String>,
 }
 
 /// Reads a runner's output folder and turns it into results for `targets` (the files the runner was given).
@@ -283,123 +262,172 @@ pub(crate) fn cap_chars(text: &str, max: usize) -> String {
     }
 }
 
-/// Reads the folder's known files. Links and special files are not followed, and big files are not read.
-pub fn read_outputs(out_dir: &Path) -> Result<RunnerOutputs, CollectError> {
-    let mut outputs = RunnerOutputs::default();
-    let mut read = |relative: &str| read_capped(out_dir, relative, &mut outputs.unreadable);
-    let manifest = read("manifest.json")?;
-    let coverage_py = read("coverage/coverage.json")?;
-    let lcov = read("coverage/lcov.info")?;
-    let jacoco = read("coverage/jacoco.xml")?;
-    let bandit = read("static/bandit.json")?;
-    let eslint = read("static/eslint.json")?;
-    let findbugs = read("static/findbugs.xml")?;
-    let mut numbered = Vec::new();
-    for name in list_dir(&out_dir.join("junit"))? {
-        let number = name
-            .strip_prefix("run-")
-            .and_then(|n| n.strip_suffix(".xml"))
-            .and_then(|n| n.parse::<u32>().ok());
-        if let Some(number) = number {
-            numbered.push((number, name));
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Language, TestStatus};
+
+    fn targets() -> Vec<TargetFile> {
+        vec![TargetFile {
+            path: "pkg/m.py".into(),
+            language: Language::Python,
+            changed_lines: vec![1, 2],
+            symbols: vec![],
+        }]
+    }
+
+    fn junit(cases: &[(&str, &str, bool)]) -> Vec<u8> {
+        let mut xml = String::from("<testsuites><testsuite>");
+        for (classname, name, passed) in cases {
+            xml.push_str(&format!(
+                "<testcase classname=\"{classname}\" name=\"{name}\">"
+            ));
+            if !passed {
+                xml.push_str("<failure message=\"boom\">trace</failure>");
+            }
+            xml.push_str("</testcase>");
+        }
+        xml.push_str("</testsuite></testsuites>");
+        xml.into_bytes()
+    }
+
+    fn outputs(manifest: &str, runs: Vec<Vec<u8>>, files: &[&str]) -> RunnerOutputs {
+        RunnerOutputs {
+            manifest: Some(manifest.as_bytes().to_vec()),
+            junit_runs: runs
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| (format!("run-{}.xml", i + 1), r))
+                .collect(),
+            test_files: files.iter().map(|f| f.to_string()).collect(),
+            ..RunnerOutputs::default()
         }
     }
-    numbered.sort();
-    for (_, name) in numbered {
-        if let Some(bytes) = read(&format!("junit/{name}"))? {
-            outputs.junit_runs.push((name, bytes));
-        }
-    }
-    outputs.manifest = manifest;
-    outputs.coverage_py = coverage_py;
-    outputs.lcov = lcov;
-    outputs.jacoco = jacoco;
-    outputs.bandit = bandit;
-    outputs.eslint = eslint;
-    outputs.findbugs = findbugs;
-    list_test_files(out_dir, "tests", &mut outputs.test_files)?;
-    Ok(outputs)
-}
 
-fn read_capped(
-    out_dir: &Path,
-    relative: &str,
-    unreadable: &mut Vec<String>,
-) -> Result<Option<Vec<u8>>, CollectError> {
-    let path = out_dir.join(relative);
-    let io = |source| CollectError::Io {
-        path: relative.to_string(),
-        source,
-    };
-    let meta = match fs::symlink_metadata(&path) {
-        Ok(meta) => meta,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(io(e)),
-    };
-    if !meta.is_file() {
-        unreadable.push(format!(
-            "{relative} is not a regular file; it was not read."
-        ));
-        return Ok(None);
-    }
-    if meta.len() > MAX_OUTPUT_FILE_BYTES {
-        unreadable.push(format!(
-            "{relative} is larger than {MAX_OUTPUT_FILE_BYTES} bytes; it was not read."
-        ));
-        return Ok(None);
-    }
-    let mut bytes = Vec::new();
-    fs::File::open(&path)
-        .and_then(|f| f.take(MAX_OUTPUT_FILE_BYTES).read_to_end(&mut bytes))
-        .map_err(io)?;
-    Ok(Some(bytes))
-}
+    const TWO_FILES: &str = r#"{"protocol":1,"generated":[
+        {"file":"tests/test_a.py","repo_path":"tests/ato/test_a.py"},
+        {"file":"tests/test_b.py","repo_path":"tests/ato/test_b.py"}]}"#;
 
-/// Names of the entries of a folder, empty when it does not exist.
-fn list_dir(dir: &Path) -> Result<Vec<String>, CollectError> {
-    let io = |source| CollectError::Io {
-        path: dir.display().to_string(),
-        source,
-    };
-    match fs::symlink_metadata(dir) {
-        Ok(meta) if meta.is_dir() => {}
-        _ => return Ok(Vec::new()),
+    #[test]
+    fn a_missing_or_broken_manifest_fails_the_collection() {
+        let none = RunnerOutputs::default();
+        assert!(matches!(
+            from_outputs(&none, &targets()),
+            Err(CollectError::MissingManifest)
+        ));
+        let broken = outputs("{", vec![], &[]);
+        assert!(matches!(
+            from_outputs(&broken, &targets()),
+            Err(CollectError::Manifest(_))
+        ));
     }
-    let mut names = Vec::new();
-    for entry in fs::read_dir(dir).map_err(io)? {
-        names.push(
-            entry
-                .map_err(io)?
-                .file_name()
-                .to_string_lossy()
-                .into_owned(),
+
+    #[test]
+    fn only_files_whose_tests_passed_every_run_go_in_the_patch() {
+        let runs = vec![
+            junit(&[("tests.test_a", "t1", true), ("tests.test_b", "t2", true)]),
+            junit(&[("tests.test_a", "t1", true), ("tests.test_b", "t2", false)]),
+        ];
+        let collected = from_outputs(
+            &outputs(TWO_FILES, runs, &["tests/test_a.py", "tests/test_b.py"]),
+            &targets(),
+        )
+        .unwrap();
+        assert_eq!(collected.tests[1].status, TestStatus::Flaky);
+        let in_patch: Vec<_> = collected
+            .generated_files
+            .iter()
+            .map(|g| (g.path.as_str(), g.in_patch))
+            .collect();
+        assert_eq!(
+            in_patch,
+            vec![("tests/test_a.py", true), ("tests/test_b.py", false)]
         );
     }
-    names.sort();
-    Ok(names)
-}
 
-/// Regular files under `relative`, recursively, without following links, up to [`MAX_TEST_FILES`].
-fn list_test_files(
-    out_dir: &Path,
-    relative: &str,
-    found: &mut BTreeSet<String>,
-) -> Result<(), CollectError> {
-    for name in list_dir(&out_dir.join(relative))? {
-        if found.len() >= MAX_TEST_FILES {
-            return Ok(());
-        }
-        let child = format!("{relative}/{name}");
-        let meta =
-            fs::symlink_metadata(out_dir.join(&child)).map_err(|source| CollectError::Io {
-                path: child.clone(),
-                source,
-            })?;
-        if meta.is_dir() {
-            list_test_files(out_dir, &child, found)?;
-        } else if meta.is_file() {
-            found.insert(child);
-        }
+    #[test]
+    fn a_failure_ato_cannot_place_keeps_every_file_out_of_the_patch() {
+        let runs = vec![junit(&[
+            ("tests.test_a", "t1", true),
+            ("test", "unplaced", false),
+        ])];
+        let collected = from_outputs(
+            &outputs(TWO_FILES, runs, &["tests/test_a.py", "tests/test_b.py"]),
+            &targets(),
+        )
+        .unwrap();
+        assert!(collected.generated_files.iter().all(|g| !g.in_patch));
+        assert!(
+            collected
+                .notes
+                .iter()
+                .any(|n| n.contains("could not be placed")),
+            "{:?}",
+            collected.notes
+        );
     }
-    Ok(())
+
+    #[test]
+    fn unsafe_or_missing_generated_paths_are_problems_not_patch_entries() {
+        let manifest = r#"{"protocol":1,"generated":[
+            {"file":"tests/a.py","repo_path":"../../etc/cron.d/x"},
+            {"file":"../secret","repo_path":"tests/ok.py"},
+            {"file":"tests/gone.py","repo_path":"tests/gone.py"},
+            {"file":"tests/b.py","repo_path":"tests/ato/b.py\n+++ b/evil"}]}"#;
+        let collected = from_outputs(
+            &outputs(manifest, vec![], &["tests/a.py", "tests/b.py"]),
+            &targets(),
+        )
+        .unwrap();
+        assert!(collected.generated_files.is_empty());
+        assert_eq!(collected.problems.len(), 4, "{:?}", collected.problems);
+        assert!(
+            collected
+                .problems
+                .iter()
+                .all(|p| p.kind == ProblemKind::Tool)
+        );
+    }
+
+    #[test]
+    fn a_broken_report_is_a_problem_and_the_rest_is_kept() {
+        let mut out = outputs(
+            TWO_FILES,
+            vec![
+                b"<testsuite><testcase".to_vec(),
+                junit(&[("tests.test_a", "t", true)]),
+            ],
+            &["tests/test_a.py", "tests/test_b.py"],
+        );
+        out.bandit = Some(b"not json".to_vec());
+        out.coverage_py =
+            Some(br#"{"files":{"pkg/m.py":{"executed_lines":[1],"missing_lines":[2]}}}"#.to_vec());
+        let collected = from_outputs(&out, &targets()).unwrap();
+        assert_eq!(collected.tests.len(), 1);
+        assert_eq!(collected.problems.len(), 2, "{:?}", collected.problems);
+        assert!(collected.problems[0].message.starts_with("junit/run-1.xml"));
+        assert_eq!(collected.coverage[0].covered, vec![1]);
+        assert_eq!(collected.coverage[0].missed, vec![2]);
+    }
+
+    #[test]
+    fn repo_paths_drop_workspace_prefixes_and_match_target_suffixes() {
+        let targets = vec![TargetFile {
+            path: "src/main/java/com/x/A.java".into(),
+            language: Language::Java,
+            changed_lines: vec![],
+            symbols: vec![],
+        }];
+        assert_eq!(repo_path("/work/head/src/a.js", &targets), "src/a.js");
+        assert_eq!(repo_path("././pkg/m.py", &targets), "pkg/m.py");
+        assert_eq!(
+            repo_path("com/x/A.java", &targets),
+            "src/main/java/com/x/A.java"
+        );
+        assert_eq!(
+            repo_path("x/A.java", &targets),
+            "src/main/java/com/x/A.java"
+        );
+        assert_eq!(repo_path("B.java", &targets), "B.java");
+    }
 }
