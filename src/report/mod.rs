@@ -1,1 +1,8 @@
-//! Rendering the results.
+//! Rendering the results: `results.json`, the PR comment (`report.md`), the full page (`report.html`) and the
+//! patch of tests you can add (`ato-tests.patch`).
+
+pub mod escape;
+pub mod verdict;
+
+#[cfg(test)]
+mod sample;
