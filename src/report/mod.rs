@@ -4,5 +4,6 @@
 pub mod escape;
 pub mod verdict;
 
+pub mod patch;
 #[cfg(test)]
 mod sample;
