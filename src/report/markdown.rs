@@ -1,0 +1,420 @@
+//! The PR comment (`report.md`): verdict, a summary table per runner, then what needs a reviewer's eyes
+//! first (failures, behaviour changes), then flaky tests, findings, problems and notes.
+//!
+//! Every piece of text that came from the PR's code goes through [`escape`]. The same document, without the
+//! `<details>` folding (raw HTML is not rendered there) and without the size limit, is the body of the HTML
+//! page.
+
+use std::collections::BTreeSet;
+
+use super::escape::{self, code_span, fenced, table_code_span};
+use super::fit::{Section, fit};
+use super::verdict::{Tally, describe_outcome};
+use crate::model::{
+    BehaviourChange, Observation, ProblemKind, RunResults, RunStatus, RunnerResult, SandboxOutcome,
+    TestCase, TestKind, TestStatus, Verdict,
+};
+
+/// GitHub's limit on a comment body, in characters.
+pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
+/// The comment's budget: room is left for the hidden marker and anything the poster wraps around it.
+pub const COMMENT_BUDGET: usize = GITHUB_COMMENT_LIMIT - 1_536;
+
+/// Where the full report and the patch can be fetched; links are shown only when given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportLinks {
+    pub report: Option<String>,
+    pub patch: Option<String>,
+}
+
+/// Which document is being written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// The PR comment: long output folded in `<details>`, short caps.
+    Comment,
+    /// The HTML page's body: no raw HTML at all, generous caps.
+    Page,
+}
+
+impl Style {
+    fn message_cap(self) -> usize {
+        match self {
+            Style::Comment => 1_500,
+            Style::Page => 20_000,
+        }
+    }
+
+    fn inline_cap(self) -> usize {
+        match self {
+            Style::Comment => 300,
+            Style::Page => 2_000,
+        }
+    }
+}
+
+/// The PR comment, at most [`COMMENT_BUDGET`] characters.
+pub fn markdown(results: &RunResults, links: &ReportLinks) -> String {
+    let (head, sections) = document(results, Style::Comment);
+    fit(&head, &sections, &footer(results, links), COMMENT_BUDGET)
+}
+
+/// The verdict, summary and table, and the sections in the order a reviewer needs them.
+pub(crate) fn document(results: &RunResults, style: Style) -> (String, Vec<Section>) {
+    let runners = &results.runners;
+    let tests = |status: TestStatus| -> Vec<&TestCase> {
+        runners
+            .iter()
+            .flat_map(|r| &r.tests)
+            .filter(|t| t.status == status)
+            .collect()
+    };
+    let changes: Vec<&BehaviourChange> =
+        runners.iter().flat_map(|r| &r.behaviour_changes).collect();
+    let findings: Vec<_> = runners
+        .iter()
+        .flat_map(|r| &r.findings)
+        .filter(|f| f.on_changed_line)
+        .collect();
+    let sections = vec![
+        Section {
+            heading: format!(
+                "### ❌ Failed tests ({})\n",
+                tests(TestStatus::Failed).len()
+            ),
+            items: tests(TestStatus::Failed)
+                .into_iter()
+                .map(|t| failed_test(t, style))
+                .collect(),
+        },
+        Section {
+            heading: format!(
+                "### ⚠️ Behaviour changes between base and head ({})\n",
+                changes.len()
+            ),
+            items: changes
+                .into_iter()
+                .map(|c| behaviour_change(c, style))
+                .collect(),
+        },
+        Section {
+            heading: format!("### 🔁 Flaky tests ({})\n", tests(TestStatus::Flaky).len()),
+            items: tests(TestStatus::Flaky)
+                .into_iter()
+                .map(|t| flaky_test(t, style))
+                .collect(),
+        },
+        Section {
+            heading: format!(
+                "### 🔎 Findings on changed lines ({})\n\n| Severity | Tool | Rule | Where | Message |\n| --- | --- | --- | --- | --- |",
+                findings.len()
+            ),
+            items: findings
+                .into_iter()
+                .map(|f| {
+                    let cap = style.inline_cap();
+                    format!(
+                        "| {:?} | {} | {} | {} | {} |\n",
+                        f.severity,
+                        table_code_span(&f.tool, 40),
+                        table_code_span(&f.rule, 80),
+                        table_code_span(&format!("{}:{}", f.path, f.line), cap),
+                        table_code_span(&f.message, cap)
+                    )
+                })
+                .collect(),
+        },
+        unfinished_runners(runners, style),
+        problems(runners, style),
+        Section {
+            heading: format!(
+                "### ⏭️ Changed files not tested ({})\n",
+                results.skipped_files.len()
+            ),
+            items: results
+                .skipped_files
+                .iter()
+                .map(|s| {
+                    format!(
+                        "- {}: {}\n",
+                        code_span(&s.path, style.inline_cap()),
+                        escape::text(&s.reason, 300)
+                    )
+                })
+                .collect(),
+        },
+        Section {
+            heading: "### 📝 Notes\n".into(),
+            items: runners
+                .iter()
+                .flat_map(|r| r.notes.iter().map(move |n| (r, n)))
+                .map(|(r, n)| {
+                    format!(
+                        "- {}: {}\n",
+                        r.runner.name(),
+                        escape::text(n, style.inline_cap())
+                    )
+                })
+                .collect(),
+        },
+    ];
+    (head(results), sections)
+}
+
+fn head(results: &RunResults) -> String {
+    let (icon, word) = match results.verdict {
+        Verdict::Success => ("✅", "success"),
+        Verdict::Failure => ("❌", "failure"),
+        Verdict::Neutral => ("⚪", "neutral"),
+    };
+    let revision = |r: &crate::model::Revision| match &r.sha {
+        Some(sha) => format!(
+            "{} ({})",
+            code_span(&r.name, 100),
+            code_span(sha.get(..12).unwrap_or(sha), 12)
+        ),
+        None => code_span(&r.name, 100),
+    };
+    let mut out = format!(
+        "## {icon} ato: {word}\n\n{}\n\n",
+        escape::text(&results.summary, 1_000)
+    );
+    if !results.runners.is_empty() {
+        out.push_str(
+            "| Language | Runner | Passed | Failed | Flaky | Skipped | Behaviour changes | Changed-line coverage | Findings on changed lines |\n\
+             | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
+        );
+        for runner in &results.runners {
+            out.push_str(&table_row(runner));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "Base {} → head {} · {:.1} s\n\n",
+        revision(&results.base),
+        revision(&results.head),
+        results.duration_ms as f64 / 1000.0
+    ));
+    out
+}
+
+fn table_row(runner: &RunnerResult) -> String {
+    let tally = Tally::of_runner(runner);
+    let languages: BTreeSet<&str> = runner.targets.iter().map(|t| t.language.name()).collect();
+    let languages = if languages.is_empty() {
+        runner.runner.name().to_string()
+    } else {
+        languages.into_iter().collect::<Vec<_>>().join(", ")
+    };
+    let coverage = if tally.coverable_lines == 0 {
+        "—".to_string()
+    } else {
+        format!(
+            "{}% ({}/{})",
+            tally.covered_lines * 100 / tally.coverable_lines,
+            tally.covered_lines,
+            tally.coverable_lines
+        )
+    };
+    format!(
+        "| {languages} | {} | {} | {} | {} | {} | {} | {coverage} | {} |\n",
+        describe_outcome(&runner.outcome),
+        tally.passed,
+        tally.failed,
+        tally.flaky,
+        tally.skipped,
+        tally.behaviour_changes,
+        tally.findings_on_changed_lines
+    )
+}
+
+fn runs_summary(runs: &[RunStatus]) -> String {
+    runs.iter()
+        .map(|r| match r {
+            RunStatus::Passed => "✓",
+            RunStatus::Failed => "✗",
+            RunStatus::Error => "E",
+            RunStatus::Skipped => "s",
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn test_title(test: &TestCase, style: Style) -> String {
+    let kind = match test.kind {
+        TestKind::Doctest => "doctest",
+        TestKind::Property => "property",
+        TestKind::Smoke => "smoke",
+        TestKind::Characterization => "characterization",
+        TestKind::Regression => "regression",
+        TestKind::Llm => "LLM-written",
+    };
+    let mut title = format!("**{}** · {kind}", code_span(&test.id, style.inline_cap()));
+    if let Some(target) = &test.target {
+        title.push_str(&format!(
+            " · target {}",
+            code_span(target, style.inline_cap())
+        ));
+    }
+    title.push_str(&format!(" · runs {}", runs_summary(&test.runs)));
+    title
+}
+
+/// Long text folded in `<details>` in the comment; fenced as is in the page.
+fn folded(label: &str, text: &str, style: Style) -> String {
+    let block = fenced(text, style.message_cap());
+    let long = text.lines().count() > 8 || text.chars().count() > 600;
+    if style == Style::Comment && long {
+        format!(
+            "<details><summary>{}</summary>\n\n{block}\n</details>\n\n",
+            escape::html(label)
+        )
+    } else {
+        format!("{block}\n")
+    }
+}
+
+fn failed_test(test: &TestCase, style: Style) -> String {
+    let mut item = format!("{}\n\n", test_title(test, style));
+    if let Some(message) = &test.message {
+        item.push_str(&folded("Failure message", message, style));
+    }
+    item
+}
+
+fn flaky_test(test: &TestCase, style: Style) -> String {
+    let passed = test
+        .runs
+        .iter()
+        .filter(|r| **r == RunStatus::Passed)
+        .count();
+    let mut item = format!(
+        "- {} · passed {passed} of {} runs",
+        test_title(test, style),
+        test.runs.len()
+    );
+    if let Some(message) = &test.message {
+        item.push_str(&format!(
+            " · {}",
+            code_span(message.lines().next().unwrap_or(""), style.inline_cap())
+        ));
+    }
+    item.push('\n');
+    item
+}
+
+fn observation(o: &Observation, cap: usize) -> String {
+    match o {
+        Observation::Returned { value } => format!("returned {}", code_span(value, cap)),
+        Observation::Raised { error, message } if message.is_empty() => {
+            format!("raised {}", code_span(error, cap))
+        }
+        Observation::Raised { error, message } => {
+            format!("raised {}", code_span(&format!("{error}: {message}"), cap))
+        }
+    }
+}
+
+fn behaviour_change(change: &BehaviourChange, style: Style) -> String {
+    let cap = style.inline_cap();
+    format!(
+        "- {} · {}: {} — base {} → head {}\n",
+        code_span(&change.file, cap),
+        code_span(&change.symbol, cap),
+        code_span(&change.input, cap),
+        observation(&change.base, cap),
+        observation(&change.head, cap)
+    )
+}
+
+fn problem_kind(kind: ProblemKind) -> &'static str {
+    match kind {
+        ProblemKind::SyntaxError => "Syntax error",
+        ProblemKind::ImportError => "Import error",
+        ProblemKind::Timeout => "Timed out",
+        ProblemKind::Dependencies => "Dependencies",
+        ProblemKind::Tool => "Tool",
+    }
+}
+
+fn problems(runners: &[RunnerResult], style: Style) -> Section {
+    let items: Vec<String> = runners
+        .iter()
+        .flat_map(|r| &r.problems)
+        .map(|p| {
+            let place = match (&p.path, p.line) {
+                (Some(path), Some(line)) => format!(
+                    " in {}",
+                    code_span(&format!("{path}:{line}"), style.inline_cap())
+                ),
+                (Some(path), None) => format!(" in {}", code_span(path, style.inline_cap())),
+                _ => String::new(),
+            };
+            format!(
+                "- {}{place}: {}\n",
+                problem_kind(p.kind),
+                code_span(&p.message, style.inline_cap())
+            )
+        })
+        .collect();
+    Section {
+        heading: format!("### 🧱 Problems ({})\n", items.len()),
+        items,
+    }
+}
+
+/// Runners that did not complete, with their last output in the comment (the page shows full logs).
+fn unfinished_runners(runners: &[RunnerResult], style: Style) -> Section {
+    let items: Vec<String> = runners
+        .iter()
+        .filter(|r| !matches!(r.outcome, SandboxOutcome::Completed { .. }))
+        .map(|r| {
+            let mut item = format!(
+                "**{} runner** {}",
+                r.runner.name(),
+                describe_outcome(&r.outcome)
+            );
+            if let SandboxOutcome::Crashed { message, .. } | SandboxOutcome::Failed { message } =
+                &r.outcome
+            {
+                item.push_str(&format!(": {}", code_span(message, style.inline_cap())));
+            }
+            item.push_str("\n\n");
+            let stderr = r.logs.stderr.trim_end();
+            if style == Style::Comment && !stderr.is_empty() {
+                let start = stderr.char_indices().rev().nth(3_000).map_or(0, |(i, _)| i);
+                item.push_str(&folded("Last output (stderr)", &stderr[start..], style));
+            }
+            item
+        })
+        .collect();
+    Section {
+        heading: format!("### 🛑 Runners that did not finish ({})\n", items.len()),
+        items,
+    }
+}
+
+fn footer(results: &RunResults, links: &ReportLinks) -> String {
+    let mut parts = Vec::new();
+    if let Some(url) = links.report.as_deref().and_then(escape::link_url) {
+        parts.push(format!("[Full report]({url})"));
+    }
+    let addable = results
+        .runners
+        .iter()
+        .flat_map(|r| &r.generated_files)
+        .filter(|g| g.in_patch)
+        .count();
+    if addable > 0
+        && let Some(url) = links.patch.as_deref().and_then(escape::link_url)
+    {
+        parts.push(format!(
+            "[Tests you can add]({url}) ({addable} files that passed every run)"
+        ));
+    }
+    parts.push(format!(
+        "ato {} · run {}",
+        escape::text(&results.ato_version, 40),
+        code_span(&results.run_id, 80)
+    ));
+    format!("---\n{}\n", parts.join(" · "))
+}
