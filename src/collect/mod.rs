@@ -175,7 +175,7 @@ fn read_findings(
 
 /// The manifest's generated files that really are in `tests/`, with `in_patch` set when every test in the file
 /// passed on every run. A failing test ato cannot place in a file keeps every file out of the patch: the patch
-/// is a promise that its tests pass.
+/// is a promise that its tests pass. (An unplaced skipped test does not: it cannot make the patch fail.)
 fn generated_files(
     manifest: &manifest::Manifest,
     tests: &[TestCase],
@@ -186,14 +186,17 @@ fn generated_files(
     let passed_everywhere =
         |t: &TestCase| !t.runs.is_empty() && t.runs.iter().all(|r| *r == RunStatus::Passed);
     let known: BTreeSet<&str> = manifest.generated.iter().map(|g| g.file.as_str()).collect();
+    let failed_somewhere = |t: &TestCase| {
+        t.runs
+            .iter()
+            .any(|r| matches!(r, RunStatus::Failed | RunStatus::Error))
+    };
     let unplaced_failure = tests
         .iter()
-        .any(|t| !known.contains(t.file.as_str()) && !passed_everywhere(t));
+        .any(|t| !known.contains(t.file.as_str()) && failed_somewhere(t));
     if unplaced_failure {
         notes.push(
-            "A test that did not pass every run could not be placed in a generated file, so no file is offered \
-             in the patch."
-                .into(),
+            "A test that failed could not be placed in a generated file, so no file is offered in the patch.".into(),
         );
     }
     let mut files = Vec::new();
