@@ -18,14 +18,13 @@ fn fixtures() -> PathBuf {
 }
 
 fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    let output = Command::new("git")
+    Command::new("git")
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("HOME", dir)
         .output()
-        .expect("git must be installed to run these tests");
-    output
+        .expect("git must be installed to run these tests")
 }
 
 #[test]
@@ -382,5 +381,338 @@ fn a_folder_without_a_manifest_is_a_crash_for_the_caller() {
     assert_eq!(
         err.to_string(),
         "the runner exited without writing manifest.json"
+    );
+}
+
+#[test]
+fn write_produces_the_four_files_from_the_fixtures() {
+    let results = all_fixtures();
+    assert_eq!(results.verdict, Verdict::Failure);
+    assert_eq!(
+        results.summary,
+        "3 generated tests failed on every run; 2 behaviour changes between base and head; 1 flaky test listed."
+    );
+    let out = tempfile::tempdir().unwrap();
+    write(out.path(), &results, &fixture_sources(&results)).unwrap();
+
+    let json = std::fs::read_to_string(out.path().join("results.json")).unwrap();
+    let parsed: RunResults = serde_json::from_str(&json).unwrap();
+    assert_eq!(parsed, results);
+    assert!(
+        json.contains("\n  \"schema_version\": 1,"),
+        "pretty-printed"
+    );
+
+    let md = std::fs::read_to_string(out.path().join("report.md")).unwrap();
+    assert!(md.starts_with("## ❌ ato: failure\n"), "{md}");
+    assert!(
+        md.contains("| Python | completed | 4 | 1 | 1 | 1 | 1 | 77% (7/9) | 1 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| JavaScript | completed | 2 | 0 | 0 | 1 | 0 | 60% (3/5) | 2 |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Java | completed | 1 | 2 | 0 | 1 | 1 | 80% (4/5) | 1 |"),
+        "{md}"
+    );
+    let at = |needle: &str| {
+        md.find(needle)
+            .unwrap_or_else(|| panic!("no {needle:?} in {md}"))
+    };
+    assert!(
+        at("### ❌ Failed tests (3)") < at("### ⚠️ Behaviour changes between base and head (2)")
+    );
+    assert!(at("### ⚠️ Behaviour changes") < at("### 🔁 Flaky tests (1)"));
+    assert!(at("### 🔁 Flaky tests") < at("### 🔎 Findings on changed lines (4)"));
+    assert!(at("### 🔎 Findings") < at("### 🧱 Problems (1)"));
+    assert!(md.contains("- ` pkg/calc.py ` · ` add `: ` add(1, -2) ` — base returned ` -1 ` → head raised ` ValueError: negative `"));
+    assert!(!md.contains("[Full report]"), "a local report has no links");
+
+    let page = std::fs::read_to_string(out.path().join("report.html")).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(page.contains("<h2>Coverage of changed lines</h2>"));
+    assert!(page.contains("did not run: 18, 23"));
+    assert!(page.contains("<h2>All findings (9)</h2>"));
+    assert!(page.contains("collected 7 items"), "logs are in the page");
+    assert!(
+        page.contains("def test_size_small():"),
+        "generated tests are in the page"
+    );
+    assert!(page.contains("download=\"ato-tests.patch\" href=\"data:text/x-diff;base64,"));
+    assert!(
+        !page.contains("raw HTML omitted"),
+        "the page's Markdown has no raw HTML"
+    );
+    for external in ["src=\"http", "href=\"http", "<script", "<link"] {
+        assert!(!page.contains(external), "self-contained: {external}");
+    }
+
+    let patch_text = std::fs::read_to_string(out.path().join("ato-tests.patch")).unwrap();
+    let files: Vec<_> = patch_text
+        .lines()
+        .filter(|l| l.starts_with("+++ "))
+        .collect();
+    assert_eq!(
+        files,
+        vec![
+            "+++ b/tests/ato/test_ato_size.py",
+            "+++ b/test/ato/slug.test.mjs"
+        ]
+    );
+    let repo = tempfile::tempdir().unwrap();
+    assert!(git(repo.path(), &["init", "-q"]).status.success());
+    let check = git(
+        repo.path(),
+        &[
+            "apply",
+            "--check",
+            out.path().join("ato-tests.patch").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+}
+
+/// Text a hostile PR could make its code print, raise or be named.
+const HOSTILE: &[&str] = &[
+    "</details><script>alert(1)</script>",
+    "@everyone please look",
+    "``` \n# Injected heading\n```",
+    "a | b | c\n| --- |",
+    "<img src=x onerror=alert(1)>",
+    "fixes #123 and @octocat/team",
+    "[click](javascript:alert(1)) **bold**",
+    "`````",
+];
+
+fn hostile_results() -> RunResults {
+    let mut results = all_fixtures();
+    let python = &mut results.runners[0];
+    for (i, hostile) in HOSTILE.iter().enumerate() {
+        python.tests.push(TestCase {
+            id: format!("tests.evil::{hostile}"),
+            file: (*hostile).into(),
+            kind: TestKind::Llm,
+            target: Some((*hostile).into()),
+            status: if i % 2 == 0 {
+                TestStatus::Failed
+            } else {
+                TestStatus::Flaky
+            },
+            runs: vec![RunStatus::Failed, RunStatus::Passed],
+            message: Some(format!("{hostile}\n{}", hostile.repeat(40))),
+        });
+        python.behaviour_changes.push(BehaviourChange {
+            file: (*hostile).into(),
+            symbol: (*hostile).into(),
+            input: (*hostile).into(),
+            base: Observation::Returned {
+                value: (*hostile).into(),
+            },
+            head: Observation::Raised {
+                error: (*hostile).into(),
+                message: (*hostile).into(),
+            },
+        });
+        python.findings.push(Finding {
+            tool: "bandit".into(),
+            rule: (*hostile).into(),
+            severity: Severity::Low,
+            path: (*hostile).into(),
+            line: 3,
+            message: (*hostile).into(),
+            on_changed_line: true,
+        });
+        python.problems.push(Problem {
+            path: Some((*hostile).into()),
+            line: Some(1),
+            kind: ProblemKind::ImportError,
+            message: (*hostile).into(),
+        });
+        python.notes.push((*hostile).into());
+        results.skipped_files.push(SkippedFile {
+            path: (*hostile).into(),
+            reason: (*hostile).into(),
+        });
+    }
+    python.outcome = SandboxOutcome::Crashed {
+        exit_code: 1,
+        message: HOSTILE[0].into(),
+    };
+    python.logs.stderr = HOSTILE.join("\n");
+    results.head.name = HOSTILE[1].into();
+    results
+}
+
+/// Renders Markdown the way GitHub does for comments: GFM with raw HTML allowed (GitHub then sanitises it,
+/// but ato must not rely on that).
+fn render_like_github(md: &str) -> String {
+    let mut options = comrak::Options::default();
+    options.extension.table = true;
+    options.extension.autolink = true;
+    options.extension.strikethrough = true;
+    options.render.r#unsafe = true;
+    comrak::markdown_to_html(md, &options)
+}
+
+/// Text outside `<code>` and `<pre>` elements of rendered HTML: where GitHub would look for mentions.
+fn text_outside_code(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<code") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..]
+            .find("</code>")
+            .map_or(rest.len(), |e| start + e + "</code>".len());
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn hostile_text_cannot_inject_html_markdown_or_mentions_into_the_comment() {
+    let results = hostile_results();
+    let md = markdown(&results, &ReportLinks::default());
+    let html = render_like_github(&md);
+    for bad in [
+        "<script",
+        "<img",
+        "<h1",
+        "Injected heading</h",
+        "href=\"javascript",
+        "<strong>bold",
+    ] {
+        assert!(!html.contains(bad), "{bad} got through:\n{html}");
+    }
+    assert_eq!(
+        html.matches("<details>").count(),
+        html.matches("</details>").count(),
+        "{html}"
+    );
+    // Our own folding is the only <details> there is: one per long failure message (the fixture's pytest
+    // failure and the hostile failing tests) and one for the crashed runner's output.
+    let long_failures = 1 + HOSTILE.iter().step_by(2).count();
+    assert_eq!(
+        html.matches("<details>").count(),
+        long_failures + 1,
+        "{html}"
+    );
+    let outside = text_outside_code(&html);
+    assert!(
+        !outside.contains("@everyone") && !outside.contains("@octocat"),
+        "{outside}"
+    );
+    assert!(!outside.contains("#123"), "{outside}");
+    // Every findings row keeps its six cells: pipes in the text did not split them.
+    let table = html
+        .split("<h3>🔎")
+        .nth(1)
+        .unwrap()
+        .split("</table>")
+        .next()
+        .unwrap();
+    for row in table.split("<tr>").skip(2) {
+        assert_eq!(row.matches("<td").count(), 5, "{row}");
+    }
+}
+
+#[test]
+fn hostile_text_is_escaped_in_the_html_page() {
+    let results = hostile_results();
+    let sources = vec![("tests/ato/test_ato_size.py".to_string(), HOSTILE.join("\n"))];
+    let page = html(&results, &sources);
+    for bad in [
+        "<script",
+        "<img",
+        "<h1>",
+        "href=\"javascript",
+        "<strong>bold",
+    ] {
+        assert!(!page.contains(bad), "{bad} got through");
+    }
+    assert!(page.contains("&lt;/details&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;"));
+}
+
+#[test]
+fn a_huge_run_is_trimmed_under_githubs_comment_limit() {
+    let mut results = all_fixtures();
+    let python = &mut results.runners[0];
+    for i in 0..3_000 {
+        python.tests.push(TestCase {
+            id: format!("tests.test_many::test_{i}"),
+            file: "tests/test_many.py".into(),
+            kind: TestKind::Property,
+            target: None,
+            status: if i % 3 == 0 {
+                TestStatus::Flaky
+            } else {
+                TestStatus::Failed
+            },
+            runs: vec![RunStatus::Failed, RunStatus::Passed, RunStatus::Failed],
+            message: Some(format!("AssertionError: {}", "x".repeat(1_400))),
+        });
+        python.notes.push(format!("note {i}"));
+    }
+    let links = ReportLinks {
+        report: Some("https://ato.example/reports/01JTESTRUN/token".into()),
+        patch: Some("https://ato.example/reports/01JTESTRUN/token/ato-tests.patch".into()),
+    };
+    let md = markdown(&results, &links);
+    assert!(
+        md.chars().count() <= COMMENT_BUDGET,
+        "{} chars",
+        md.chars().count()
+    );
+    assert!(md.starts_with("## ❌ ato: failure"));
+    assert!(
+        md.contains("| Python | completed |"),
+        "the table is never trimmed"
+    );
+    assert!(md.contains("more in the full report."));
+    assert!(
+        md.contains("### ⚠️ Behaviour changes"),
+        "later sections keep their heading"
+    );
+    assert!(md.contains("[Full report](https://ato.example/reports/01JTESTRUN/token)"));
+    assert!(md.contains(
+        "[Tests you can add](https://ato.example/reports/01JTESTRUN/token/ato-tests.patch)"
+    ));
+    let html = render_like_github(&md);
+    assert_eq!(
+        html.matches("<details>").count(),
+        html.matches("</details>").count()
+    );
+}
+
+#[test]
+fn a_runner_that_did_not_finish_is_reported_with_its_last_output() {
+    let mut runner = runner_result(
+        Runner::Node,
+        node_targets(),
+        collected("node", &node_targets()),
+    );
+    runner.outcome = SandboxOutcome::OutOfMemory {
+        limit_bytes: 2 * 1024 * 1024 * 1024,
+    };
+    runner.logs.stderr =
+        "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory".into();
+    let results = run_results(vec![runner]);
+    assert_eq!(results.verdict, Verdict::Neutral);
+    let md = markdown(&results, &ReportLinks::default());
+    assert!(
+        md.contains("**node runner** ran out of memory (limit 2048 MiB)"),
+        "{md}"
+    );
+    assert!(md.contains("JavaScript heap out of memory"), "{md}");
+    assert!(
+        md.contains("| JavaScript | ran out of memory (limit 2048 MiB) |"),
+        "{md}"
     );
 }

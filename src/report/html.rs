@@ -131,13 +131,9 @@ fn coverage(runners: &[RunnerResult]) -> String {
     let mut out = String::from("## Coverage of changed lines\n\n");
     for file in files {
         let total = file.covered.len() + file.missed.len();
-        let percent = if total == 0 {
-            "no executable changed lines".to_string()
-        } else {
-            format!(
-                "{}% of {total} changed lines ran",
-                file.covered.len() * 100 / total
-            )
+        let percent = match (file.covered.len() * 100).checked_div(total) {
+            Some(percent) => format!("{percent}% of {total} changed lines ran"),
+            None => "no executable changed lines".to_string(),
         };
         out.push_str(&format!("- {}: {percent}", code_span(&file.path, 2_000)));
         if !file.covered.is_empty() {

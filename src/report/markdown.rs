@@ -180,7 +180,7 @@ fn head(results: &RunResults) -> String {
     );
     if !results.runners.is_empty() {
         out.push_str(
-            "| Language | Runner | Passed | Failed | Flaky | Skipped | Behaviour changes | Changed-line coverage | Findings on changed lines |\n\
+            "| Language | Outcome | Passed | Failed | Flaky | Skipped | Behaviour changes | Changed-line coverage | Findings on changed lines |\n\
              | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n",
         );
         for runner in &results.runners {
@@ -205,15 +205,12 @@ fn table_row(runner: &RunnerResult) -> String {
     } else {
         languages.into_iter().collect::<Vec<_>>().join(", ")
     };
-    let coverage = if tally.coverable_lines == 0 {
-        "—".to_string()
-    } else {
-        format!(
-            "{}% ({}/{})",
-            tally.covered_lines * 100 / tally.coverable_lines,
-            tally.covered_lines,
-            tally.coverable_lines
-        )
+    let coverage = match (tally.covered_lines * 100).checked_div(tally.coverable_lines) {
+        Some(percent) => format!(
+            "{percent}% ({}/{})",
+            tally.covered_lines, tally.coverable_lines
+        ),
+        None => "—".to_string(),
     };
     format!(
         "| {languages} | {} | {} | {} | {} | {} | {} | {coverage} | {} |\n",
@@ -417,4 +414,64 @@ fn footer(results: &RunResults, links: &ReportLinks) -> String {
         code_span(&results.run_id, 80)
     ));
     format!("---\n{}\n", parts.join(" · "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{GeneratedFile, Runner};
+    use crate::report::sample::{results, runner, test};
+
+    #[test]
+    fn a_clean_run_is_a_verdict_and_a_table_only() {
+        let mut python = runner(Runner::Python);
+        python.tests = vec![test("t::a", TestStatus::Passed)];
+        let md = markdown(&results(vec![python]), &ReportLinks::default());
+        assert!(
+            md.starts_with("## ✅ ato: success\n\nThe generated test passed on every run\\.\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| Python | completed | 1 | 0 | 0 | 0 | 0 | — | 0 |"),
+            "{md}"
+        );
+        assert!(!md.contains("###"), "no empty sections: {md}");
+    }
+
+    #[test]
+    fn nothing_to_test_has_no_table() {
+        let md = markdown(&results(vec![]), &ReportLinks::default());
+        assert!(md.starts_with("## ⚪ ato: neutral"), "{md}");
+        assert!(!md.contains("| Language"), "{md}");
+    }
+
+    #[test]
+    fn the_patch_link_shows_only_when_there_is_something_to_add() {
+        let links = ReportLinks {
+            report: Some("https://ato.example/r/1/t".into()),
+            patch: Some("https://ato.example/r/1/t/ato-tests.patch".into()),
+        };
+        let mut python = runner(Runner::Python);
+        python.generated_files = vec![GeneratedFile {
+            path: "tests/t.py".into(),
+            repo_path: "tests/ato/t.py".into(),
+            in_patch: false,
+        }];
+        let md = markdown(&results(vec![python.clone()]), &links);
+        assert!(
+            md.contains("[Full report](https://ato.example/r/1/t)")
+                && !md.contains("Tests you can add")
+        );
+        python.generated_files[0].in_patch = true;
+        let md = markdown(&results(vec![python]), &links);
+        assert!(
+            md.contains("[Tests you can add](https://ato.example/r/1/t/ato-tests.patch) (1 files"),
+            "{md}"
+        );
+        let bad = ReportLinks {
+            report: Some("javascript:alert(1)".into()),
+            patch: None,
+        };
+        assert!(!markdown(&results(vec![]), &bad).contains("javascript"));
+    }
 }

@@ -40,7 +40,7 @@ pub fn patch(files: &[(String, String)]) -> String {
 fn quote_path(path: &str) -> String {
     let needs_quotes = path
         .bytes()
-        .any(|b| b == b'"' || b == b'\\' || b < 0x20 || b >= 0x7f);
+        .any(|b| b == b'"' || b == b'\\' || !(0x20..0x7f).contains(&b));
     if !needs_quotes {
         return path.to_string();
     }
