@@ -7,6 +7,7 @@
 pub mod escape;
 pub mod fit;
 pub mod html;
+mod items;
 pub mod markdown;
 pub mod patch;
 pub mod verdict;
