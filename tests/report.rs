@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use ato::collect::{Collected, collect};
+use ato::collect::{Collected, collect, read_sources};
 use ato::model::{
     BehaviourChange, Finding, Language, Logs, Observation, Problem, ProblemKind, Revision,
     RunResults, RunStatus, Runner, RunnerResult, SandboxOutcome, Severity, SkippedFile, TargetFile,
@@ -194,14 +194,13 @@ fn all_fixtures() -> RunResults {
     ])
 }
 
-/// The generated test files of the fixtures, as (repo_path, contents).
+/// The generated test files of the fixtures, as (repo_path, contents), read back as the engine would.
 fn fixture_sources(results: &RunResults) -> Vec<(String, String)> {
     let mut sources = Vec::new();
     for (runner, folder) in results.runners.iter().zip(["python", "node", "java"]) {
-        for g in &runner.generated_files {
-            let contents = std::fs::read_to_string(fixtures().join(folder).join(&g.path)).unwrap();
-            sources.push((g.repo_path.clone(), contents));
-        }
+        let read = read_sources(&fixtures().join(folder), &runner.generated_files).unwrap();
+        assert!(read.unreadable.is_empty(), "{:?}", read.unreadable);
+        sources.extend(read.files);
     }
     sources
 }

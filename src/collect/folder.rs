@@ -7,6 +7,8 @@ use std::io::Read;
 use std::path::Path;
 
 use super::CollectError;
+use super::manifest::is_safe_relative_path;
+use crate::model::GeneratedFile;
 
 /// The largest output file ato reads; anything bigger is reported, not read.
 pub const MAX_OUTPUT_FILE_BYTES: u64 = 32 * 1024 * 1024;
@@ -67,6 +69,41 @@ pub fn read_outputs(out_dir: &Path) -> Result<RunnerOutputs, CollectError> {
     outputs.findbugs = findbugs;
     list_test_files(out_dir, "tests", &mut outputs.test_files)?;
     Ok(outputs)
+}
+
+/// Generated test files read back for the report and the patch.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sources {
+    /// `(repo_path, contents)`, the shape `report::write` takes.
+    pub files: Vec<(String, String)>,
+    /// Files that were not read, with why.
+    pub unreadable: Vec<String>,
+}
+
+/// Reads the generated test files from `out_dir` (the runner's output folder) with the same care as its
+/// other outputs. A file that cannot be read safely is left out and listed in `unreadable`.
+pub fn read_sources(out_dir: &Path, files: &[GeneratedFile]) -> Result<Sources, CollectError> {
+    let mut sources = Vec::new();
+    let mut unreadable = Vec::new();
+    for file in files {
+        if !is_safe_relative_path(&file.path) {
+            unreadable.push(format!(
+                "{} is not a plain relative path; it was not read.",
+                file.path
+            ));
+            continue;
+        }
+        if let Some(bytes) = read_capped(out_dir, &file.path, &mut unreadable)? {
+            sources.push((
+                file.repo_path.clone(),
+                String::from_utf8_lossy(&bytes).into_owned(),
+            ));
+        }
+    }
+    Ok(Sources {
+        files: sources,
+        unreadable,
+    })
 }
 
 fn read_capped(
@@ -190,5 +227,40 @@ mod tests {
         assert_eq!(outputs.unreadable.len(), 4, "{:?}", outputs.unreadable);
         assert!(outputs.unreadable[0].starts_with("coverage/lcov.info"));
         assert!(outputs.unreadable[1].starts_with("static/bandit.json"));
+    }
+
+    #[test]
+    fn read_sources_reads_generated_files_but_not_through_links() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        fs::create_dir_all(out.join("tests")).unwrap();
+        fs::write(out.join("tests/test_a.py"), "def test_a():\n    pass\n").unwrap();
+        std::os::unix::fs::symlink("/etc/hostname", out.join("tests/test_b.py")).unwrap();
+        let file = |path: &str| GeneratedFile {
+            path: path.into(),
+            repo_path: format!("r/{path}"),
+            in_patch: true,
+        };
+        let Sources {
+            files: sources,
+            unreadable,
+        } = read_sources(
+            out,
+            &[
+                file("tests/test_a.py"),
+                file("tests/test_b.py"),
+                file("../x"),
+                file("tests/none.py"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            sources,
+            vec![(
+                "r/tests/test_a.py".to_string(),
+                "def test_a():\n    pass\n".to_string()
+            )]
+        );
+        assert_eq!(unreadable.len(), 2, "{unreadable:?}");
     }
 }

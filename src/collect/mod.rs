@@ -14,7 +14,7 @@ pub mod manifest;
 pub mod static_findings;
 mod xml;
 
-pub use folder::{RunnerOutputs, read_outputs};
+pub use folder::{RunnerOutputs, Sources, read_outputs, read_sources};
 
 use std::collections::BTreeSet;
 use std::path::Path;
