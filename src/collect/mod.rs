@@ -9,19 +9,20 @@
 
 pub mod coverage;
 mod folder;
+mod generated;
 pub mod junit;
 pub mod manifest;
+pub mod reruns;
 pub mod static_findings;
 mod xml;
 
 pub use folder::{RunnerOutputs, Sources, read_outputs, read_sources};
 
-use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::model::{
-    BehaviourChange, FileCoverage, Finding, GeneratedFile, Problem, ProblemKind, RunStatus,
-    TargetFile, TestCase,
+    BehaviourChange, FileCoverage, Finding, GeneratedFile, Problem, ProblemKind, TargetFile,
+    TestCase,
 };
 
 /// Where the runner sees the head tree; tools sometimes write absolute paths under it.
@@ -82,14 +83,14 @@ pub fn from_outputs(
             Err(e) => problems.push(tool_problem(format!("junit/{name}: {e}"))),
         }
     }
-    let tests = junit::merge(&runs, &manifest);
+    let tests = reruns::merge(&runs, &manifest);
     if outputs.junit_runs.is_empty() && !manifest.generated.is_empty() {
         notes.push("No JUnit results: the generated tests did not run.".into());
     }
 
     let coverage = read_coverage(outputs, targets, &mut problems, &mut notes);
     let findings = read_findings(outputs, targets, &mut problems);
-    let generated_files = generated_files(
+    let generated_files = generated::generated_files(
         &manifest,
         &tests,
         &outputs.test_files,
@@ -173,64 +174,7 @@ fn read_findings(
     findings
 }
 
-/// The manifest's generated files that really are in `tests/`, with `in_patch` set when every test in the file
-/// passed on every run. A failing test ato cannot place in a file keeps every file out of the patch: the patch
-/// is a promise that its tests pass. (An unplaced skipped test does not: it cannot make the patch fail.)
-fn generated_files(
-    manifest: &manifest::Manifest,
-    tests: &[TestCase],
-    test_files: &BTreeSet<String>,
-    problems: &mut Vec<Problem>,
-    notes: &mut Vec<String>,
-) -> Vec<GeneratedFile> {
-    let passed_everywhere =
-        |t: &TestCase| !t.runs.is_empty() && t.runs.iter().all(|r| *r == RunStatus::Passed);
-    let known: BTreeSet<&str> = manifest.generated.iter().map(|g| g.file.as_str()).collect();
-    let failed_somewhere = |t: &TestCase| {
-        t.runs
-            .iter()
-            .any(|r| matches!(r, RunStatus::Failed | RunStatus::Error))
-    };
-    let unplaced_failure = tests
-        .iter()
-        .any(|t| !known.contains(t.file.as_str()) && failed_somewhere(t));
-    if unplaced_failure {
-        notes.push(
-            "A test that failed could not be placed in a generated file, so no file is offered in the patch.".into(),
-        );
-    }
-    let mut files = Vec::new();
-    for entry in &manifest.generated {
-        let safe = manifest::is_safe_relative_path(&entry.file)
-            && entry.file.starts_with("tests/")
-            && manifest::is_safe_relative_path(&entry.repo_path);
-        if !safe {
-            problems.push(tool_problem(format!(
-                "manifest.json names an unsafe path ({} → {}); the file is left out.",
-                entry.file, entry.repo_path
-            )));
-            continue;
-        }
-        if !test_files.contains(&entry.file) {
-            problems.push(tool_problem(format!(
-                "manifest.json names {}, which the runner did not write.",
-                entry.file
-            )));
-            continue;
-        }
-        let mut own = tests.iter().filter(|t| t.file == entry.file).peekable();
-        let has_tests = own.peek().is_some();
-        let all_passed = own.all(passed_everywhere);
-        files.push(GeneratedFile {
-            path: entry.file.clone(),
-            repo_path: entry.repo_path.clone(),
-            in_patch: has_tests && all_passed && !unplaced_failure,
-        });
-    }
-    files
-}
-
-fn tool_problem(message: String) -> Problem {
+pub(crate) fn tool_problem(message: String) -> Problem {
     Problem {
         path: None,
         line: None,
