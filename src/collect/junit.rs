@@ -36,6 +36,8 @@ pub struct JunitError {
 struct Outcome {
     status: RunStatus,
     message: String,
+    /// Characters in `message`, kept so a message made of many small events is not counted again each time.
+    chars: usize,
 }
 
 /// Where the reader is: the test case open, and the outcome element whose text is being collected.
@@ -75,7 +77,12 @@ impl State {
         };
         let mut message = attribute(e, "message").unwrap_or_default();
         message.push_str("\n\n");
-        self.outcome = Some(Outcome { status, message });
+        let chars = message.chars().count();
+        self.outcome = Some(Outcome {
+            status,
+            message,
+            chars,
+        });
         if self_closing {
             self.close_outcome();
         }
@@ -91,9 +98,10 @@ impl State {
 
     fn text(&mut self, text: &str) {
         if let Some(outcome) = self.outcome.as_mut()
-            && outcome.message.chars().count() < MESSAGE_CAP + 2
+            && outcome.chars <= MESSAGE_CAP + 2
         {
             outcome.message.push_str(text);
+            outcome.chars += text.chars().count();
         }
     }
 

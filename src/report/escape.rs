@@ -76,7 +76,8 @@ pub fn fenced(text: &str, max: usize) -> String {
 }
 
 /// Plain Markdown text on one line: every ASCII punctuation character is backslash-escaped (so no emphasis,
-/// link, HTML, heading or list can start), and mentions and issue references are broken.
+/// link, HTML, heading or list can start), and mentions, issue references and bare URLs (which GitHub links
+/// after escapes are resolved) are broken.
 pub fn text(text: &str, max: usize) -> String {
     let content = truncate(&sanitize(text, false), max);
     let mut out = String::with_capacity(content.len() + 8);
@@ -92,6 +93,16 @@ pub fn text(text: &str, max: usize) -> String {
                 if chars.peek().is_some_and(|n| n.is_ascii_alphanumeric()) {
                     out.push(ZERO_WIDTH_JOINER);
                 }
+            }
+            ':' if chars.peek() == Some(&'/') => {
+                out.push_str("\\:");
+                out.push(ZERO_WIDTH_JOINER);
+            }
+            '.' if out.len() >= 3
+                && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www") =>
+            {
+                out.push(ZERO_WIDTH_JOINER);
+                out.push_str("\\.");
             }
             c if c.is_ascii_punctuation() => {
                 out.push('\\');
@@ -136,6 +147,7 @@ mod tests {
     fn render(markdown: &str) -> String {
         let mut options = comrak::Options::default();
         options.extension.table = true;
+        options.extension.autolink = true;
         comrak::markdown_to_html(markdown, &options)
     }
 
