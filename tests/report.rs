@@ -249,6 +249,19 @@ fn write_produces_the_four_files_from_the_fixtures() {
     assert!(at("### 🔁 Flaky tests") < at("### 🔎 Findings on changed lines (4)"));
     assert!(at("### 🔎 Findings") < at("### 🧱 Problems (1)"));
     assert!(md.contains("- ` pkg/calc.py ` · ` add `: ` add(1, -2) ` — base returned ` -1 ` → head raised ` ValueError: negative `"));
+    let severities: Vec<_> = md
+        .lines()
+        .filter_map(|l| l.strip_prefix("| ")?.split(" |").next())
+        .collect();
+    let findings: Vec<_> = severities
+        .into_iter()
+        .filter(|s| ["High", "Medium", "Low"].contains(s))
+        .collect();
+    assert_eq!(
+        findings,
+        vec!["High", "Medium", "Medium", "Low"],
+        "most severe first"
+    );
     assert!(!md.contains("[Full report]"), "a local report has no links");
 
     let page = std::fs::read_to_string(out.path().join("report.html")).unwrap();

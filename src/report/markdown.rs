@@ -70,11 +70,12 @@ pub(crate) fn document(results: &RunResults, style: Style) -> (String, Vec<Secti
     };
     let changes: Vec<&BehaviourChange> =
         runners.iter().flat_map(|r| &r.behaviour_changes).collect();
-    let findings: Vec<_> = runners
+    let mut findings: Vec<_> = runners
         .iter()
         .flat_map(|r| &r.findings)
         .filter(|f| f.on_changed_line)
         .collect();
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let sections = vec![
         Section {
             heading: format!(
