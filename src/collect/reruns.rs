@@ -26,27 +26,41 @@ pub fn status_over_runs(runs: &[RunStatus]) -> TestStatus {
 /// Joins the runs (in run order) into one [`TestCase`] per test id, in order of first appearance, with kind,
 /// target and file from the manifest. Tests missing from the manifest are `smoke`, and their file is guessed
 /// from the class name (`tests.test_x` → `tests/test_x.py`); it is empty when no generated file matches.
+///
+/// An id can repeat within a run (`node:test` names cases `test::<name>` whatever their `describe`): the
+/// n-th occurrence in a run is joined with the n-th of the other runs and reported as `<id> (n)`, so two
+/// different tests are never mistaken for one flaky test.
 pub fn merge(runs: &[Vec<JunitCase>], manifest: &Manifest) -> Vec<TestCase> {
     let known: HashMap<&str, _> = manifest.tests.iter().map(|t| (t.id.as_str(), t)).collect();
     let mut order: Vec<TestCase> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index: HashMap<(String, usize), usize> = HashMap::new();
     for run in runs {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
         for case in run {
-            let at = *index.entry(case.id.clone()).or_insert_with(|| {
-                let entry = known.get(case.id.as_str());
-                order.push(TestCase {
-                    id: case.id.clone(),
-                    file: entry
-                        .map(|e| e.file.clone())
-                        .unwrap_or_else(|| guess_file(case, manifest)),
-                    kind: entry.map_or(TestKind::Smoke, |e| e.kind),
-                    target: entry.and_then(|e| e.target.clone()),
-                    status: TestStatus::Skipped,
-                    runs: Vec::new(),
-                    message: None,
+            let occurrence = seen.entry(case.id.as_str()).or_insert(0);
+            *occurrence += 1;
+            let occurrence = *occurrence;
+            let at = *index
+                .entry((case.id.clone(), occurrence))
+                .or_insert_with(|| {
+                    let entry = known.get(case.id.as_str());
+                    order.push(TestCase {
+                        id: if occurrence == 1 {
+                            case.id.clone()
+                        } else {
+                            format!("{} ({occurrence})", case.id)
+                        },
+                        file: entry
+                            .map(|e| e.file.clone())
+                            .unwrap_or_else(|| guess_file(case, manifest)),
+                        kind: entry.map_or(TestKind::Smoke, |e| e.kind),
+                        target: entry.and_then(|e| e.target.clone()),
+                        status: TestStatus::Skipped,
+                        runs: Vec::new(),
+                        message: None,
+                    });
+                    order.len() - 1
                 });
-                order.len() - 1
-            });
             let test = &mut order[at];
             test.runs.push(case.status);
             if test.message.is_none() && case.message.is_some() {
@@ -189,5 +203,31 @@ mod tests {
         );
         assert_eq!(guess_file(&case("", "tests.test_y"), &m), "tests/test_y.py");
         assert_eq!(guess_file(&case("test", "slugify works"), &m), "");
+    }
+
+    #[test]
+    fn repeated_ids_in_a_run_stay_apart() {
+        let case = |name: &str, status| JunitCase {
+            id: format!("test::{name}"),
+            classname: "test".into(),
+            name: name.into(),
+            status,
+            message: None,
+        };
+        let run = || {
+            vec![
+                case("works", RunStatus::Passed),
+                case("works", RunStatus::Failed),
+            ]
+        };
+        let tests = merge(&[run(), run()], &manifest(vec![], &[]));
+        let seen: Vec<_> = tests.iter().map(|t| (t.id.as_str(), t.status)).collect();
+        assert_eq!(
+            seen,
+            vec![
+                ("test::works", TestStatus::Passed),
+                ("test::works (2)", TestStatus::Failed)
+            ]
+        );
     }
 }
