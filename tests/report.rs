@@ -311,3 +311,22 @@ fn write_produces_the_four_files_from_the_fixtures() {
         String::from_utf8_lossy(&check.stderr)
     );
 }
+
+/// The whole comment for the sample outputs, compared with `tests/fixtures/runner-out/expected-report.md` so a
+/// reviewer sees what a change does to it. `ATO_UPDATE_GOLDEN=1 cargo test --test report` rewrites the file.
+#[test]
+fn the_comment_for_the_sample_outputs_matches_the_golden_file() {
+    let results = all_fixtures();
+    let links = ReportLinks {
+        report: Some("https://ato.example/reports/01JTESTRUN/token".into()),
+        patch: Some("https://ato.example/reports/01JTESTRUN/token/ato-tests.patch".into()),
+    };
+    let md = markdown(&results, &links);
+    let golden = fixtures().join("expected-report.md");
+    if std::env::var_os("ATO_UPDATE_GOLDEN").is_some() {
+        std::fs::write(&golden, &md).unwrap();
+    }
+    let expected = std::fs::read_to_string(&golden)
+        .expect("expected-report.md (ATO_UPDATE_GOLDEN=1 writes it)");
+    pretty_assertions::assert_eq!(md, expected);
+}

@@ -75,13 +75,21 @@ pub fn fenced(text: &str, max: usize) -> String {
     format!("{fence}text\n{content}{newline}{fence}\n")
 }
 
-/// Plain Markdown text on one line: every ASCII punctuation character is backslash-escaped (so no emphasis,
-/// link, HTML, heading or list can start), and mentions, issue references and bare URLs (which GitHub links
-/// after escapes are resolved) are broken.
+/// Characters that can open or close Markdown (or GitHub's math, tables and strikethrough) anywhere in a line.
+const INLINE_MARKUP: &str = "\\`*_[]()<>#!|~&$";
+
+/// Plain Markdown text on one line. Characters that can start markup anywhere (emphasis, links, HTML,
+/// entities, tables, math) are backslash-escaped, and so are those that start a block at the beginning (`-`,
+/// `+`, `=`, `1.`). Mentions, issue references and bare URLs (which GitHub links after escapes are resolved)
+/// are broken with a zero-width joiner. Other punctuation is left alone so sentences stay readable.
 pub fn text(text: &str, max: usize) -> String {
     let content = truncate(&sanitize(text, false), max);
+    let content = content.trim_start();
     let mut out = String::with_capacity(content.len() + 8);
     let mut chars = content.chars().peekable();
+    let mut first = true;
+    // Only digits so far: a `.` or `)` now would start an ordered list.
+    let mut only_digits = true;
     while let Some(c) = chars.next() {
         match c {
             '@' => {
@@ -95,21 +103,31 @@ pub fn text(text: &str, max: usize) -> String {
                 }
             }
             ':' if chars.peek() == Some(&'/') => {
-                out.push_str("\\:");
+                out.push(':');
                 out.push(ZERO_WIDTH_JOINER);
             }
             '.' if out.len() >= 3
                 && out.as_bytes()[out.len() - 3..].eq_ignore_ascii_case(b"www") =>
             {
                 out.push(ZERO_WIDTH_JOINER);
-                out.push_str("\\.");
+                out.push('.');
             }
-            c if c.is_ascii_punctuation() => {
+            '.' | ')' if only_digits && !first => {
+                out.push('\\');
+                out.push(c);
+            }
+            '-' | '+' | '=' if first => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if INLINE_MARKUP.contains(c) => {
                 out.push('\\');
                 out.push(c);
             }
             c => out.push(c),
         }
+        only_digits = only_digits && c.is_ascii_digit();
+        first = false;
     }
     out
 }
@@ -148,6 +166,7 @@ mod tests {
         let mut options = comrak::Options::default();
         options.extension.table = true;
         options.extension.autolink = true;
+        options.extension.strikethrough = true;
         comrak::markdown_to_html(markdown, &options)
     }
 
@@ -222,6 +241,40 @@ mod tests {
             visible.contains("@everyone") && visible.contains("#123"),
             "text reads the same: {visible}"
         );
+    }
+
+    #[test]
+    fn plain_text_stays_readable_and_cannot_start_a_block() {
+        assert_eq!(
+            text("3 tests failed; 1 flaky, see: notes.", 100),
+            "3 tests failed; 1 flaky, see: notes."
+        );
+        for hostile in [
+            "1. item",
+            "12) item",
+            "- item",
+            "+ item",
+            "  * item",
+            "> quote",
+            "=== x",
+            "| a | b |",
+        ] {
+            let html = render(&format!("para\n\n{}\n", text(hostile, 100)));
+            assert!(
+                !html.contains("<li>")
+                    && !html.contains("<blockquote>")
+                    && !html.contains("<table>"),
+                "{hostile:?} → {html}"
+            );
+            assert_eq!(html.matches("<p>").count(), 2, "{hostile:?} → {html}");
+        }
+        let html = render("$x^2$ ~~gone~~\n");
+        assert!(
+            html.contains("<del>"),
+            "the renderer does strike through: {html}"
+        );
+        let html = render(&format!("{}\n", text("$x^2$ ~~gone~~", 100)));
+        assert!(!html.contains("<del>"), "{html}");
     }
 
     #[test]

@@ -253,7 +253,7 @@ mod tests {
         python.tests = vec![test("t::a", TestStatus::Passed)];
         let md = markdown(&results(vec![python]), &ReportLinks::default());
         assert!(
-            md.starts_with("## ✅ ato: success\n\nThe generated test passed on every run\\.\n"),
+            md.starts_with("## ✅ ato: success\n\nThe generated test passed on every run.\n"),
             "{md}"
         );
         assert!(
