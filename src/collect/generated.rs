@@ -33,6 +33,7 @@ pub(crate) fn generated_files(
         );
     }
     let mut files = Vec::new();
+    let mut repo_paths = BTreeSet::new();
     for entry in &manifest.generated {
         let safe = manifest::is_safe_relative_path(&entry.file)
             && entry.file.starts_with("tests/")
@@ -41,6 +42,13 @@ pub(crate) fn generated_files(
             problems.push(tool_problem(format!(
                 "manifest.json names an unsafe path ({} → {}); the file is left out.",
                 entry.file, entry.repo_path
+            )));
+            continue;
+        }
+        if !repo_paths.insert(entry.repo_path.as_str()) {
+            problems.push(tool_problem(format!(
+                "manifest.json puts two files at {}; only the first is kept.",
+                entry.repo_path
             )));
             continue;
         }

@@ -320,14 +320,26 @@ mod tests {
             {"file":"tests/a.py","repo_path":"../../etc/cron.d/x"},
             {"file":"../secret","repo_path":"tests/ok.py"},
             {"file":"tests/gone.py","repo_path":"tests/gone.py"},
-            {"file":"tests/b.py","repo_path":"tests/ato/b.py\n+++ b/evil"}]}"#;
+            {"file":"tests/b.py","repo_path":"tests/ato/b.py\n+++ b/evil"},
+            {"file":"tests/b.py","repo_path":"tests/ato/b.py"},
+            {"file":"tests/a.py","repo_path":"tests/ato/b.py"}]}"#;
         let collected = from_outputs(
             &outputs(manifest, vec![], &["tests/a.py", "tests/b.py"]),
             &targets(),
         )
         .unwrap();
-        assert!(collected.generated_files.is_empty());
-        assert_eq!(collected.problems.len(), 4, "{:?}", collected.problems);
+        let kept: Vec<_> = collected
+            .generated_files
+            .iter()
+            .map(|g| g.repo_path.as_str())
+            .collect();
+        assert_eq!(kept, vec!["tests/ato/b.py"]);
+        assert_eq!(collected.problems.len(), 5, "{:?}", collected.problems);
+        assert!(
+            collected.problems[4]
+                .message
+                .contains("two files at tests/ato/b.py")
+        );
         assert!(
             collected
                 .problems
