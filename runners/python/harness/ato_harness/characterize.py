@@ -14,10 +14,12 @@ from .gen_recorded import RecordedCall
 from .locate import ModuleLocation
 from .manifest import Manifest
 from .observations import compare_calls, is_deterministic
-from .values import callee_source
+from .values import call_source, callee_source
 from .workspace import Workspace
 
 CALL_TIMEOUT_CAP_SECS = 2.0
+# Past a few examples, more differing inputs of one function tell a reviewer nothing new.
+MAX_CHANGES_PER_SYMBOL = 10
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,6 @@ class PlannedCall:
     kwargs: tuple[tuple[str, str], ...]
 
     def source(self) -> str:
-        from .values import call_source
-
         return call_source(callee_source(self.symbol, self.kind), list(self.args), list(self.kwargs))
 
     def to_request(self) -> dict:
@@ -108,18 +108,35 @@ def characterize(
             manifest.note(f"Characterization of {file} on {side}: {observed.failure}")
         if observed.timed_out:
             manifest.problem("timeout", f"characterization on {side}: {observed.failure}", path=file)
+    verdicts = compare_calls(len(changed), base.pairs, head.pairs)
+    nondeterministic = count_by_symbol(changed, [v.index for v in verdicts if v.status == "nondeterministic"])
     agreed: list[RecordedCall] = []
-    nondeterministic: dict[str, int] = {}
-    for verdict in compare_calls(len(changed), base.pairs, head.pairs):
+    changes: dict[str, int] = {}
+    for verdict in verdicts:
         call = changed[verdict.index]
+        if call.symbol in nondeterministic:
+            continue  # two calls that happened to agree prove nothing about a nondeterministic function
         if verdict.status == "changed":
-            manifest.behaviour_change(file, call.symbol, call.source(), verdict.base, verdict.head)
+            changes[call.symbol] = changes.get(call.symbol, 0) + 1
+            if changes[call.symbol] <= MAX_CHANGES_PER_SYMBOL:
+                manifest.behaviour_change(file, call.symbol, call.source(), verdict.base, verdict.head)
         elif verdict.status == "agreed":
             agreed.append(RecordedCall(call.symbol, call.kind, call.args, call.kwargs, verdict.head))
-        elif verdict.status == "nondeterministic":
-            nondeterministic[call.symbol] = nondeterministic.get(call.symbol, 0) + 1
     _note_nondeterministic(manifest, file, nondeterministic, changed)
+    for symbol, count in sorted(changes.items()):
+        if count > MAX_CHANGES_PER_SYMBOL:
+            manifest.note(
+                f"{file}::{symbol}: {count} inputs behaved differently on base and head; "
+                f"the first {MAX_CHANGES_PER_SYMBOL} are listed"
+            )
     return agreed
+
+
+def count_by_symbol(calls: list[PlannedCall], indexes: list[int]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for index in indexes:
+        counts[calls[index].symbol] = counts.get(calls[index].symbol, 0) + 1
+    return counts
 
 
 def record_new(
@@ -138,17 +155,14 @@ def record_new(
         manifest.note(f"Recording new functions of {file}: {head.failure}")
     if head.timed_out:
         manifest.problem("timeout", f"recording new functions: {head.failure}", path=file)
-    recorded, nondeterministic = [], {}
-    for index, call in enumerate(new_calls):
-        pair = head.pairs.get(index)
-        if pair is None:
-            continue
-        if is_deterministic(pair):
-            recorded.append(RecordedCall(call.symbol, call.kind, call.args, call.kwargs, pair["first"]))
-        else:
-            nondeterministic[call.symbol] = nondeterministic.get(call.symbol, 0) + 1
+    observed = [(i, c, head.pairs[i]) for i, c in enumerate(new_calls) if i in head.pairs]
+    nondeterministic = count_by_symbol(new_calls, [i for i, _, pair in observed if not is_deterministic(pair)])
     _note_nondeterministic(manifest, file, nondeterministic, new_calls)
-    return recorded
+    return [
+        RecordedCall(call.symbol, call.kind, call.args, call.kwargs, pair["first"])
+        for _, call, pair in observed
+        if call.symbol not in nondeterministic
+    ]
 
 
 def _note_nondeterministic(manifest: Manifest, file: str, counts: dict[str, int], calls: list[PlannedCall]) -> None:
@@ -156,5 +170,5 @@ def _note_nondeterministic(manifest: Manifest, file: str, counts: dict[str, int]
         total = sum(1 for c in calls if c.symbol == symbol)
         manifest.note(
             f"{file}::{symbol}: {count} of {total} inputs gave different results when called twice "
-            "(nondeterministic); they were not compared or pinned"
+            "(nondeterministic): its results were not compared between base and head nor pinned in tests"
         )

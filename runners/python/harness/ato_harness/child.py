@@ -16,6 +16,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
+import os
 import signal
 import sys
 import time
@@ -32,6 +33,7 @@ class CallTimeout(BaseException):
 
 
 _armed = False
+_MAIN_PID = os.getpid()
 
 
 def _on_alarm(signum, frame):
@@ -110,11 +112,16 @@ def timed(thunk, seconds: float) -> dict:
             raise
         except BaseException as err:  # noqa: BLE001 - whatever the call raised is the observation
             observation = raised(err)
+        finally:
+            if os.getpid() != _MAIN_PID:  # a copy made by os.fork() in the call: it must not report
+                os._exit(0)
         _armed = False
+_MAIN_PID = os.getpid()
         signal.setitimer(signal.ITIMER_REAL, 0)
         return observation
     except CallTimeout:
         _armed = False
+_MAIN_PID = os.getpid()
         signal.setitimer(signal.ITIMER_REAL, 0)
         return {"kind": "raised", "error": "ato.CallTimeout", "message": f"no result within {seconds:g}s"}
 

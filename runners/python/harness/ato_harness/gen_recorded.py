@@ -5,7 +5,8 @@
 
 Only deterministic calls are pinned (both calls on a side agreed), and only results a test can state exactly:
 a returned value whose source rebuilds an equal value, or a raised ``Exception`` (asserted by type name, since
-the exception class may not be importable from the test).
+the exception class may not be importable from the test) that is not about the sandbox itself (no network,
+read-only disk, memory or process limits: see ``observations.ENVIRONMENTAL_ERRORS``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from .locate import ModuleLocation
 from .plan import TargetFile
 from .testfile import GeneratedTestFile, file_name, target_id
 from .values import call_source, callee_source
+
+# Enough pinned calls per symbol to document its behaviour without burying the reader.
+MAX_PINNED_PER_SYMBOL = 8
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ def assertable(observation: dict) -> bool:
     """Whether a test can assert this observation exactly."""
     if observation.get("kind") == "returned":
         return observation.get("source") is not None
-    return bool(observation.get("is_exception"))
+    return bool(observation.get("is_exception")) and not observation.get("environmental", True)
 
 
 def test_body(call: RecordedCall) -> str:
@@ -50,6 +54,33 @@ def test_body(call: RecordedCall) -> str:
     )
 
 
+def pick_calls(calls: list[RecordedCall], limit: int = MAX_PINNED_PER_SYMBOL) -> list[RecordedCall]:
+    """Up to ``limit`` assertable calls per symbol, in order, with every kind of outcome represented.
+
+    Each distinct outcome (a return, or each exception type) gets its first call in before the rest fill up.
+    """
+    by_symbol: dict[str, list[RecordedCall]] = {}
+    for call in calls:
+        if assertable(call.observation):
+            by_symbol.setdefault(call.symbol, []).append(call)
+    picked: list[RecordedCall] = []
+    for group in by_symbol.values():
+        chosen: list[int] = []
+        seen: set[str] = set()
+        for i, call in enumerate(group):
+            outcome = call.observation.get("error") or "returned"
+            if outcome not in seen and len(chosen) < limit:
+                seen.add(outcome)
+                chosen.append(i)
+        for i in range(len(group)):
+            if len(chosen) >= limit:
+                break
+            if i not in chosen:
+                chosen.append(i)
+        picked.extend(group[i] for i in sorted(chosen))
+    return picked
+
+
 def recorded_tests(
     kind: str, target: TargetFile, location: ModuleLocation, calls: list[RecordedCall]
 ) -> GeneratedTestFile | None:
@@ -57,9 +88,7 @@ def recorded_tests(
     out = GeneratedTestFile(file_name(location.module, kind), kind, target.path, location)
     out.imports.append("import pytest")
     counts: dict[str, int] = {}
-    for call in calls:
-        if not assertable(call.observation):
-            continue
+    for call in pick_calls(calls):
         counts[call.symbol] = counts.get(call.symbol, 0) + 1
         name = out.new_test_name(f"{call.symbol}_{counts[call.symbol]}")
         out.add_test(name, target_id(target.path, call.symbol), f"def {name}():\n{test_body(call)}")

@@ -12,6 +12,11 @@ from dataclasses import dataclass
 from .values import cut, normalize_repr, round_trips
 
 
+# Errors that say more about the sandbox (no network, read-only disk, memory and process limits) than about the
+# code: fine to compare between base and head, wrong to pin in a test meant for the repository.
+ENVIRONMENTAL_ERRORS = (OSError, MemoryError, RecursionError)
+
+
 def returned(value: object, value_repr: str) -> dict:
     """The observation of a call that returned ``value`` (whose repr is ``value_repr``)."""
     return {"kind": "returned", "value": cut(normalize_repr(value_repr)), "source": round_trips(value)}
@@ -28,6 +33,7 @@ def raised(error: BaseException) -> dict:
         "error": type(error).__name__,
         "message": cut(normalize_repr(message)),
         "is_exception": isinstance(error, Exception),
+        "environmental": isinstance(error, ENVIRONMENTAL_ERRORS),
     }
 
 
