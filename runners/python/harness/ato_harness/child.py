@@ -25,6 +25,7 @@ import typing
 
 from . import inputs as input_gen
 from .observations import raised, returned
+from .processes import contain_forked_copy
 from .values import eval_source
 
 
@@ -52,6 +53,7 @@ class Results:
 
 def import_module(request: dict, results: Results):
     """Import the module under test from the request's tree; report failure as an event and return None."""
+    results.emit({"event": "started"})
     tree = request["tree"]
     for entry in reversed(request["path_entries"]):
         sys.path.insert(0, f"{tree}/{entry}" if entry else tree)
@@ -116,12 +118,10 @@ def timed(thunk, seconds: float) -> dict:
             if os.getpid() != _MAIN_PID:  # a copy made by os.fork() in the call: it must not report
                 os._exit(0)
         _armed = False
-_MAIN_PID = os.getpid()
         signal.setitimer(signal.ITIMER_REAL, 0)
         return observation
     except CallTimeout:
         _armed = False
-_MAIN_PID = os.getpid()
         signal.setitimer(signal.ITIMER_REAL, 0)
         return {"kind": "raised", "error": "ato.CallTimeout", "message": f"no result within {seconds:g}s"}
 
@@ -224,6 +224,7 @@ def main(argv: list[str]) -> int:
     with open(request_path, encoding="utf-8") as f:
         request = json.load(f)
     signal.signal(signal.SIGALRM, _on_alarm)
+    os.register_at_fork(after_in_child=lambda: contain_forked_copy(request["call_timeout"]))
     results = Results(results_path)
     if mode == "inspect":
         run_inspect(request, results)

@@ -19,7 +19,14 @@ from .locate import ModuleLocation
 from .plan import TargetFile
 from .testfile import GeneratedTestFile, file_name, target_id
 
-PINNING_IMPORT = "from hypothesis import HealthCheck as _AtoHealthCheck, seed as _ato_seed, settings as _ato_settings"
+PINNING_IMPORT = (
+    "from hypothesis import HealthCheck as _AtoHealthCheck, Phase as _AtoPhase, seed as _ato_seed, "
+    "settings as _ato_settings"
+)
+# No ``explain`` phase: it re-runs failing examples under a tracer, which is slow and only adds prose.
+PHASES_LINE = (
+    "_ATO_PHASES = [_AtoPhase.explicit, _AtoPhase.reuse, _AtoPhase.generate, _AtoPhase.target, _AtoPhase.shrink]"
+)
 
 
 class GhostwriterOutputError(Exception):
@@ -37,7 +44,7 @@ class WrappedProperty:
 def pinning_decorators(max_examples: int, seed: int) -> list[ast.expr]:
     settings = (
         f"_ato_settings(derandomize=True, database=None, max_examples={max_examples}, deadline=None, "
-        "print_blob=False, suppress_health_check=list(_AtoHealthCheck))"
+        "print_blob=False, suppress_health_check=list(_AtoHealthCheck), phases=_ATO_PHASES)"
     )
     return [ast.parse(settings, mode="eval").body, ast.parse(f"_ato_seed({seed})", mode="eval").body]
 
@@ -91,6 +98,7 @@ def property_tests(
         return None
     # After the header's sys.path set-up: the ghostwriter imports the module under test by name.
     out.body.append("\n".join(f"{line}  # noqa: E402" for line in wrapped.imports) + "\n")
+    out.body.append(PHASES_LINE + "\n")
     if wrapped.other:
         out.body.append("\n".join(wrapped.other) + "\n")
     for name, symbol, source in wrapped.tests:

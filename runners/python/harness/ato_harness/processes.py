@@ -51,6 +51,19 @@ class Finished:
         return f"exited with status {self.returncode}" + (f": {tail[-1]}" if tail else "")
 
 
+def contain_forked_copy(lifetime_secs: float) -> None:
+    """Call in a process made by ``os.fork()`` in code under test (via ``os.register_at_fork``).
+
+    The copy may not fork again (its process limit drops to zero, so a fork bomb cannot grow past one
+    generation) and dies after ``lifetime_secs`` (SIGALRM, default action), so nothing it does outlives the
+    test or call that made it.
+    """
+    _, hard = resource.getrlimit(resource.RLIMIT_NPROC)
+    resource.setrlimit(resource.RLIMIT_NPROC, (0, hard))
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)
+    signal.setitimer(signal.ITIMER_REAL, lifetime_secs)
+
+
 def _limit_child() -> None:
     """Runs in the child between fork and exec."""
     resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
@@ -69,8 +82,13 @@ def run_limited(
     timeout: float,
     log_dir: Path,
     log_name: str,
+    interrupt_grace_secs: float = 0.0,
 ) -> Finished:
-    """Run ``argv`` to completion or until ``timeout`` seconds; never raises for the child's behaviour."""
+    """Run ``argv`` to completion or until ``timeout`` seconds; never raises for the child's behaviour.
+
+    With ``interrupt_grace_secs``, a child past its time first gets SIGINT and that long to wrap up (pytest
+    then still writes its JUnit file for the tests it ran) before the whole group is killed.
+    """
     log_dir.mkdir(parents=True, exist_ok=True)
     out_path, err_path = log_dir / f"{log_name}.out", log_dir / f"{log_name}.err"
     start = time.monotonic()
@@ -94,6 +112,12 @@ def run_limited(
     except subprocess.TimeoutExpired:
         timed_out = True
         returncode = None
+        if interrupt_grace_secs > 0:
+            try:
+                os.kill(proc.pid, signal.SIGINT)
+                proc.wait(timeout=interrupt_grace_secs)
+            except (subprocess.TimeoutExpired, ProcessLookupError):
+                pass
     kill_group(proc.pid)
     if returncode is None:
         try:

@@ -16,6 +16,8 @@ import signal
 
 import pytest
 
+from ato_harness.processes import contain_forked_copy
+
 
 def shuffled(items: list, seed: int) -> list:
     """``items`` in a new order fixed by ``seed``."""
@@ -25,6 +27,7 @@ def shuffled(items: list, seed: int) -> list:
 
 
 _MAIN_PID = os.getpid()
+os.register_at_fork(after_in_child=lambda: contain_forked_copy(max(_timeout_secs(), 1.0)))
 
 
 def _exit_if_forked() -> None:

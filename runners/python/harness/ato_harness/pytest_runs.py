@@ -18,9 +18,13 @@ from .workspace import Workspace
 PYTEST_INI = "[pytest]\naddopts =\njunit_family = xunit2\njunit_logging = no\nconsole_output_style = classic\n"
 
 
+# After the run's limit, pytest gets SIGINT and this long to write the JUnit file of the tests it ran.
+INTERRUPT_GRACE_SECS = 5.0
+
+
 def per_test_timeout(step_timeout_secs: int) -> int:
-    """Per-test limit: long enough for a property test, short enough that a few hangs fit in one run."""
-    return max(2, min(30, step_timeout_secs // 4))
+    """Per-test limit: long enough for a property test, short enough that several hangs fit in one run."""
+    return max(2, min(10, step_timeout_secs // 10))
 
 
 def coveragerc(files: list[Path], data_file: Path) -> str:
@@ -80,11 +84,13 @@ def run_tests(ws: Workspace, manifest: Manifest, test_files: list[str], changed:
             env["ATO_SHUFFLE_SEED"] = str(seed + run)
         argv = pytest_argv(ws, run, test_files, ini, rcfile if run == 1 and measured else None)
         finished = run_limited(
-            argv, cwd=ws.tests, env=env, timeout=step_timeout_secs, log_dir=ws.scratch / "logs", log_name=f"pytest-{run}"
+            argv, cwd=ws.tests, env=env, timeout=step_timeout_secs, log_dir=ws.scratch / "logs", log_name=f"pytest-{run}",
+            interrupt_grace_secs=INTERRUPT_GRACE_SECS,
         )
         junit = ws.out / "junit" / f"run-{run}.xml"
         if finished.timed_out:
-            manifest.problem("timeout", f"test run {run} did not finish within {step_timeout_secs}s")
+            kept = "the tests run until then are in its JUnit file" if junit.is_file() else "no JUnit file"
+            manifest.problem("timeout", f"test run {run} did not finish within {step_timeout_secs}s ({kept})")
         elif finished.returncode not in (0, 1) or not junit.is_file():
             # 0: all passed, 1: some failed; anything else is pytest itself failing.
             manifest.problem("tool", f"pytest run {run}: {finished.describe()}; {_last_lines(finished.stdout_tail)}")

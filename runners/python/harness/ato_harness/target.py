@@ -114,6 +114,9 @@ def _inspect(
                 line=event.get("line"),
             )
             return "import_failed"
+    if not any(e.get("event") == "started" for e in events):
+        manifest.problem("tool", f"the inspection process did not start: {finished.describe()}", path=target.path)
+        return "import_failed"
     if not imported:
         if finished.timed_out:
             manifest.problem(
