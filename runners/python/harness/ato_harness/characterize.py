@@ -108,7 +108,11 @@ def characterize(
             manifest.note(f"Characterization of {file} on {side}: {observed.failure}")
         if observed.timed_out:
             manifest.problem("timeout", f"characterization on {side}: {observed.failure}", path=file)
-    verdicts = compare_calls(len(changed), base.pairs, head.pairs)
+    # Shortest inputs first: the simplest differing call is the one a reviewer should read.
+    verdicts = sorted(
+        compare_calls(len(changed), base.pairs, head.pairs),
+        key=lambda v: (changed[v.index].symbol, len(changed[v.index].source()), v.index),
+    )
     nondeterministic = count_by_symbol(changed, [v.index for v in verdicts if v.status == "nondeterministic"])
     agreed: list[RecordedCall] = []
     changes: dict[str, int] = {}
