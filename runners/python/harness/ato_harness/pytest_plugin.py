@@ -27,7 +27,13 @@ def shuffled(items: list, seed: int) -> list:
 
 
 _MAIN_PID = os.getpid()
-os.register_at_fork(after_in_child=lambda: contain_forked_copy(max(_timeout_secs(), 1.0)))
+
+
+def pytest_configure(config):
+    # Registered here, not at import: only a session that loads this plugin gets its forks contained.
+    global _MAIN_PID
+    _MAIN_PID = os.getpid()
+    os.register_at_fork(after_in_child=lambda: contain_forked_copy(max(_timeout_secs(), 1.0)))
 
 
 def _exit_if_forked() -> None:
