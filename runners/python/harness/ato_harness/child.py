@@ -215,7 +215,7 @@ def run_observe(request: dict, results: Results) -> None:
             # Inputs are rebuilt for every call: a call that mutates its arguments must not affect the next.
             args = [eval_source(a) for a in call["args"]]
             kwargs = {k: eval_source(v) for k, v in call["kwargs"]}
-            pair[which] = timed(lambda: func(*args, **kwargs), request["call_timeout"])
+            pair[which] = timed(lambda f=func, a=args, k=kwargs: f(*a, **k), request["call_timeout"])
         results.emit({"event": "call", "index": index, **pair})
 
 
@@ -238,4 +238,3 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
-

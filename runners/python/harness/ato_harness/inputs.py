@@ -75,10 +75,7 @@ def parameters_of(signature: inspect.Signature, hints: dict[str, object]) -> lis
 def strategy_for(param: Param, use_hints: bool):
     from hypothesis import strategies as st
 
-    if use_hints and param.has_hint:
-        base = st.from_type(param.hint)
-    else:
-        base = st.sampled_from(VALUE_POOL)
+    base = st.from_type(param.hint) if use_hints and param.has_hint else st.sampled_from(VALUE_POOL)
     return st.one_of(st.just(OMIT), base) if param.has_default else base
 
 
@@ -118,7 +115,7 @@ def select_inputs(params: list[Param], drawn: list[tuple], count: int) -> list[C
     for values in drawn:
         args: list[str] = []
         kwargs: list[tuple[str, str]] = []
-        for param, value in zip(params, values):
+        for param, value in zip(params, values, strict=True):
             if value is OMIT:
                 continue
             source = to_source(value)

@@ -6,6 +6,7 @@ written last, whatever happened, and the process exits 0 once it is written (``r
 
 from __future__ import annotations
 
+import contextlib
 import platform
 import shutil
 import traceback
@@ -13,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .manifest import Manifest
-from .plan import Plan, PlanError, load_plan
+from .plan import PlanError, load_plan
 from .pytest_runs import run_tests
 from .static_check import run_bandit
 from .target import generate_for_target
@@ -24,10 +25,8 @@ from .workspace import Workspace
 def tool_versions() -> dict[str, str]:
     versions = {"python": platform.python_version()}
     for name in ("pytest", "pytest-cov", "coverage", "hypothesis", "bandit"):
-        try:
+        with contextlib.suppress(metadata.PackageNotFoundError):
             versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            pass
     return versions
 
 
@@ -58,14 +57,35 @@ def run_pipeline(ws: Workspace, manifest: Manifest) -> None:
             manifest.note(f"{other.path}: language {other.language!r} is not handled by the python runner")
     written = []
     for target in python_files:
-        files = _guarded(manifest, f"generating tests for {target.path}", generate_for_target, ws, plan, manifest,
-                         target, path=target.path) or []
+        files = (
+            _guarded(
+                manifest,
+                f"generating tests for {target.path}",
+                generate_for_target,
+                ws,
+                plan,
+                manifest,
+                target,
+                path=target.path,
+            )
+            or []
+        )
         for test_file in files:
             if _guarded(manifest, f"writing {test_file.name}", write_test_file, ws, manifest, test_file):
                 written.append(test_file.name)
     changed = [f.path for f in python_files]
-    _guarded(manifest, "running the generated tests", run_tests, ws, manifest, written, changed, plan.seed,
-             plan.reruns, plan.step_timeout_secs)
+    _guarded(
+        manifest,
+        "running the generated tests",
+        run_tests,
+        ws,
+        manifest,
+        written,
+        changed,
+        plan.seed,
+        plan.reruns,
+        plan.step_timeout_secs,
+    )
     _guarded(manifest, "running bandit", run_bandit, ws, manifest, changed, plan.step_timeout_secs)
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from .values import cut, normalize_repr, round_trips
 
-
 # Errors that say more about the sandbox (no network, read-only disk, memory and process limits) than about the
 # code: fine to compare between base and head, wrong to pin in a test meant for the repository.
 ENVIRONMENTAL_ERRORS = (OSError, MemoryError, RecursionError)

@@ -9,6 +9,7 @@ The harness may be PID 1 of the container: orphans re-parented to it are reaped 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -120,10 +121,8 @@ def run_limited(
                 pass
     kill_group(proc.pid)
     if returncode is None:
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
     reap_orphans()
     return Finished(
         returncode=returncode,

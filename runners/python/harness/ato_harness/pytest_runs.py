@@ -32,9 +32,7 @@ def coveragerc(files: list[Path], data_file: Path) -> str:
     return f"[run]\nbranch = False\ndata_file = {data_file}\ninclude =\n{include}"
 
 
-def pytest_argv(
-    ws: Workspace, run: int, test_files: list[str], ini: Path, rcfile: Path | None
-) -> list[str]:
+def pytest_argv(ws: Workspace, run: int, test_files: list[str], ini: Path, rcfile: Path | None) -> list[str]:
     argv = [
         sys.executable,
         "-B",
@@ -63,8 +61,15 @@ def pytest_argv(
     return argv + test_files
 
 
-def run_tests(ws: Workspace, manifest: Manifest, test_files: list[str], changed: list[str], seed: int,
-              reruns: int, step_timeout_secs: int) -> None:
+def run_tests(
+    ws: Workspace,
+    manifest: Manifest,
+    test_files: list[str],
+    changed: list[str],
+    seed: int,
+    reruns: int,
+    step_timeout_secs: int,
+) -> None:
     """Run ``test_files`` (names in ``out/tests``) ``reruns`` times; problems go to the manifest."""
     if not test_files:
         return
@@ -84,7 +89,12 @@ def run_tests(ws: Workspace, manifest: Manifest, test_files: list[str], changed:
             env["ATO_SHUFFLE_SEED"] = str(seed + run)
         argv = pytest_argv(ws, run, test_files, ini, rcfile if run == 1 and measured else None)
         finished = run_limited(
-            argv, cwd=ws.tests, env=env, timeout=step_timeout_secs, log_dir=ws.scratch / "logs", log_name=f"pytest-{run}",
+            argv,
+            cwd=ws.tests,
+            env=env,
+            timeout=step_timeout_secs,
+            log_dir=ws.scratch / "logs",
+            log_name=f"pytest-{run}",
             interrupt_grace_secs=INTERRUPT_GRACE_SECS,
         )
         junit = ws.out / "junit" / f"run-{run}.xml"
@@ -108,7 +118,7 @@ def relativize_coverage(path: Path, head: Path) -> None:
     if not isinstance(files, dict):
         return
     prefix = str(head).rstrip("/") + "/"
-    data["files"] = {(k[len(prefix):] if k.startswith(prefix) else k): v for k, v in files.items()}
+    data["files"] = {(k[len(prefix) :] if k.startswith(prefix) else k): v for k, v in files.items()}
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data), encoding="utf-8")
     tmp.replace(path)

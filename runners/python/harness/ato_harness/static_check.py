@@ -22,8 +22,9 @@ def run_bandit(ws: Workspace, manifest: Manifest, paths: list[str], timeout: int
     report = ws.out / "static" / "bandit.json"
     report.parent.mkdir(parents=True, exist_ok=True)
     argv = [sys.executable, "-B", "-m", "bandit", "-q", "-f", "json", "-o", str(report), "--", *existing]
-    finished = run_limited(argv, cwd=ws.head, env=ws.child_env(), timeout=timeout, log_dir=ws.scratch / "logs",
-                           log_name="bandit")
+    finished = run_limited(
+        argv, cwd=ws.head, env=ws.child_env(), timeout=timeout, log_dir=ws.scratch / "logs", log_name="bandit"
+    )
     # bandit exits 1 when it found issues: that is a successful run.
     if finished.timed_out:
         manifest.problem("timeout", f"bandit did not finish within {timeout}s")

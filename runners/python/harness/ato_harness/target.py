@@ -144,9 +144,7 @@ def _planned_calls(plan: Plan, target: TargetFile, inspected: dict[str, dict]) -
     for symbol in target.symbols:
         info = inspected.get(symbol.name) or {}
         for item in info.get("inputs") or []:
-            call = PlannedCall(
-                symbol.name, symbol.kind, tuple(item["args"]), tuple((k, v) for k, v in item["kwargs"])
-            )
+            call = PlannedCall(symbol.name, symbol.kind, tuple(item["args"]), tuple((k, v) for k, v in item["kwargs"]))
             if symbol.is_new:
                 new.append(call)
             elif plan.has_base:

@@ -45,9 +45,7 @@ class GeneratedTestFile:
         self.body.append(source.rstrip() + "\n")
 
     def render(self) -> str:
-        return render_header(self.kind, self.target_path, self.location, self.imports) + "\n\n" + "\n\n".join(
-            self.body
-        )
+        return render_header(self.kind, self.target_path, self.location, self.imports) + "\n\n" + "\n\n".join(self.body)
 
 
 def file_name(module: str, kind: str) -> str:

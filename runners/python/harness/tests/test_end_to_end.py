@@ -52,9 +52,20 @@ def double(x: int) -> int:
 
 
 def git(repo, *args):
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com", "HOME": str(repo)})
+    subprocess.run(
+        ["git", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+            "HOME": str(repo),
+        },
+    )
 
 
 def export(repo, rev, dest):
@@ -89,10 +100,19 @@ def result(tmp_path_factory):
         {"name": "double", "kind": "function", "start_line": 23, "end_line": 24, "is_new": True},
     ]
     plan = {
-        "protocol": 1, "runner": "python", "seed": 1234, "reruns": 2, "step_timeout_secs": 20, "has_base": True,
+        "protocol": 1,
+        "runner": "python",
+        "seed": 1234,
+        "reruns": 2,
+        "step_timeout_secs": 20,
+        "has_base": True,
         "files": [
-            {"path": "pkg/calc.py", "language": "python", "changed_lines": [1, 10, 11, 19, 20, 23, 24],
-             "symbols": symbols},
+            {
+                "path": "pkg/calc.py",
+                "language": "python",
+                "changed_lines": [1, 10, 11, 19, 20, 23, 24],
+                "symbols": symbols,
+            },
             {"path": "pkg/bad.py", "language": "python", "changed_lines": [1], "symbols": []},
             {"path": "pkg/hangs.py", "language": "python", "changed_lines": [1], "symbols": []},
         ],

@@ -6,7 +6,7 @@ from ato_harness import gen_property
 from ato_harness.locate import ModuleLocation
 from ato_harness.plan import Symbol, TargetFile
 
-FUZZ_ADD = '''# This test code was written by the `hypothesis.extra.ghostwriter` module
+FUZZ_ADD = """# This test code was written by the `hypothesis.extra.ghostwriter` module
 # and is provided under the Creative Commons Zero public domain dedication.
 
 import pkg.calc
@@ -16,7 +16,7 @@ from hypothesis import given, strategies as st
 @given(a=st.integers(), b=st.integers())
 def test_fuzz_add(a: int, b: int) -> None:
     pkg.calc.add(a=a, b=b)
-'''
+"""
 
 FUZZ_ADD_AGAIN = FUZZ_ADD.replace("add(a=a, b=b)", "add(a=b, b=a)")
 

@@ -21,8 +21,19 @@ def run_pytest(tmp_path, source, **env):
     (tmp_path / "test_sample.py").write_text(source)
     junit = tmp_path / "junit.xml"
     result = subprocess.run(
-        [sys.executable, "-B", "-m", "pytest", "-p", "no:cacheprovider", "-p", "ato_harness.pytest_plugin",
-         "-q", f"--junitxml={junit}", "test_sample.py"],
+        [
+            sys.executable,
+            "-B",
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "ato_harness.pytest_plugin",
+            "-q",
+            f"--junitxml={junit}",
+            "test_sample.py",
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -34,7 +45,9 @@ def run_pytest(tmp_path, source, **env):
 
 
 def test_a_hanging_test_fails_alone_after_the_per_test_limit(tmp_path):
-    source = "import time\n\ndef test_hangs():\n    while True:\n        time.sleep(0.01)\n\ndef test_fine():\n    pass\n"
+    source = (
+        "import time\n\ndef test_hangs():\n    while True:\n        time.sleep(0.01)\n\ndef test_fine():\n    pass\n"
+    )
     result, cases = run_pytest(tmp_path, source, ATO_TEST_TIMEOUT_SECS="1")
     assert dict(cases) == {"test_hangs": True, "test_fine": False}
     assert "ato per-test limit" in result.stdout
