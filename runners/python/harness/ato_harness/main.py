@@ -71,6 +71,7 @@ def run_pipeline(ws: Workspace, manifest: Manifest) -> None:
             or []
         )
         for test_file in files:
+            test_file.name = unique_file_name(test_file.name, written)
             if _guarded(manifest, f"writing {test_file.name}", write_test_file, ws, manifest, test_file):
                 written.append(test_file.name)
     changed = [f.path for f in python_files]
@@ -87,6 +88,14 @@ def run_pipeline(ws: Workspace, manifest: Manifest) -> None:
         plan.step_timeout_secs,
     )
     _guarded(manifest, "running bandit", run_bandit, ws, manifest, changed, plan.step_timeout_secs)
+
+
+def unique_file_name(name: str, taken: list[str]) -> str:
+    """Two target files can share a module name (``pkg/calc.py`` and ``src/pkg/calc.py``): keep both."""
+    stem, n = name.removesuffix(".py"), 2
+    while name in taken:
+        name, n = f"{stem}_{n}.py", n + 1
+    return name
 
 
 def write_test_file(ws: Workspace, manifest: Manifest, test_file: GeneratedTestFile) -> bool:

@@ -18,9 +18,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-CHILD_MEMORY_BYTES = 1536 * 1024 * 1024
+CHILD_MEMORY_CAP_BYTES = 1536 * 1024 * 1024
+# A child may use this share of the container's memory limit, leaving the rest to the harness.
+CHILD_MEMORY_SHARE = 0.75
+# Below this, Python with pytest, coverage and Hypothesis loaded fails on address space alone.
+CHILD_MEMORY_FLOOR_BYTES = 512 * 1024 * 1024
 CHILD_MAX_PROCESSES = 128
-CHILD_MAX_FILE_BYTES = 256 * 1024 * 1024
+# /tmp and /work are small tmpfs mounts: one chatty child must not fill them.
+CHILD_MAX_FILE_BYTES = 64 * 1024 * 1024
+CGROUP_MEMORY_FILES = ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")
 OUTPUT_TAIL_BYTES = 16 * 1024
 
 
@@ -63,6 +69,33 @@ def contain_forked_copy(lifetime_secs: float) -> None:
     resource.setrlimit(resource.RLIMIT_NPROC, (0, hard))
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     signal.setitimer(signal.ITIMER_REAL, lifetime_secs)
+
+
+def child_memory_bytes(cgroup_limits: list[str | None]) -> int:
+    """Address-space limit of a child: the cap, or less when the container's cgroup limit is smaller.
+
+    ``cgroup_limits`` are the contents of the cgroup v2 / v1 limit files (None when absent); "max" and the
+    huge v1 "unlimited" value mean no limit.
+    """
+    limit = CHILD_MEMORY_CAP_BYTES
+    for text in cgroup_limits:
+        if text is None:
+            continue
+        text = text.strip()
+        if text.isdigit() and int(text) < 1 << 60:
+            limit = min(limit, int(int(text) * CHILD_MEMORY_SHARE))
+    return max(limit, CHILD_MEMORY_FLOOR_BYTES)
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="ascii") as f:
+            return f.read()
+    except (OSError, ValueError):
+        return None
+
+
+CHILD_MEMORY_BYTES = child_memory_bytes([_read(p) for p in CGROUP_MEMORY_FILES])
 
 
 def _limit_child() -> None:

@@ -88,3 +88,14 @@ def test_a_child_that_cannot_start_is_reported_not_raised(tmp_path):
     )
     assert finished.spawn_error and finished.returncode is None
     assert finished.describe().startswith("could not start")
+
+
+def test_child_memory_follows_a_smaller_container_limit():
+    from ato_harness import processes
+
+    cap = processes.CHILD_MEMORY_CAP_BYTES
+    assert processes.child_memory_bytes([None, None]) == cap
+    assert processes.child_memory_bytes(["max\n", None]) == cap
+    assert processes.child_memory_bytes([None, "9223372036854771712\n"]) == cap  # cgroup v1 "unlimited"
+    assert processes.child_memory_bytes(["1073741824\n", None]) == int(1073741824 * processes.CHILD_MEMORY_SHARE)
+    assert processes.child_memory_bytes(["1048576"]) == processes.CHILD_MEMORY_FLOOR_BYTES
