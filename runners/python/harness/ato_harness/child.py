@@ -144,13 +144,13 @@ def inspect_symbol(module, spec: dict, request: dict) -> dict:
     target = obj
     if kind == "method":
         owner = name.rsplit(".", 1)[0]
-        instance = timed(lambda: resolve(module, owner)(), request["call_timeout"])
-        if instance["kind"] == "raised":
-            result["notes"].append(
-                f"{owner} cannot be constructed with no arguments ({instance['error']}); {name} not called"
-            )
+        built: list = []
+        construction = timed(lambda: built.append(resolve(module, owner)()), request["call_timeout"])
+        if construction["kind"] == "raised" or not built:
+            error = construction.get("error", "no instance")
+            result["notes"].append(f"{owner} cannot be constructed with no arguments ({error}); {name} not called")
             return result
-        target = getattr(resolve(module, owner)(), name.rsplit(".", 1)[1])
+        target = getattr(built[0], name.rsplit(".", 1)[1])
     if spec.get("wants_inputs"):
         result["inputs"] = _inputs_for(target, name, request, result["notes"])
     if spec.get("wants_ghostwriter") and kind == "function":
