@@ -34,7 +34,7 @@ fn run_hostile(module: &str) -> (AtoRun, Duration) {
     );
     assert_ne!(run.exit_code, 2, "ato itself must not fail: {}", run.stderr);
     assert!(
-        ato_containers(None).is_empty(),
+        ato_containers(Some(&run.results().run_id)).is_empty(),
         "no container labelled ato is left"
     );
     (run, elapsed)

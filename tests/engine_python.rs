@@ -75,7 +75,7 @@ fn a_typed_function_with_a_doctest_gets_tests_that_run_pass_and_cover_it() {
     );
     assert!(run.read("report.md").contains("mul"));
     assert!(
-        ato_containers(None).is_empty(),
+        ato_containers(Some(&run.results().run_id)).is_empty(),
         "no container labelled ato is left"
     );
 }

@@ -75,7 +75,10 @@ pub async fn run_local(
         request.head.as_deref(),
     )?;
     let sandbox = Sandbox::connect().await?;
-    let swept = sandbox.sweep().await?;
+    // Other `ato run`s may share this engine: remove only what dead processes left.
+    let swept = sandbox
+        .sweep_stale(std::time::Duration::from_secs(120))
+        .await?;
     if swept > 0 {
         tracing::info!(swept, "removed leftover containers from an earlier run");
     }

@@ -117,6 +117,14 @@ pub(crate) fn document(results: &RunResults, style: Style) -> (String, Vec<Secti
         unfinished_runners(runners, style),
         problems(runners, style),
         Section {
+            heading: "### 🧪 What was tested\n".into(),
+            items: runners
+                .iter()
+                .flat_map(|r| &r.targets)
+                .map(|t| tested_file(t, style))
+                .collect(),
+        },
+        Section {
             heading: format!(
                 "### ⏭️ Changed files not tested ({})\n",
                 results.skipped_files.len()
@@ -149,6 +157,27 @@ pub(crate) fn document(results: &RunResults, style: Style) -> (String, Vec<Secti
         },
     ];
     (head(results), sections)
+}
+
+/// One changed file and the changed symbols ato generated tests for.
+fn tested_file(target: &crate::model::TargetFile, style: Style) -> String {
+    let symbols: Vec<String> = target
+        .symbols
+        .iter()
+        .map(|s| {
+            let new = if s.is_new { " (new)" } else { "" };
+            format!("{}{new}", code_span(&s.name, style.inline_cap()))
+        })
+        .collect();
+    let symbols = if symbols.is_empty() {
+        "no changed public function or class; import and checker only".to_string()
+    } else {
+        symbols.join(", ")
+    };
+    format!(
+        "- {}: {symbols}\n",
+        code_span(&target.path, style.inline_cap())
+    )
 }
 
 fn head(results: &RunResults) -> String {
