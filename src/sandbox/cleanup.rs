@@ -1,0 +1,172 @@
+//! Removal of what a job created: explicitly at the end of every path of [`super::Sandbox::run`], by a guard
+//! when the caller's future is dropped (cancelled task, panic), and by the start-up sweep after a crash.
+//!
+//! Everything is found again by label rather than remembered by id, so a create call interrupted before
+//! Docker answered leaves nothing behind either.
+
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bollard::Docker;
+use bollard::models::ContainerSummaryStateEnum;
+use bollard::query_parameters::{
+    ListContainersOptions, ListVolumesOptions, RemoveContainerOptions, RemoveVolumeOptions,
+};
+
+use super::connect_docker;
+use super::error::{SandboxError, is_not_found};
+use super::spec::JobIds;
+
+/// Force-removes every container (with its anonymous volumes), then every volume, matching `filters`.
+/// Returns how many objects were removed. Objects that vanish meanwhile are not an error.
+pub(crate) async fn remove_matching(
+    docker: &Docker,
+    filters: HashMap<String, Vec<String>>,
+    only_stale: Option<Duration>,
+) -> Result<usize, SandboxError> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs() as i64;
+    let old_enough = |created_secs: Option<i64>| match only_stale {
+        None => true,
+        Some(age) => created_secs.is_some_and(|created| now - created >= age.as_secs() as i64),
+    };
+    let containers = docker
+        .list_containers(Some(ListContainersOptions {
+            all: true,
+            filters: Some(filters.clone()),
+            ..Default::default()
+        }))
+        .await
+        .map_err(SandboxError::docker("list containers"))?;
+    let mut removed = 0;
+    for container in containers {
+        // A live job's holder is running; only the stopped (or never started) containers of dead processes
+        // are stale. The holder of a process that died stops by itself after its sleep.
+        let running = container.state.as_ref().is_some_and(|state| {
+            matches!(
+                state,
+                ContainerSummaryStateEnum::RUNNING | ContainerSummaryStateEnum::PAUSED
+            )
+        });
+        if only_stale.is_some() && (running || !old_enough(container.created)) {
+            continue;
+        }
+        let Some(id) = container.id else { continue };
+        let options = RemoveContainerOptions {
+            force: true,
+            v: true,
+            ..Default::default()
+        };
+        match docker.remove_container(&id, Some(options)).await {
+            Ok(()) => removed += 1,
+            Err(e) if is_not_found(&e) => {}
+            Err(e) => return Err(SandboxError::docker("remove a container")(e)),
+        }
+    }
+    let volumes = docker
+        .list_volumes(Some(ListVolumesOptions {
+            filters: Some(filters),
+        }))
+        .await
+        .map_err(SandboxError::docker("list volumes"))?;
+    for volume in volumes.volumes.unwrap_or_default() {
+        let created = volume
+            .created_at
+            .as_deref()
+            .and_then(|at| {
+                time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()
+            })
+            .map(|at| at.unix_timestamp());
+        if !old_enough(created) {
+            continue;
+        }
+        match docker
+            .remove_volume(
+                &volume.name,
+                Some(RemoveVolumeOptions {
+                    force: only_stale.is_none(),
+                }),
+            )
+            .await
+        {
+            Ok(()) => removed += 1,
+            Err(e) if is_not_found(&e) => {}
+            // In use by a live job's container: not stale after all.
+            Err(e) if only_stale.is_some() && is_conflict(&e) => {}
+            Err(e) => return Err(SandboxError::docker("remove a volume")(e)),
+        }
+    }
+    Ok(removed)
+}
+
+fn is_conflict(error: &bollard::errors::Error) -> bool {
+    matches!(
+        error,
+        bollard::errors::Error::DockerResponseServerError {
+            status_code: 409,
+            ..
+        }
+    )
+}
+
+/// Removes one job's container and volume if [`CleanupGuard::clean`] was never reached: the future running
+/// the job was dropped (its task aborted or panicked). Dropping cannot await, and the runtime may be shutting
+/// down, so the removal runs on its own thread with its own runtime and its own Docker connection.
+pub(crate) struct CleanupGuard {
+    docker: Docker,
+    host: String,
+    ids: JobIds,
+    armed: bool,
+}
+
+impl CleanupGuard {
+    pub(crate) fn new(docker: Docker, host: &str, ids: JobIds) -> CleanupGuard {
+        CleanupGuard {
+            docker,
+            host: host.to_string(),
+            ids,
+            armed: true,
+        }
+    }
+
+    /// The explicit cleanup, on every path that returns. The guard stays armed until it succeeds, so a
+    /// failed or interrupted cleanup is tried once more from `Drop`.
+    pub(crate) async fn clean(mut self) -> Result<usize, SandboxError> {
+        let removed = remove_matching(&self.docker, self.ids.filter(), None).await?;
+        self.armed = false;
+        Ok(removed)
+    }
+}
+
+impl Drop for CleanupGuard {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        let filters = self.ids.filter();
+        let host = std::mem::take(&mut self.host);
+        let run_id = self.ids.run_id.clone();
+        let spawned = std::thread::Builder::new()
+            .name("ato-sandbox-cleanup".to_string())
+            .spawn(move || {
+                let result = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| e.to_string())
+                    .and_then(|runtime| {
+                        runtime.block_on(async {
+                            let docker = connect_docker(&host).await.map_err(|e| e.to_string())?;
+                            remove_matching(&docker, filters, None).await.map_err(|e| e.to_string())
+                        })
+                    });
+                if let Err(error) = result {
+                    tracing::error!(run_id, %error, "could not remove a dropped sandbox job; the start-up sweep will");
+                }
+            });
+        if let Err(error) = spawned {
+            tracing::error!(run_id = self.ids.run_id, %error, "could not start the cleanup of a dropped sandbox job");
+        }
+    }
+}
