@@ -33,6 +33,7 @@ class Outcome:
     pinned: list[tuple[str, Call]] = field(default_factory=list)  # (test kind, call)
     timeouts: list[Call] = field(default_factory=list)
     exits: list[Call] = field(default_factory=list)
+    init_failures: list[Call] = field(default_factory=list)  # the class's static initializer threw
     unstable: list[str] = field(default_factory=list)  # "Class.method(sig)" with nondeterministic calls
 
 
@@ -72,6 +73,8 @@ def compare(refs: list[MethodRef], head: tuple[Pass, Pass], base: tuple[Pass, Pa
                 continue
             if call.observation.get("error") == "System.exit":
                 outcome.exits.append(call)
+            if call.observation.get("error") == "java.lang.ExceptionInInitializerError":
+                outcome.init_failures.append(call)
             is_new = ref.symbol.is_new or (ref.binary_class, key[1]) not in base_sigs
             if is_new:
                 pins.append(("regression", call))

@@ -64,6 +64,15 @@ def record_outcome(manifest: Manifest, files: list[FileFacts], outcome: Outcome,
         manifest.problem("timeout", f"{call.input} did not return within {step_timeout}s on head; "
                                     f"{call.ref.symbol.name} was not called again",
                          path=facts.target.path, line=call.ref.symbol.start_line)
+    failed_classes = set()
+    for call in outcome.init_failures:
+        if call.ref.binary_class in failed_classes:
+            continue
+        failed_classes.add(call.ref.binary_class)
+        facts = by_ref[id(call.ref)]
+        manifest.problem("import_error", f"{call.ref.binary_class} could not be initialized: its static "
+                                         f"initializer threw {call.observation.get('message', '')}",
+                         path=facts.target.path)
     for call in outcome.exits:
         manifest.note(f"{call.input} ended the JVM on head ({call.observation.get('message', '')}); "
                       "calls that exit are reported, never pinned in tests.")

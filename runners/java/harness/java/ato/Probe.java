@@ -155,8 +155,13 @@ public final class Probe {
             Throwable error = (Throwable) result[1];
             boolean environmental = error instanceof VirtualMachineError || error instanceof LinkageError
                     || error instanceof SecurityException;
+            String message = message(error);
+            if (error instanceof ExceptionInInitializerError && error.getCause() != null) {
+                // The class's static initializer threw: what it threw is the useful part.
+                message = error.getCause().getClass().getName() + ": " + message(error.getCause());
+            }
             return "\"kind\":\"raised\",\"error\":" + Render.json(error.getClass().getName()) + ",\"message\":"
-                    + Render.json(Render.cap(message(error))) + ",\"environmental\":" + environmental;
+                    + Render.json(Render.cap(message)) + ",\"environmental\":" + environmental;
         }
         return returned(m.getReturnType(), result[0], pkg);
     }
