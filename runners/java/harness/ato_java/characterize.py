@@ -1,7 +1,7 @@
 """Base versus head: behaviour changes, and the calls worth pinning in tests.
 
-Each side ran twice; a call whose two observations differ on either side is nondeterministic and is neither
-reported nor pinned. A call that gave different results on base and head is a behaviour change (the reviewer
+Each input was called twice on each side; a call whose two results differ on either side is nondeterministic
+and is neither reported nor pinned. A call that gave different results on base and head is a behaviour change (the reviewer
 decides whether it was intended). Calls that kept their result become characterization tests; calls of new
 methods (or overloads absent on base) become regression tests recorded on head.
 """
@@ -17,6 +17,7 @@ from .probe import Pass, same
 MAX_CHANGES_PER_METHOD = 5
 # Calls pinned per method: enough to document it without burying the reader.
 MAX_PINNED_PER_METHOD = 8
+INIT_ERROR = "java.lang.ExceptionInInitializerError"
 
 
 @dataclass(frozen=True)
@@ -37,44 +38,32 @@ class Outcome:
     unstable: list[str] = field(default_factory=list)  # "Class.method(sig)" with nondeterministic calls
 
 
-def stable(first: Pass, second: Pass) -> tuple[dict, set]:
-    """The calls whose two observations agree, and the keys of those that did not."""
-    agreed, unstable = {}, set()
-    for key, obs in first.calls.items():
-        other = second.calls.get(key)
-        if other is None:
-            continue
-        if same(obs, other):
-            agreed[key] = obs
-        else:
-            unstable.add(key)
-    return agreed, unstable
-
-
-def compare(refs: list[MethodRef], head: tuple[Pass, Pass], base: tuple[Pass, Pass] | None) -> Outcome:
-    head_calls, head_unstable = stable(*head)
-    base_calls, base_unstable = stable(*base) if base else ({}, set())
-    base_sigs = {(cls, sig) for (cls, sig, _) in (base[0].calls if base else {})}
+def compare(refs: list[MethodRef], head: Pass, base: Pass | None) -> Outcome:
+    head_calls = {k: v for k, v in head.calls.items() if k not in head.unstable}
+    base_calls = {k: v for k, v in base.calls.items() if k not in base.unstable} if base else {}
+    base_sigs = {(cls, sig) for (cls, sig, _) in (base.calls if base else {})}
     outcome = Outcome()
-    for key, obs in head[0].calls.items():
-        ref = next((r for r in refs if r.binary_class == key[0] and r.method == _method_of(key[1])), None)
-        if ref is not None and obs["kind"] == "timeout":
-            outcome.timeouts.append(Call(ref, key[1], key[2], obs))
     for ref in refs:
         mine = sorted((k for k in head_calls if k[0] == ref.binary_class and _method_of(k[1]) == ref.method),
                       key=lambda k: (k[1], len(k[2]), k[2]))
-        unstable = {k for k in head_unstable | base_unstable if k[0] == ref.binary_class and _method_of(k[1]) == ref.method}
+        for key, obs in head.calls.items():
+            if key[0] == ref.binary_class and _method_of(key[1]) == ref.method and obs.get("error") == INIT_ERROR:
+                outcome.init_failures.append(Call(ref, key[1], key[2], obs))
+        # A failed initializer throws once, then NoClassDefFoundError: that is not nondeterminism.
+        unstable = {k for k in head.unstable | (base.unstable if base else set())
+                    if k[0] == ref.binary_class and _method_of(k[1]) == ref.method
+                    and head.calls.get(k, {}).get("error") != INIT_ERROR}
         for sig in sorted({k[1] for k in unstable}):
             outcome.unstable.append(f"{ref.symbol.name} {sig}")
         changes, pins = [], []
         for key in mine:
             call = Call(ref, key[1], key[2], head_calls[key])
+            error = call.observation.get("error")
             if call.observation["kind"] == "timeout":
+                outcome.timeouts.append(call)
                 continue
-            if call.observation.get("error") == "System.exit":
+            if error == "System.exit":
                 outcome.exits.append(call)
-            if call.observation.get("error") == "java.lang.ExceptionInInitializerError":
-                outcome.init_failures.append(call)
             is_new = ref.symbol.is_new or (ref.binary_class, key[1]) not in base_sigs
             if is_new:
                 pins.append(("regression", call))

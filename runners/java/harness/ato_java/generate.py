@@ -7,6 +7,7 @@ from pathlib import Path
 from . import javasrc
 from .characterize import Outcome
 from .manifest import Manifest
+from .probe import call_timeout
 from .plan import TargetFile
 from .testgen import TestClass, class_loads, method_exists, pinned
 
@@ -61,8 +62,8 @@ def record_outcome(manifest: Manifest, files: list[FileFacts], outcome: Outcome,
             continue
         reported.add((call.ref.binary_class, call.sig))
         facts = by_ref[id(call.ref)]
-        manifest.problem("timeout", f"{call.input} did not return within {step_timeout}s on head; "
-                                    f"{call.ref.symbol.name} was not called again",
+        manifest.problem("timeout", f"{call.input} did not return within {call_timeout(step_timeout):g}s on "
+                                    f"head; {call.sig} was not called again",
                          path=facts.target.path, line=call.ref.symbol.start_line)
     failed_classes = set()
     for call in outcome.init_failures:

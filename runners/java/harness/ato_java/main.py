@@ -84,17 +84,15 @@ def characterize_all(manifest, toolbox, plan: Plan, refs, head, base, scratch) -
     for side, tree in (("head", head), ("base", base)):
         if tree is None:
             continue
-        runs = []
-        for n in (1, 2):
-            skip = runs[0].timed_out_methods if runs else ""
-            result = probe.run_pass(toolbox, tree.classpath(), refs, plan.seed, plan.step_timeout_secs,
-                                    scratch / f"probe-{side}-{n}", skip)
-            if result.failure:
-                manifest.problem("tool", f"calling the changed methods on {side}: {result.failure}")
-            runs.append(result)
-        passes[side] = tuple(runs)
+        result = probe.run_pass(toolbox, tree.classpath(), refs, plan.seed, plan.step_timeout_secs,
+                                scratch / f"probe-{side}")
+        if result.failure:
+            kind = "timeout" if result.out_of_time else "tool"
+            manifest.problem(kind, f"calling the changed methods on {side}: {result.failure}; "
+                                   f"{len(result.calls)} call(s) were made")
+        passes[side] = result
         if side == "head":
-            report_probe(manifest, runs[0], refs)
+            report_probe(manifest, result, refs)
     return characterize.compare(refs, passes["head"], passes.get("base"))
 
 

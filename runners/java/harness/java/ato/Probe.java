@@ -20,7 +20,8 @@ import java.util.Set;
 
 /**
  * Calls the changed public methods of one compiled tree with seeded inputs and writes what each call did, one
- * JSON object per line. The orchestrator runs it on base and on head, twice each, and compares.
+ * JSON object per line. Each input is called twice (the orchestrator drops calls whose two results differ as
+ * nondeterministic); the orchestrator runs the probe on base and on head, in separate JVMs, and compares.
  *
  * <p>Usage: {@code Probe <requests> <out> <seed> <first-call> <call-timeout-ms> <skip-file>}. Requests are
  * lines {@code binary-class-name TAB method-name}. Every call has a global index; calls before
@@ -116,9 +117,11 @@ public final class Probe {
                     + Render.json(m.getName()) + ",\"sig\":" + Render.json(sig) + ",\"static\":" + isStatic
                     + ",\"input\":" + Render.json(input.append(")").toString());
             line("{\"start\":true," + head + "}");
-            String observation = observe(type, m, copy(args), pkg);
-            line("{" + head + "," + observation + "}");
-            if (observation.equals(TIMEOUT)) {
+            // Twice, each on fresh copies (and a fresh instance): results that differ are nondeterministic.
+            String first = observe(type, m, copy(args), pkg);
+            String second = first.equals(TIMEOUT) ? first : observe(type, m, copy(args), pkg);
+            line("{" + head + ",\"first\":{" + first + "},\"second\":{" + second + "}}");
+            if (first.equals(TIMEOUT) || second.equals(TIMEOUT)) {
                 Runtime.getRuntime().halt(3);
             }
         }
