@@ -14,6 +14,7 @@ import java.util.Random;
 final class Inputs {
     /** Calls per method: enough to cross common thresholds without burying the reviewer. */
     static final int PER_METHOD = 24;
+    private static final int[] STRIDES = {1, 5, 7, 11, 13, 17, 19, 23};
 
     private Inputs() {
     }
@@ -47,8 +48,9 @@ final class Inputs {
             Object[] args = new Object[types.length];
             for (int p = 0; p < types.length; p++) {
                 List<Object> pool = pools.get(p);
-                // Parameter p walks its pool at its own pace, so pairs of values vary across calls.
-                args[p] = pool.get((k * (p + 1) + p) % pool.size());
+                // Each parameter walks its pool with its own stride, coprime to the pool's size (24): every
+                // value of every parameter is used, boundary values meet (call 0 is all zeros), and pairs vary.
+                args[p] = pool.get((k * STRIDES[p % STRIDES.length] + p / STRIDES.length) % pool.size());
             }
             if (!contains(calls, args)) {
                 calls.add(args);
