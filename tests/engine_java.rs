@@ -295,3 +295,89 @@ fn a_maven_dependency_that_cannot_be_resolved_is_named_in_a_dependencies_problem
         java.problems
     );
 }
+
+#[test]
+fn hostile_methods_become_problems_and_notes_while_the_runner_completes() {
+    require_docker();
+    let repo = Repo::new();
+    repo.write(
+        CALC,
+        &calc("    public static int one() {\n        return 1;\n    }\n"),
+    )
+    .commit("base");
+    let hostile = "    public static int one() {
+        return 1;
+    }
+
+    public static int spin(int n) {
+        while (n > 5) {
+            n = n + 1 - 1;
+        }
+        return n;
+    }
+
+    public static void quit(int n) {
+        if (n == 2) {
+            System.exit(3);
+        }
+    }
+
+    public static long[] hog(int n) {
+        return new long[Integer.MAX_VALUE - 8];
+    }
+
+    public static int twice(int x) {
+        return 2 * x;
+    }
+";
+    repo.write(CALC, &calc(hostile)).commit("hostile methods");
+
+    let (run, java) = run_head(&repo);
+    assert_ne!(run.exit_code, 2, "{}", run.stderr);
+    let timeout = java
+        .problems
+        .iter()
+        .find(|p| p.kind == ProblemKind::Timeout)
+        .unwrap_or_else(|| {
+            panic!(
+                "the endless loop is a timeout problem: {:#?}",
+                java.problems
+            )
+        });
+    assert_eq!(timeout.path.as_deref(), Some(CALC));
+    assert!(timeout.message.contains("Calc.spin("), "{timeout:?}");
+    assert!(
+        java.notes
+            .iter()
+            .any(|n| n.contains("Calc.quit(2)") && n.contains("ended the JVM")),
+        "System.exit is noted with its input: {:?}",
+        java.notes
+    );
+    let twice: Vec<_> = java
+        .tests
+        .iter()
+        .filter(|t| {
+            t.kind == TestKind::Regression
+                && t.target
+                    .as_deref()
+                    .is_some_and(|s| s.ends_with("Calc.twice"))
+        })
+        .collect();
+    assert!(
+        !twice.is_empty(),
+        "the harmless method still gets tests: {:#?}",
+        java.tests
+    );
+    assert!(
+        twice.iter().all(|t| t.status == TestStatus::Passed),
+        "{twice:#?}"
+    );
+    assert!(
+        !java.tests.iter().any(
+            |t| t.target.as_deref().is_some_and(|s| s.ends_with("Calc.hog"))
+                && t.kind == TestKind::Regression
+        ),
+        "an out-of-memory error is the sandbox's limit, never pinned: {:#?}",
+        java.tests
+    );
+}
