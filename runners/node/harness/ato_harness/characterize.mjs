@@ -48,8 +48,8 @@ export async function observe(ws, side, file, calls, stepTimeoutSecs) {
       callTimeoutMs: Math.round(perCall * 1000),
       calls: remaining.map((c) => ({ index: c.index, symbol: c.symbol, args: c.args })),
     };
-    // The idle limit covers two calls (each input is called twice) plus loading the module.
-    const result = await ws.runChild(request, ws.tree(side), { timeoutSecs: left, idleSecs: perCall * 2 + 10 });
+    // The idle limit covers one input (called twice) and a margin for a slow machine.
+    const result = await ws.runChild(request, ws.tree(side), { timeoutSecs: left, idleSecs: perCall * 2 + 2 });
     let calling = null;
     for (const event of result.events) {
       if (event.event === 'load_failed') failure = `loading failed: ${event.error}: ${event.message}`;
@@ -67,10 +67,12 @@ export async function observe(ws, side, file, calls, stepTimeoutSecs) {
       timedOut = result.timedOut;
       break;
     }
-    // The call in progress hung or killed the process: skip it and go on with the rest.
+    // The call in progress hung or killed the process: skip it, and the other inputs of its function
+    // (one hang is likely the first of many, each costing a restart), and go on with the rest.
     hung.push(calling);
     const hungAt = remaining.findIndex((c) => c.index === calling);
-    remaining = remaining.slice(hungAt + 1);
+    const hungSymbol = remaining[hungAt]?.symbol;
+    remaining = remaining.slice(hungAt + 1).filter((c) => c.symbol !== hungSymbol);
   }
   return { pairs, failure, timedOut, hung };
 }
@@ -108,7 +110,10 @@ function noteSides(manifest, file, side, observed) {
 function noteHung(manifest, file, side, calls, hung) {
   for (const index of hung.slice(0, 3)) {
     const call = calls.find((c) => c.index === index);
-    if (call) manifest.note(`${file}: ${callSource(call)} did not return on ${side} within the call time limit`);
+    if (call) {
+      manifest.note(`${file}: ${callSource(call)} did not return on ${side} within the call time limit; `
+        + `the other inputs of ${call.symbol} were skipped there`);
+    }
   }
 }
 

@@ -46,7 +46,7 @@ class Capped {
  * `{ code, signal, timedOut, idleTimedOut, spawnError, stdout, stderr, events }`.
  *
  * - `timeoutSecs`: wall-clock limit of the whole process.
- * - `idleSecs`: limit between two events (a call that hangs), when given.
+ * - `idleSecs`: limit between two events after the first one other than `started` (a call that hangs).
  * - `onEvent(event)`: called for each event as it arrives.
  */
 export function runNode(args, { cwd, env = {}, timeoutSecs, idleSecs, onEvent, nodeOptions } = {}) {
@@ -99,7 +99,6 @@ export function runNode(args, { cwd, env = {}, timeoutSecs, idleSecs, onEvent, n
         killGroup();
       }, idleSecs * 1000);
     };
-    armIdle();
 
     child.stdout.on('data', (c) => stdout.push(c));
     child.stderr.on('data', (c) => stderr.push(c));
@@ -122,7 +121,8 @@ export function runNode(args, { cwd, env = {}, timeoutSecs, idleSecs, onEvent, n
           continue;
         }
         events.push(event);
-        armIdle();
+        // Loading the module is the wall clock's business; the idle limit starts once it is loaded.
+        if (event.event !== 'started') armIdle();
         if (onEvent) onEvent(event);
       }
     });

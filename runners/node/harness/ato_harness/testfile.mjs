@@ -26,7 +26,8 @@ export class TestNames {
 
   take(base) {
     // Characters that XML attributes or a terminal would mangle are replaced: the id must round-trip.
-    let clean = Array.from(base.replace(/[\u0000-\u001f\u007f]/g, ' ')).slice(0, NAME_CAP).join('');
+    // node's JUnit reporter escapes `"` twice (`&amp;quot;`), so the name would not round-trip: use `'`.
+    let clean = Array.from(base.replace(/[\u0000-\u001f\u007f]/g, ' ').replace(/"/g, "'")).slice(0, NAME_CAP).join('');
     if (clean.length < base.length) clean += '…';
     let name = clean;
     for (let n = 2; this.used.has(name); n += 1) name = `${clean} #${n}`;

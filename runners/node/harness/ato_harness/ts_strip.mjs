@@ -201,6 +201,9 @@ export function transpile(source, fileName) {
       experimentalDecorators: true,
       esModuleInterop: true,
       jsx: ts.JsxEmit.React,
+      // The map lets coverage and stack traces point at the TypeScript lines.
+      inlineSourceMap: true,
+      inlineSources: true,
     },
   });
   return out.outputText;
