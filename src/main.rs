@@ -9,7 +9,11 @@ use ato::engine::{self, RunRequest};
 use ato::model::{Runner, Verdict};
 
 #[derive(Parser)]
-#[command(name = "ato", version, about = "Generates and runs unit tests for what a change touched, in locked-down containers")]
+#[command(
+    name = "ato",
+    version,
+    about = "Generates and runs unit tests for what a change touched, in locked-down containers"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -119,7 +123,11 @@ async fn build_runners(force: bool, names: &[String]) -> ExitCode {
     for name in names {
         match Runner::ALL.iter().find(|r| r.name() == name) {
             Some(runner) => runners.push(*runner),
-            None => return fail(&format!("unknown runner `{name}`; known: python, node, java")),
+            None => {
+                return fail(&format!(
+                    "unknown runner `{name}`; known: python, node, java"
+                ));
+            }
         }
     }
     match engine::build_runners(&runners, force, &progress).await {

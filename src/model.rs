@@ -310,3 +310,16 @@ pub struct Logs {
     /// Output beyond the cap was dropped.
     pub truncated: bool,
 }
+
+impl Observation {
+    /// Plain text, for places that are not Markdown (check-run annotations, logs).
+    pub fn plain(&self) -> String {
+        match self {
+            Observation::Returned { value } => format!("returned {value}"),
+            Observation::Raised { error, message } if message.is_empty() => {
+                format!("raised {error}")
+            }
+            Observation::Raised { error, message } => format!("raised {error}: {message}"),
+        }
+    }
+}

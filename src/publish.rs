@@ -113,16 +113,27 @@ fn runner_annotations(runner: &RunnerResult, out: &mut Vec<Annotation>) {
             TestStatus::Flaky => AnnotationLevel::Notice,
             TestStatus::Passed | TestStatus::Skipped => continue,
         };
-        let Some((path, line)) = test.target.as_deref().and_then(|t| symbol_line(&runner.targets, t)) else {
+        let Some((path, line)) = test
+            .target
+            .as_deref()
+            .and_then(|t| symbol_line(&runner.targets, t))
+        else {
             continue;
         };
-        let what = if level == AnnotationLevel::Failure { "fails" } else { "is flaky" };
+        let what = if level == AnnotationLevel::Failure {
+            "fails"
+        } else {
+            "is flaky"
+        };
         out.push(Annotation {
             path,
             line,
             level,
             title: truncate(&format!("Generated test {what}: {}", test.id), MAX_TITLE),
-            message: truncate(test.message.as_deref().unwrap_or("no message"), MAX_ANNOTATION_MESSAGE),
+            message: truncate(
+                test.message.as_deref().unwrap_or("no message"),
+                MAX_ANNOTATION_MESSAGE,
+            ),
         });
     }
     for change in &runner.behaviour_changes {
@@ -139,8 +150,8 @@ fn runner_annotations(runner: &RunnerResult, out: &mut Vec<Annotation>) {
                 &format!(
                     "{}\nbase: {}\nhead: {}",
                     change.input,
-                    crate::report::describe(&change.base),
-                    crate::report::describe(&change.head)
+                    change.base.plain(),
+                    change.head.plain()
                 ),
                 MAX_ANNOTATION_MESSAGE,
             ),

@@ -72,12 +72,16 @@ pub fn parse(text: &str) -> (RepoConfig, Vec<String>) {
         Ok(serde_norway::Value::Null) => return (config, warnings),
         Ok(value) => value,
         Err(err) => {
-            warnings.push(format!("{PATH} is not valid YAML ({err}); using the defaults"));
+            warnings.push(format!(
+                "{PATH} is not valid YAML ({err}); using the defaults"
+            ));
             return (config, warnings);
         }
     };
     let Some(map) = value.as_mapping() else {
-        warnings.push(format!("{PATH} must be a mapping of settings; using the defaults"));
+        warnings.push(format!(
+            "{PATH} must be a mapping of settings; using the defaults"
+        ));
         return (config, warnings);
     };
     for (key, value) in map {
@@ -100,7 +104,10 @@ pub fn parse(text: &str) -> (RepoConfig, Vec<String>) {
 }
 
 fn apply(config: &mut RepoConfig, key: &str, value: serde_norway::Value) -> Result<(), String> {
-    fn get<T: serde::de::DeserializeOwned>(value: serde_norway::Value, what: &str) -> Result<T, String> {
+    fn get<T: serde::de::DeserializeOwned>(
+        value: serde_norway::Value,
+        what: &str,
+    ) -> Result<T, String> {
         serde_norway::from_value(value).map_err(|_| format!("must be {what}"))
     }
     match key {
@@ -169,15 +176,23 @@ mod tests {
         let (config, warnings) = parse("reruns: 4\nrerun: 5\n");
         assert_eq!(config.reruns, 4);
         assert_eq!(warnings.len(), 1);
-        assert!(warnings[0].contains("unknown setting `rerun`"), "{warnings:?}");
+        assert!(
+            warnings[0].contains("unknown setting `rerun`"),
+            "{warnings:?}"
+        );
     }
 
     #[test]
     fn bad_values_fall_back_to_the_default_with_a_warning() {
-        let (config, warnings) = parse("reruns: 0\ngenerate: sometimes\nlanguages: cobol\ntimeout_secs: 1\n");
+        let (config, warnings) =
+            parse("reruns: 0\ngenerate: sometimes\nlanguages: cobol\ntimeout_secs: 1\n");
         assert_eq!(config, RepoConfig::default());
         assert_eq!(warnings.len(), 4, "{warnings:?}");
-        assert!(warnings.iter().any(|w| w.contains("`generate` must be one of builtin")));
+        assert!(
+            warnings
+                .iter()
+                .any(|w| w.contains("`generate` must be one of builtin"))
+        );
     }
 
     #[test]

@@ -35,33 +35,72 @@ fn a_typed_function_with_a_doctest_gets_tests_that_run_pass_and_cover_it() {
     let doctest = python
         .tests
         .iter()
-        .find(|t| t.kind == TestKind::Doctest && t.target.as_deref().is_some_and(|s| s.ends_with("mul")))
+        .find(|t| {
+            t.kind == TestKind::Doctest && t.target.as_deref().is_some_and(|s| s.ends_with("mul"))
+        })
         .unwrap_or_else(|| panic!("no doctest for mul among {:#?}", python.tests));
     assert_eq!(doctest.status, TestStatus::Passed);
     assert_eq!(doctest.runs.len(), 3, "three runs by default");
-    assert!(python.tests.iter().all(|t| t.status == TestStatus::Passed), "{:#?}", python.tests);
+    assert!(
+        python.tests.iter().all(|t| t.status == TestStatus::Passed),
+        "{:#?}",
+        python.tests
+    );
 
-    let coverage = python.coverage.iter().find(|c| c.path == "calc.py").expect("coverage of calc.py");
-    assert!(coverage.covered.contains(&12), "the body of mul ran: {coverage:?}");
-    assert!(coverage.missed.is_empty(), "every changed line ran: {coverage:?}");
+    let coverage = python
+        .coverage
+        .iter()
+        .find(|c| c.path == "calc.py")
+        .expect("coverage of calc.py");
+    assert!(
+        coverage.covered.contains(&12),
+        "the body of mul ran: {coverage:?}"
+    );
+    assert!(
+        coverage.missed.is_empty(),
+        "every changed line ran: {coverage:?}"
+    );
 
-    for file in ["report.md", "report.html", "results.json", "ato-tests.patch"] {
+    for file in [
+        "report.md",
+        "report.html",
+        "results.json",
+        "ato-tests.patch",
+    ] {
         assert!(run.out_path(file).is_file(), "{file} written");
     }
-    assert!(run.read("ato-tests.patch").contains("+++ b/"), "the patch adds the passing tests");
+    assert!(
+        run.read("ato-tests.patch").contains("+++ b/"),
+        "the patch adds the passing tests"
+    );
     assert!(run.read("report.md").contains("mul"));
-    assert!(ato_containers(None).is_empty(), "no container labelled ato is left");
+    assert!(
+        ato_containers(Some(&run.results().run_id)).is_empty(),
+        "no container labelled ato is left"
+    );
 }
 
 #[test]
 fn a_changed_result_is_reported_as_a_behaviour_change_with_input_and_both_values() {
     require_docker();
     let repo = Repo::new();
-    repo.write("limits.py", "def clamp(x: int) -> int:\n    return max(0, x)\n").commit("base");
-    repo.write("limits.py", "def clamp(x: int) -> int:\n    return max(0, min(x, 100))\n").commit("cap at 100");
+    repo.write(
+        "limits.py",
+        "def clamp(x: int) -> int:\n    return max(0, x)\n",
+    )
+    .commit("base");
+    repo.write(
+        "limits.py",
+        "def clamp(x: int) -> int:\n    return max(0, min(x, 100))\n",
+    )
+    .commit("cap at 100");
 
     let run = ato_run(repo.path(), &["--base", "HEAD~1", "--head", "HEAD"], &[]);
-    assert_eq!(run.exit_code, 1, "a behaviour change fails the run; ato said:\n{}", run.stderr);
+    assert_eq!(
+        run.exit_code, 1,
+        "a behaviour change fails the run; ato said:\n{}",
+        run.stderr
+    );
     let results = run.results();
     assert_eq!(results.verdict, Verdict::Failure);
     let changes = &results.runners[0].behaviour_changes;
@@ -70,14 +109,18 @@ fn a_changed_result_is_reported_as_a_behaviour_change_with_input_and_both_values
         .find(|c| c.symbol == "clamp")
         .unwrap_or_else(|| panic!("no behaviour change for clamp: {:#?}", results.runners[0]));
     assert!(change.input.starts_with("clamp("), "{change:?}");
-    let (Observation::Returned { value: base }, Observation::Returned { value: head }) = (&change.base, &change.head)
+    let (Observation::Returned { value: base }, Observation::Returned { value: head }) =
+        (&change.base, &change.head)
     else {
         panic!("both sides return: {change:?}");
     };
     let base: i64 = base.parse().expect("an int");
     assert!(base > 100, "only inputs above 100 changed: {change:?}");
     assert_eq!(head, "100");
-    assert!(run.read("report.md").contains("clamp("), "the report shows the input");
+    assert!(
+        run.read("report.md").contains("clamp("),
+        "the report shows the input"
+    );
 }
 
 #[test]
@@ -92,7 +135,11 @@ fn a_function_that_depends_on_randomness_is_reported_flaky_not_failed() {
     .commit("a coin");
 
     // With 12 runs, all outcomes equal by chance has probability 2/4096.
-    let run = ato_run(repo.path(), &["--base", "HEAD~1", "--head", "HEAD", "--reruns", "12"], &[]);
+    let run = ato_run(
+        repo.path(),
+        &["--base", "HEAD~1", "--head", "HEAD", "--reruns", "12"],
+        &[],
+    );
     let results = run.results();
     let doctest = results.runners[0]
         .tests
@@ -101,7 +148,12 @@ fn a_function_that_depends_on_randomness_is_reported_flaky_not_failed() {
         .unwrap_or_else(|| panic!("a doctest for heads: {:#?}", results.runners[0].tests));
     assert_eq!(doctest.status, TestStatus::Flaky, "{doctest:#?}");
     assert_eq!(doctest.runs.len(), 12);
-    assert_ne!(results.verdict, Verdict::Failure, "flaky is listed, not a failure: {}", results.summary);
+    assert_ne!(
+        results.verdict,
+        Verdict::Failure,
+        "flaky is listed, not a failure: {}",
+        results.summary
+    );
     assert_eq!(run.exit_code, 0, "ato said:\n{}", run.stderr);
     assert!(run.read("report.md").to_lowercase().contains("flaky"));
 }
@@ -110,8 +162,11 @@ fn a_function_that_depends_on_randomness_is_reported_flaky_not_failed() {
 fn bandit_findings_on_changed_lines_are_reported_and_others_are_not_annotated() {
     require_docker();
     let repo = Repo::new();
-    repo.write("digest.py", "import hashlib\n\n\ndef old(b: bytes) -> str:\n    return hashlib.md5(b).hexdigest()\n")
-        .commit("base");
+    repo.write(
+        "digest.py",
+        "import hashlib\n\n\ndef old(b: bytes) -> str:\n    return hashlib.md5(b).hexdigest()\n",
+    )
+    .commit("base");
     repo.write(
         "digest.py",
         "import hashlib\n\n\ndef old(b: bytes) -> str:\n    return hashlib.md5(b).hexdigest()\n\n\ndef new(b: bytes) -> str:\n    return hashlib.sha1(b).hexdigest()\n",
@@ -126,7 +181,10 @@ fn bandit_findings_on_changed_lines_are_reported_and_others_are_not_annotated() 
         "sha1 on line 9 is flagged: {findings:#?}"
     );
     assert!(
-        findings.iter().filter(|f| f.line == 5).all(|f| !f.on_changed_line),
+        findings
+            .iter()
+            .filter(|f| f.line == 5)
+            .all(|f| !f.on_changed_line),
         "md5 on the unchanged line 5 is not on a changed line: {findings:#?}"
     );
 }
@@ -135,9 +193,17 @@ fn bandit_findings_on_changed_lines_are_reported_and_others_are_not_annotated() 
 fn bad_revisions_and_non_repositories_exit_2_with_a_message() {
     let repo = Repo::new();
     repo.write("a.py", "x = 1\n").commit("base");
-    let run = ato_run(repo.path(), &["--base", "no-such-rev", "--head", "HEAD"], &[]);
+    let run = ato_run(
+        repo.path(),
+        &["--base", "no-such-rev", "--head", "HEAD"],
+        &[],
+    );
     assert_eq!(run.exit_code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("no-such-rev"), "names the revision: {}", run.stderr);
+    assert!(
+        run.stderr.contains("no-such-rev"),
+        "names the revision: {}",
+        run.stderr
+    );
 
     let not_a_repo = tempfile::tempdir().unwrap();
     let run = ato_run(not_a_repo.path(), &["--base", "HEAD"], &[]);
@@ -150,7 +216,9 @@ fn a_change_with_nothing_to_test_completes_with_a_neutral_report() {
     require_docker();
     let repo = Repo::new();
     repo.write("README.md", "hello\n").commit("base");
-    repo.write("README.md", "hello world\n").write("test_x.py", "def test_x():\n    pass\n").commit("docs");
+    repo.write("README.md", "hello world\n")
+        .write("test_x.py", "def test_x():\n    pass\n")
+        .commit("docs");
     let run = ato_run(repo.path(), &["--base", "HEAD~1", "--head", "HEAD"], &[]);
     assert_eq!(run.exit_code, 0, "{}", run.stderr);
     let results = run.results();
@@ -164,8 +232,10 @@ fn a_change_with_nothing_to_test_completes_with_a_neutral_report() {
 fn a_syntax_error_in_a_changed_file_is_a_clear_problem_not_a_crash() {
     require_docker();
     let repo = Repo::new();
-    repo.write("ok.py", "def f(x: int) -> int:\n    return x\n").commit("base");
-    repo.write("ok.py", "def f(x: int) -> int:\n    return x +\n").commit("broken");
+    repo.write("ok.py", "def f(x: int) -> int:\n    return x\n")
+        .commit("base");
+    repo.write("ok.py", "def f(x: int) -> int:\n    return x +\n")
+        .commit("broken");
     let run = ato_run(repo.path(), &["--base", "HEAD~1", "--head", "HEAD"], &[]);
     assert_ne!(run.exit_code, 2, "{}", run.stderr);
     let python = &run.results().runners[0];

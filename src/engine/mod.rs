@@ -13,7 +13,7 @@ use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::model::{RunResults, Runner, SCHEMA_VERSION};
-use crate::plan::{self, PlanConfig};
+use crate::plan::PlanConfig;
 use crate::report;
 use crate::runners;
 use crate::sandbox::{Limits, Sandbox};
@@ -67,11 +67,18 @@ pub enum EngineError {
 /// `ato run`: a local repository, from revisions to a report folder.
 pub async fn run_local(
     request: RunRequest,
-    progress: &(dyn Fn(&str) + Sync),
+    progress: runners::Progress<'_>,
 ) -> Result<RunOutcome, EngineError> {
-    let source = Source::local(&request.repo, request.base.as_deref(), request.head.as_deref())?;
+    let source = Source::local(
+        &request.repo,
+        request.base.as_deref(),
+        request.head.as_deref(),
+    )?;
     let sandbox = Sandbox::connect().await?;
-    let swept = sandbox.sweep().await?;
+    // Other `ato run`s may share this engine: remove only what dead processes left.
+    let swept = sandbox
+        .sweep_stale(std::time::Duration::from_secs(120))
+        .await?;
     if swept > 0 {
         tracing::info!(swept, "removed leftover containers from an earlier run");
     }
@@ -112,7 +119,7 @@ pub async fn run(
     settings: &RunnerSettings,
     sandbox: &Sandbox,
     out: &Path,
-    progress: &(dyn Fn(&str) + Sync),
+    progress: runners::Progress<'_>,
     cancel: &CancellationToken,
 ) -> Result<RunResults, EngineError> {
     let started = Instant::now();
@@ -123,6 +130,7 @@ pub async fn run(
         plan.skipped.len()
     ));
     let mut runner_results = Vec::new();
+    let mut sources = Vec::new();
     for runner in Runner::ALL {
         let targets: Vec<_> = plan
             .targets
@@ -136,10 +144,12 @@ pub async fn run(
         if cancel.is_cancelled() {
             return Err(EngineError::Cancelled);
         }
-        let result =
-            runner_phase::run_runner(run_id, runner, &targets, source, settings, sandbox, out, progress, cancel)
-                .await?;
-        runner_results.push(result);
+        let run = runner_phase::run_runner(
+            run_id, runner, &targets, source, settings, sandbox, out, progress, cancel,
+        )
+        .await?;
+        runner_results.push(run.result);
+        sources.extend(run.sources);
     }
     let (verdict, summary) = report::verdict(&runner_results);
     let results = RunResults {
@@ -154,7 +164,7 @@ pub async fn run(
         skipped_files: plan.skipped,
         runners: runner_results,
     };
-    report::write(out, &results).map_err(|source| EngineError::Report {
+    report::write(out, &results, &sources).map_err(|source| EngineError::Report {
         path: out.to_path_buf(),
         source,
     })?;
@@ -165,7 +175,7 @@ pub async fn run(
 pub async fn build_runners(
     runners: &[Runner],
     force: bool,
-    progress: &(dyn Fn(&str) + Sync),
+    progress: runners::Progress<'_>,
 ) -> Result<(), EngineError> {
     let sandbox = Sandbox::connect().await?;
     let wanted: Vec<Runner> = if runners.is_empty() {

@@ -12,7 +12,7 @@ use crate::runners;
 use crate::safe_tar;
 use crate::sandbox::{Finished, Job, Limits, Outcome, Sandbox};
 
-use super::workspace::{self, RunnerPlan, PROTOCOL_VERSION};
+use super::workspace::{self, PROTOCOL_VERSION, RunnerPlan};
 use super::{EngineError, Source};
 
 /// How runners run: the same for every runner of a run.
@@ -40,16 +40,22 @@ pub async fn run_runner(
     settings: &RunnerSettings,
     sandbox: &Sandbox,
     out: &Path,
-    progress: &(dyn Fn(&str) + Sync),
+    progress: runners::Progress<'_>,
     cancel: &CancellationToken,
-) -> Result<RunnerResult, EngineError> {
+) -> Result<RunnerRun, EngineError> {
     let started = Instant::now();
     let mut result = empty_result(runner, targets);
-    if !runners::has_recipe(runner) {
+    if !runners::available().contains(&runner) {
         result.outcome = SandboxOutcome::Failed {
-            message: format!("the {} runner is not available in this version of ato", runner.name()),
+            message: format!(
+                "the {} runner is not available in this version of ato",
+                runner.name()
+            ),
         };
-        return Ok(result);
+        return Ok(RunnerRun {
+            result,
+            sources: Vec::new(),
+        });
     }
     result.image = runners::ensure(sandbox.docker(), runner, progress).await?;
 
@@ -66,11 +72,22 @@ pub async fn run_runner(
         let source = source.clone();
         tokio::task::spawn_blocking(move || workspace::pack(&plan, &source))
             .await
-            .map_err(|err| EngineError::Internal(format!("packing the workspace failed: {err}")))??
+            .map_err(|err| {
+                EngineError::Internal(format!("packing the workspace failed: {err}"))
+            })??
     };
 
-    progress(&format!("running the {} runner on {} file(s)…", runner.name(), targets.len()));
-    let job = Job::new(run_id, &result.image, workspace_tar, settings.limits.clone());
+    progress(&format!(
+        "running the {} runner on {} file(s)…",
+        runner.name(),
+        targets.len()
+    ));
+    let job = Job::new(
+        run_id,
+        &result.image,
+        workspace_tar,
+        settings.limits.clone(),
+    );
     let finished = sandbox.run(job, cancel).await?;
     result.logs = Logs {
         stdout: finished.stdout.clone(),
@@ -79,9 +96,12 @@ pub async fn run_runner(
     };
     let runner_out = out.join("runners").join(runner.name());
     result.outcome = outcome(&finished, &settings.limits);
+    let mut sources = Vec::new();
     if let SandboxOutcome::Completed { .. } = result.outcome {
         match read_results(&finished, &runner_out, targets) {
-            Ok(collected) => collected.fill(&mut result, &format!("runners/{}", runner.name())),
+            Ok(collected) => {
+                sources = fill(&mut result, collected, &runner_out)?;
+            }
             Err(message) => {
                 result.outcome = SandboxOutcome::Crashed {
                     exit_code: exit_code(&finished),
@@ -91,7 +111,13 @@ pub async fn run_runner(
         }
     }
     result.duration_ms = started.elapsed().as_millis() as u64;
-    Ok(result)
+    Ok(RunnerRun { result, sources })
+}
+
+/// A runner's result and the generated test files, as `(repo path, contents)`, for the report and patch.
+pub struct RunnerRun {
+    pub result: RunnerResult,
+    pub sources: Vec<(String, String)>,
 }
 
 fn empty_result(runner: Runner, targets: &[TargetFile]) -> RunnerResult {
@@ -139,22 +165,53 @@ fn outcome(finished: &Finished, limits: &Limits) -> SandboxOutcome {
 }
 
 /// Unpacks the runner's `out/` safely (it was written by hostile code) and reads it.
-fn read_results(finished: &Finished, dest: &Path, targets: &[TargetFile]) -> Result<collect::Collected, String> {
+fn read_results(
+    finished: &Finished,
+    dest: &Path,
+    targets: &[TargetFile],
+) -> Result<collect::Collected, String> {
     let tar = finished
         .results_tar
         .as_deref()
         .ok_or_else(|| "the runner wrote no results".to_string())?;
     if dest.exists() {
-        std::fs::remove_dir_all(dest).map_err(|err| format!("cannot clear {}: {err}", dest.display()))?;
+        std::fs::remove_dir_all(dest)
+            .map_err(|err| format!("cannot clear {}: {err}", dest.display()))?;
     }
-    std::fs::create_dir_all(dest).map_err(|err| format!("cannot create {}: {err}", dest.display()))?;
+    std::fs::create_dir_all(dest)
+        .map_err(|err| format!("cannot create {}: {err}", dest.display()))?;
     let limits = safe_tar::Limits {
         strip_components: 1,
         links: safe_tar::LinkPolicy::RefuseAll,
         ..safe_tar::Limits::default()
     };
-    safe_tar::unpack(tar, dest, &limits).map_err(|err| format!("the runner's results were refused: {err}"))?;
-    collect::collect(dest, targets).map_err(|err| format!("the runner's results could not be read: {err}"))
+    safe_tar::unpack(tar, dest, &limits)
+        .map_err(|err| format!("the runner's results were refused: {err}"))?;
+    collect::collect(dest, targets)
+        .map_err(|err| format!("the runner's results could not be read: {err}"))
+}
+
+/// Moves what the runner wrote into the result, with generated file paths made relative to the report folder.
+fn fill(
+    result: &mut RunnerResult,
+    collected: collect::Collected,
+    runner_out: &Path,
+) -> Result<Vec<(String, String)>, EngineError> {
+    let sources = collect::read_sources(runner_out, &collected.generated_files)
+        .map_err(|err| EngineError::Internal(format!("cannot read the generated tests: {err}")))?;
+    result.notes.extend(sources.unreadable);
+    result.tests = collected.tests;
+    result.behaviour_changes = collected.behaviour_changes;
+    result.coverage = collected.coverage;
+    result.findings = collected.findings;
+    result.problems = collected.problems;
+    result.notes = collected.notes;
+    result.generated_files = collected.generated_files;
+    let prefix = format!("runners/{}", result.runner.name());
+    for file in &mut result.generated_files {
+        file.path = format!("{prefix}/{}", file.path);
+    }
+    Ok(sources.files)
 }
 
 fn last_lines(text: &str, n: usize) -> String {

@@ -46,7 +46,10 @@ impl Source {
                     Tree::Commit(sha) => sha.clone(),
                     Tree::WorkingTree => "HEAD".to_string(),
                 };
-                (format!("merge base with {branch}"), repo.merge_base(&branch, &head_rev)?)
+                (
+                    format!("merge base with {branch}"),
+                    repo.merge_base(&branch, &head_rev)?,
+                )
             }
         };
         Ok(Source::Local {
@@ -61,7 +64,9 @@ impl Source {
     pub fn base_revision(&self) -> Revision {
         match self {
             Source::Local {
-                base_name, base_sha, ..
+                base_name,
+                base_sha,
+                ..
             } => Revision {
                 name: base_name.clone(),
                 sha: Some(base_sha.clone()),
@@ -72,7 +77,9 @@ impl Source {
 
     pub fn head_revision(&self) -> Revision {
         match self {
-            Source::Local { head_name, head, .. } => Revision {
+            Source::Local {
+                head_name, head, ..
+            } => Revision {
                 name: head_name.clone(),
                 sha: match head {
                     Tree::Commit(sha) => Some(sha.clone()),
@@ -171,9 +178,9 @@ impl Source {
                 };
                 if let Some(dir) = dir {
                     builder.follow_symlinks(false);
-                    builder
-                        .append_dir_all(prefix, dir)
-                        .map_err(|err| EngineError::Internal(format!("cannot pack {prefix}: {err}")))?;
+                    builder.append_dir_all(prefix, dir).map_err(|err| {
+                        EngineError::Internal(format!("cannot pack {prefix}: {err}"))
+                    })?;
                 }
                 Ok(())
             }

@@ -36,7 +36,11 @@ pub fn pack(plan: &RunnerPlan, source: &Source) -> Result<Vec<u8>, EngineError> 
         .map_err(|err| EngineError::Internal(format!("cannot finish the workspace tar: {err}")))
 }
 
-fn append_file(builder: &mut tar::Builder<Vec<u8>>, path: &str, bytes: &[u8]) -> Result<(), EngineError> {
+fn append_file(
+    builder: &mut tar::Builder<Vec<u8>>,
+    path: &str,
+    bytes: &[u8],
+) -> Result<(), EngineError> {
     let mut header = tar::Header::new_gnu();
     header.set_size(bytes.len() as u64);
     header.set_mode(0o644);

@@ -6,8 +6,14 @@ fn results(runner: RunnerResult, verdict: Verdict) -> RunResults {
         schema_version: SCHEMA_VERSION,
         ato_version: "0.1.0".into(),
         run_id: "1-abc".into(),
-        base: Revision { name: "base".into(), sha: Some("a".repeat(40)) },
-        head: Revision { name: "head".into(), sha: Some("b".repeat(40)) },
+        base: Revision {
+            name: "base".into(),
+            sha: Some("a".repeat(40)),
+        },
+        head: Revision {
+            name: "head".into(),
+            sha: Some("b".repeat(40)),
+        },
         duration_ms: 10,
         verdict,
         summary: "1 test failed".into(),
@@ -48,7 +54,10 @@ fn runner() -> RunnerResult {
             symbol: "add".into(),
             input: "add(1, 2)".into(),
             base: Observation::Returned { value: "3".into() },
-            head: Observation::Raised { error: "ValueError".into(), message: "no".into() },
+            head: Observation::Raised {
+                error: "ValueError".into(),
+                message: "no".into(),
+            },
         }],
         coverage: vec![],
         findings: vec![
@@ -83,14 +92,21 @@ fn annotations_land_on_changed_lines_only() {
     let annotations = annotations(&results(runner(), Verdict::Failure));
     assert_eq!(annotations.len(), 3, "{annotations:#?}");
     let failing = &annotations[0];
-    assert_eq!((failing.path.as_str(), failing.line), ("calc.py", 7), "first changed line inside add");
+    assert_eq!(
+        (failing.path.as_str(), failing.line),
+        ("calc.py", 7),
+        "first changed line inside add"
+    );
     assert_eq!(failing.level, AnnotationLevel::Failure);
     assert!(failing.message.contains("expected 3, got 4"));
     let change = &annotations[1];
     assert_eq!(change.line, 7);
     assert!(change.message.contains("add(1, 2)") && change.message.contains("ValueError"));
     assert_eq!(annotations[2].line, 2);
-    assert!(annotations.iter().all(|a| a.line != 30), "the unchanged line 30 is not annotated");
+    assert!(
+        annotations.iter().all(|a| a.line != 30),
+        "the unchanged line 30 is not annotated"
+    );
 }
 
 #[test]
@@ -98,7 +114,11 @@ fn a_symbol_whose_lines_did_not_change_gets_no_annotation() {
     let mut runner = runner();
     runner.targets[0].changed_lines = vec![2];
     let annotations = annotations(&results(runner, Verdict::Failure));
-    assert_eq!(annotations.len(), 1, "only the finding on line 2: {annotations:#?}");
+    assert_eq!(
+        annotations.len(),
+        1,
+        "only the finding on line 2: {annotations:#?}"
+    );
 }
 
 #[test]
@@ -111,7 +131,11 @@ fn check_output_respects_githubs_limits() {
     assert!(output.summary.chars().count() <= MAX_CHECK_TEXT);
     assert!(output.text.chars().count() <= MAX_CHECK_TEXT);
     assert!(output.title.chars().count() <= 255);
-    assert!(output.text.starts_with("> [!WARNING]\n> unknown setting `foo`"));
+    assert!(
+        output
+            .text
+            .starts_with("> [!WARNING]\n> unknown setting `foo`")
+    );
     assert!(output.text.ends_with("the full report has everything)"));
 }
 
@@ -128,5 +152,8 @@ fn verdicts_map_to_check_conclusions() {
     assert_eq!(conclusion(Verdict::Success), "success");
     assert_eq!(conclusion(Verdict::Failure), "failure");
     assert_eq!(conclusion(Verdict::Neutral), "neutral");
-    assert_eq!(check_output_for_error("broken tarball").conclusion, "neutral");
+    assert_eq!(
+        check_output_for_error("broken tarball").conclusion,
+        "neutral"
+    );
 }

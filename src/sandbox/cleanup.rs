@@ -5,8 +5,10 @@
 //! Docker answered leaves nothing behind either.
 
 use std::collections::HashMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bollard::Docker;
+use bollard::models::ContainerSummaryStateEnum;
 use bollard::query_parameters::{
     ListContainersOptions, ListVolumesOptions, RemoveContainerOptions, RemoveVolumeOptions,
 };
@@ -20,7 +22,16 @@ use super::spec::JobIds;
 pub(crate) async fn remove_matching(
     docker: &Docker,
     filters: HashMap<String, Vec<String>>,
+    only_stale: Option<Duration>,
 ) -> Result<usize, SandboxError> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs() as i64;
+    let old_enough = |created_secs: Option<i64>| match only_stale {
+        None => true,
+        Some(age) => created_secs.is_some_and(|created| now - created >= age.as_secs() as i64),
+    };
     let containers = docker
         .list_containers(Some(ListContainersOptions {
             all: true,
@@ -30,7 +41,19 @@ pub(crate) async fn remove_matching(
         .await
         .map_err(SandboxError::docker("list containers"))?;
     let mut removed = 0;
-    for id in containers.into_iter().filter_map(|c| c.id) {
+    for container in containers {
+        // A live job's holder is running; only the stopped (or never started) containers of dead processes
+        // are stale. The holder of a process that died stops by itself after its sleep.
+        let running = container.state.as_ref().is_some_and(|state| {
+            matches!(
+                state,
+                ContainerSummaryStateEnum::RUNNING | ContainerSummaryStateEnum::PAUSED
+            )
+        });
+        if only_stale.is_some() && (running || !old_enough(container.created)) {
+            continue;
+        }
+        let Some(id) = container.id else { continue };
         let options = RemoveContainerOptions {
             force: true,
             v: true,
@@ -49,16 +72,43 @@ pub(crate) async fn remove_matching(
         .await
         .map_err(SandboxError::docker("list volumes"))?;
     for volume in volumes.volumes.unwrap_or_default() {
+        let created = volume
+            .created_at
+            .as_deref()
+            .and_then(|at| {
+                time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()
+            })
+            .map(|at| at.unix_timestamp());
+        if !old_enough(created) {
+            continue;
+        }
         match docker
-            .remove_volume(&volume.name, Some(RemoveVolumeOptions { force: true }))
+            .remove_volume(
+                &volume.name,
+                Some(RemoveVolumeOptions {
+                    force: only_stale.is_none(),
+                }),
+            )
             .await
         {
             Ok(()) => removed += 1,
             Err(e) if is_not_found(&e) => {}
+            // In use by a live job's container: not stale after all.
+            Err(e) if only_stale.is_some() && is_conflict(&e) => {}
             Err(e) => return Err(SandboxError::docker("remove a volume")(e)),
         }
     }
     Ok(removed)
+}
+
+fn is_conflict(error: &bollard::errors::Error) -> bool {
+    matches!(
+        error,
+        bollard::errors::Error::DockerResponseServerError {
+            status_code: 409,
+            ..
+        }
+    )
 }
 
 /// Removes one job's container and volume if [`CleanupGuard::clean`] was never reached: the future running
@@ -84,7 +134,7 @@ impl CleanupGuard {
     /// The explicit cleanup, on every path that returns. The guard stays armed until it succeeds, so a
     /// failed or interrupted cleanup is tried once more from `Drop`.
     pub(crate) async fn clean(mut self) -> Result<usize, SandboxError> {
-        let removed = remove_matching(&self.docker, self.ids.filter()).await?;
+        let removed = remove_matching(&self.docker, self.ids.filter(), None).await?;
         self.armed = false;
         Ok(removed)
     }
@@ -108,7 +158,7 @@ impl Drop for CleanupGuard {
                     .and_then(|runtime| {
                         runtime.block_on(async {
                             let docker = connect_docker(&host).await.map_err(|e| e.to_string())?;
-                            remove_matching(&docker, filters).await.map_err(|e| e.to_string())
+                            remove_matching(&docker, filters, None).await.map_err(|e| e.to_string())
                         })
                     });
                 if let Err(error) = result {

@@ -93,17 +93,25 @@ impl Sandbox {
         self.runtime.as_deref()
     }
 
-    /// Removes every container, then every volume, labelled `ato` (leftovers of a crashed process). Call it at
-    /// start-up, before any job runs: it also removes the jobs running now. Returns how many were removed.
+    /// Removes every container, then every volume, labelled `ato` (leftovers of a crashed process). For the one
+    /// process that owns the engine (`ato serve`), at start-up before any job runs: it also removes the jobs
+    /// running now. Returns how many were removed.
     pub async fn sweep(&self) -> Result<usize, SandboxError> {
         let filters = HashMap::from([("label".to_string(), vec![RUN_LABEL.to_string()])]);
-        cleanup::remove_matching(&self.docker, filters).await
+        cleanup::remove_matching(&self.docker, filters, None).await
+    }
+
+    /// Removes only the leftovers of processes that are gone: stopped containers and unused volumes labelled
+    /// `ato` older than `min_age`. Safe while other ato processes (other `ato run`s) use the same engine.
+    pub async fn sweep_stale(&self, min_age: std::time::Duration) -> Result<usize, SandboxError> {
+        let filters = HashMap::from([("label".to_string(), vec![RUN_LABEL.to_string()])]);
+        cleanup::remove_matching(&self.docker, filters, Some(min_age)).await
     }
 
     /// Removes the containers and volumes of one run (label `ato=<run_id>`), e.g. after a superseded run.
     pub async fn sweep_run(&self, run_id: &str) -> Result<usize, SandboxError> {
         let filters = HashMap::from([("label".to_string(), vec![format!("{RUN_LABEL}={run_id}")])]);
-        cleanup::remove_matching(&self.docker, filters).await
+        cleanup::remove_matching(&self.docker, filters, None).await
     }
 
     /// Runs one job to its end and removes everything it created, whatever happens. A job that fails, times

@@ -77,7 +77,11 @@ impl Repo {
             .args(args)
             .output()
             .expect("git runs");
-        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 }
@@ -110,7 +114,12 @@ impl AtoRun {
 pub fn ato_run(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> AtoRun {
     let out = tempfile::tempdir().expect("temp dir");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ato"));
-    cmd.arg("run").arg("--repo").arg(repo).args(args).arg("--out").arg(out.path());
+    cmd.arg("run")
+        .arg("--repo")
+        .arg(repo)
+        .args(args)
+        .arg("--out")
+        .arg(out.path());
     for (key, value) in env {
         cmd.env(key, value);
     }

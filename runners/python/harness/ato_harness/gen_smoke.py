@@ -1,0 +1,26 @@
+"""Import smoke tests (kind ``smoke``): the module imports, and each changed symbol exists after import."""
+
+from __future__ import annotations
+
+from .locate import ModuleLocation
+from .plan import TargetFile
+from .testfile import GeneratedTestFile, file_name, target_id
+
+
+def smoke_tests(target: TargetFile, location: ModuleLocation, with_symbols: bool = True) -> GeneratedTestFile:
+    """One import test for the module, plus one existence test per changed symbol when ``with_symbols``.
+
+    ``with_symbols`` is off for a module whose import hangs: every test would hang in turn.
+    """
+    out = GeneratedTestFile(file_name(location.module, "smoke"), "smoke", target.path, location)
+    name = out.new_test_name("import")
+    out.add_test(name, target_id(target.path, None), f"def {name}():\n    _module()\n")
+    if with_symbols:
+        for symbol in target.symbols:
+            name = out.new_test_name(f"has_{symbol.name}")
+            out.add_test(
+                name,
+                target_id(target.path, symbol.name),
+                f"def {name}():\n    _resolve({symbol.name!r})\n",
+            )
+    return out

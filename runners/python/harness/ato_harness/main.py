@@ -1,0 +1,122 @@
+"""The pipeline: plan → generate (per file) → write tests → run them → bandit → manifest.
+
+Each step is guarded: an internal error becomes a ``tool`` problem and the next step runs. The manifest is
+written last, whatever happened, and the process exits 0 once it is written (``runners/PROTOCOL.md``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import platform
+import shutil
+import traceback
+from importlib import metadata
+from pathlib import Path
+
+from .manifest import Manifest
+from .plan import PlanError, load_plan
+from .pytest_runs import run_tests
+from .static_check import run_bandit
+from .target import generate_for_target
+from .testfile import REPO_TESTS_DIR, GeneratedTestFile, junit_id
+from .workspace import Workspace
+
+
+def tool_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in ("pytest", "pytest-cov", "coverage", "hypothesis", "bandit"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[name] = metadata.version(name)
+    return versions
+
+
+def main(root: Path | None = None) -> int:
+    ws = Workspace(root or Path.cwd())
+    manifest = Manifest(tools=tool_versions())
+    try:
+        run_pipeline(ws, manifest)
+    except BaseException as err:  # noqa: BLE001 - the manifest must be written whatever happened
+        manifest.problem("tool", f"harness error: {_describe(err)}")
+    try:
+        manifest.write(ws.out / "manifest.json")
+    finally:
+        shutil.rmtree(ws.scratch, ignore_errors=True)
+    return 0
+
+
+def run_pipeline(ws: Workspace, manifest: Manifest) -> None:
+    try:
+        plan = load_plan(ws.plan)
+    except PlanError as err:
+        manifest.problem("tool", f"bad plan: {err}")
+        return
+    ws.tests.mkdir(parents=True, exist_ok=True)
+    python_files = [f for f in plan.files if f.language == "python"]
+    for other in plan.files:
+        if other.language != "python":
+            manifest.note(f"{other.path}: language {other.language!r} is not handled by the python runner")
+    written = []
+    for target in python_files:
+        files = (
+            _guarded(
+                manifest,
+                f"generating tests for {target.path}",
+                generate_for_target,
+                ws,
+                plan,
+                manifest,
+                target,
+                path=target.path,
+            )
+            or []
+        )
+        for test_file in files:
+            test_file.name = unique_file_name(test_file.name, written)
+            if _guarded(manifest, f"writing {test_file.name}", write_test_file, ws, manifest, test_file):
+                written.append(test_file.name)
+    changed = [f.path for f in python_files]
+    _guarded(
+        manifest,
+        "running the generated tests",
+        run_tests,
+        ws,
+        manifest,
+        written,
+        changed,
+        plan.seed,
+        plan.reruns,
+        plan.step_timeout_secs,
+    )
+    _guarded(manifest, "running bandit", run_bandit, ws, manifest, changed, plan.step_timeout_secs)
+
+
+def unique_file_name(name: str, taken: list[str]) -> str:
+    """Two target files can share a module name (``pkg/calc.py`` and ``src/pkg/calc.py``): keep both."""
+    stem, n = name.removesuffix(".py"), 2
+    while name in taken:
+        name, n = f"{stem}_{n}.py", n + 1
+    return name
+
+
+def write_test_file(ws: Workspace, manifest: Manifest, test_file: GeneratedTestFile) -> bool:
+    (ws.tests / test_file.name).write_text(test_file.render(), encoding="utf-8")
+    rel = f"tests/{test_file.name}"
+    manifest.generated_file(rel, f"{REPO_TESTS_DIR}/{test_file.name}")
+    for name, target in test_file.tests:
+        manifest.test(junit_id(test_file.name, name), rel, test_file.kind, target)
+    return True
+
+
+def _guarded(manifest: Manifest, what: str, step, *args, path: str | None = None, **kwargs):
+    """Run one step; an internal error becomes a ``tool`` problem instead of ending the harness."""
+    try:
+        return step(*args, **kwargs)
+    except Exception as err:  # noqa: BLE001 - by design: report and go on
+        manifest.problem("tool", f"{what}: {_describe(err)}", path=path)
+        return None
+
+
+def _describe(err: BaseException) -> str:
+    frames = traceback.extract_tb(err.__traceback__)
+    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    return f"{type(err).__name__}: {err}{where}"

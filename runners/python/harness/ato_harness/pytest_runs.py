@@ -1,0 +1,129 @@
+"""Running the generated tests: ``reruns`` pytest runs, the first with coverage, the others shuffled.
+
+Every run is a separate, limited child process (see ``processes``) with the generated folder as rootdir, so
+JUnit classnames are the file stems listed in the manifest, and an ini file of our own, so the pull request's
+pytest configuration and conftest files play no part.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from .manifest import Manifest
+from .processes import run_limited
+from .workspace import Workspace
+
+PYTEST_INI = "[pytest]\naddopts =\njunit_family = xunit2\njunit_logging = no\nconsole_output_style = classic\n"
+
+
+# After the run's limit, pytest gets SIGINT and this long to write the JUnit file of the tests it ran.
+INTERRUPT_GRACE_SECS = 5.0
+
+
+def per_test_timeout(step_timeout_secs: int) -> int:
+    """Per-test limit: long enough for a property test, short enough that several hangs fit in one run."""
+    return max(2, min(10, step_timeout_secs // 10))
+
+
+def coveragerc(files: list[Path], data_file: Path) -> str:
+    include = "".join(f"    {f}\n" for f in files)
+    return f"[run]\nbranch = False\ndata_file = {data_file}\ninclude =\n{include}"
+
+
+def pytest_argv(ws: Workspace, run: int, test_files: list[str], ini: Path, rcfile: Path | None) -> list[str]:
+    argv = [
+        sys.executable,
+        "-B",
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "ato_harness.pytest_plugin",
+        "-c",
+        str(ini),
+        "--rootdir",
+        str(ws.tests),
+        "--confcutdir",
+        str(ws.tests),
+        "-q",
+        "--color=no",
+        f"--junitxml={ws.out / 'junit' / f'run-{run}.xml'}",
+    ]
+    if rcfile is not None:
+        argv += [
+            "--cov",
+            f"--cov-config={rcfile}",
+            f"--cov-report=json:{ws.out / 'coverage' / 'coverage.json'}",
+        ]
+    return argv + test_files
+
+
+def run_tests(
+    ws: Workspace,
+    manifest: Manifest,
+    test_files: list[str],
+    changed: list[str],
+    seed: int,
+    reruns: int,
+    step_timeout_secs: int,
+) -> None:
+    """Run ``test_files`` (names in ``out/tests``) ``reruns`` times; problems go to the manifest."""
+    if not test_files:
+        return
+    (ws.out / "junit").mkdir(parents=True, exist_ok=True)
+    (ws.out / "coverage").mkdir(parents=True, exist_ok=True)
+    ini = ws.scratch / "pytest.ini"
+    ini.write_text(PYTEST_INI, encoding="utf-8")
+    rcfile = ws.scratch / "coveragerc"
+    measured = [ws.head / path for path in changed if (ws.head / path).is_file()]
+    rcfile.write_text(coveragerc(measured, ws.scratch / ".coverage"), encoding="utf-8")
+    for run in range(1, reruns + 1):
+        env = ws.child_env(
+            ATO_REPO_ROOT=str(ws.head),
+            ATO_TEST_TIMEOUT_SECS=str(per_test_timeout(step_timeout_secs)),
+        )
+        if run > 1:
+            env["ATO_SHUFFLE_SEED"] = str(seed + run)
+        argv = pytest_argv(ws, run, test_files, ini, rcfile if run == 1 and measured else None)
+        finished = run_limited(
+            argv,
+            cwd=ws.tests,
+            env=env,
+            timeout=step_timeout_secs,
+            log_dir=ws.scratch / "logs",
+            log_name=f"pytest-{run}",
+            interrupt_grace_secs=INTERRUPT_GRACE_SECS,
+        )
+        junit = ws.out / "junit" / f"run-{run}.xml"
+        if finished.timed_out:
+            kept = "the tests run until then are in its JUnit file" if junit.is_file() else "no JUnit file"
+            manifest.problem("timeout", f"test run {run} did not finish within {step_timeout_secs}s ({kept})")
+        elif finished.returncode not in (0, 1) or not junit.is_file():
+            # 0: all passed, 1: some failed; anything else is pytest itself failing.
+            manifest.problem("tool", f"pytest run {run}: {finished.describe()}; {_last_lines(finished.stdout_tail)}")
+        if run == 1:
+            relativize_coverage(ws.out / "coverage" / "coverage.json", ws.head)
+
+
+def relativize_coverage(path: Path, head: Path) -> None:
+    """Make coverage.json's file keys relative to the head tree, as the protocol says."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    files = data.get("files")
+    if not isinstance(files, dict):
+        return
+    prefix = str(head).rstrip("/") + "/"
+    data["files"] = {(k[len(prefix) :] if k.startswith(prefix) else k): v for k, v in files.items()}
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _last_lines(text: str, count: int = 5) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return " | ".join(lines[-count:])

@@ -1,0 +1,93 @@
+"""The workspace (``/work``, the harness's working directory) and how child processes are started in it."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .processes import Finished, run_limited
+
+HARNESS_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Workspace:
+    root: Path
+    scratch: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="ato-")))
+    _counter: itertools.count = field(default_factory=itertools.count)
+
+    @property
+    def plan(self) -> Path:
+        return self.root / "plan.json"
+
+    @property
+    def head(self) -> Path:
+        return self.root / "head"
+
+    @property
+    def base(self) -> Path:
+        return self.root / "base"
+
+    @property
+    def out(self) -> Path:
+        return self.root / "out"
+
+    @property
+    def tests(self) -> Path:
+        return self.out / "tests"
+
+    def child_env(self, **extra: str) -> dict[str, str]:
+        """A small, explicit environment: nothing of the harness's own environment leaks into PR code."""
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
+            "HOME": str(self.scratch / "home"),
+            "PYTHONPATH": str(HARNESS_ROOT),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "PYTHONHASHSEED": "0",
+            "PYTHONIOENCODING": "utf-8",
+            "HYPOTHESIS_STORAGE_DIRECTORY": str(self.scratch / "hypothesis"),
+            "LANG": "C.UTF-8",
+            "TMPDIR": str(self.scratch / "tmp"),
+        }
+        (self.scratch / "home").mkdir(exist_ok=True)
+        (self.scratch / "tmp").mkdir(exist_ok=True)
+        env.update(extra)
+        return env
+
+    def run_child(self, mode: str, request: dict, cwd: Path, timeout: float) -> tuple[list[dict], Finished]:
+        """Run ``ato_harness.child`` in ``mode``; return the events it managed to write and how it ended."""
+        n = next(self._counter)
+        request_path = self.scratch / f"request-{n}.json"
+        results_path = self.scratch / f"results-{n}.jsonl"
+        request_path.write_text(json.dumps(request), encoding="utf-8")
+        finished = run_limited(
+            [sys.executable, "-B", "-m", "ato_harness.child", mode, str(request_path), str(results_path)],
+            cwd=cwd,
+            env=self.child_env(),
+            timeout=timeout,
+            log_dir=self.scratch / "logs",
+            log_name=f"{mode}-{n}",
+        )
+        return read_events(results_path), finished
+
+
+def read_events(path: Path) -> list[dict]:
+    """The JSON lines a child wrote; a last line cut short by a kill is ignored."""
+    events = []
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return events
+    for line in text.splitlines():
+        try:
+            event = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(event, dict):
+            events.append(event)
+    return events

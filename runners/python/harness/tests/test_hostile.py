@@ -1,0 +1,105 @@
+"""Hostile pull-request code: the harness must report it as problems or failed tests, never crash.
+
+Run as the image runs it (non-root, no network, read-only root filesystem, pids and memory limits) for the
+assertions about the network and /usr to mean anything.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+HARNESS_ROOT = Path(__file__).resolve().parent.parent
+
+FILES = {
+    "hostile/__init__.py": "",
+    "hostile/forky.py": "import os\n\n\ndef boom(n: int) -> int:\n    while True:\n        os.fork()\n",
+    "hostile/hog.py": (
+        "def hog(n: int) -> int:\n"
+        "    chunks = []\n"
+        "    while True:\n"
+        "        chunks.append(bytearray(64 * 1024 * 1024))\n"
+    ),
+    "hostile/net.py": (
+        "import socket\n\n\n"
+        "def fetch(port: int) -> bytes:\n"
+        "    with socket.create_connection(('93.184.216.34', 80), timeout=1) as s:\n"
+        "        return s.recv(10)\n\n\n"
+        "def scribble(name: str) -> int:\n"
+        "    with open('/usr/ato-evil', 'w') as f:\n"
+        "        return f.write(name)\n"
+    ),
+}
+SYMBOLS = {
+    "hostile/forky.py": ["boom"],
+    "hostile/hog.py": ["hog"],
+    "hostile/net.py": ["fetch", "scribble"],
+}
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    work = tmp_path_factory.mktemp("hostile")
+    for path, text in FILES.items():
+        (work / "head" / path).parent.mkdir(parents=True, exist_ok=True)
+        (work / "head" / path).write_text(text)
+    files = [
+        {
+            "path": path,
+            "language": "python",
+            "changed_lines": [1],
+            "symbols": [
+                {"name": name, "kind": "function", "start_line": 1, "end_line": 9, "is_new": True} for name in names
+            ],
+        }
+        for path, names in SYMBOLS.items()
+    ]
+    plan = {"protocol": 1, "seed": 3, "reruns": 1, "step_timeout_secs": 20, "has_base": False, "files": files}
+    (work / "plan.json").write_text(json.dumps(plan))
+    proc = subprocess.run(
+        [sys.executable, "-m", "ato_harness"],
+        cwd=work,
+        env={**os.environ, "PYTHONPATH": str(HARNESS_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return work / "out", json.loads((work / "out" / "manifest.json").read_text())
+
+
+def failures(out):
+    root = ET.parse(out / "junit" / "run-1.xml").getroot()
+    found = {}
+    for case in root.iter("testcase"):
+        failure = case.find("failure")
+        if failure is None:
+            failure = case.find("error")
+        found[f"{case.get('classname')}::{case.get('name')}"] = None if failure is None else failure.get("message")
+    return found
+
+
+def test_the_harness_survives_and_reports_no_internal_error(result):
+    _, manifest = result
+    assert not [p for p in manifest["problems"] if p["kind"] == "tool"], manifest["problems"]
+
+
+def test_each_hostile_function_fails_its_property_test_with_the_sandbox_error(result):
+    out, _ = result
+    cases = failures(out)
+    assert "BlockingIOError" in cases["test_ato_hostile_forky_property::test_fuzz_boom"]
+    assert "MemoryError" in cases["test_ato_hostile_hog_property::test_fuzz_hog"]
+    assert "OSError" in cases["test_ato_hostile_net_property::test_fuzz_fetch"]
+    assert "Read-only file system" in cases["test_ato_hostile_net_property::test_fuzz_scribble"]
+    smoke = {k: v for k, v in cases.items() if "_smoke::" in k}
+    assert smoke and all(v is None for v in smoke.values())
+
+
+def test_sandbox_errors_are_not_pinned_as_regression_tests(result):
+    out, manifest = result
+    assert not [t for t in manifest["tests"] if t["kind"] == "regression"]
+    assert not list((out / "tests").glob("*_regression.py"))

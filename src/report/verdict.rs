@@ -1,0 +1,276 @@
+//! The overall verdict of a run and the one sentence that explains it.
+//!
+//! A reliable failure or a behaviour change is something the reviewer must look at, so it wins over an
+//! incomplete run. Flaky tests alone do not fail a run: they say more about the tests than about the change.
+
+use crate::model::{RunnerResult, SandboxOutcome, TestStatus, Verdict};
+
+/// Counts over all runners that the verdict, the summary table and the sentence share.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub passed: usize,
+    pub failed: usize,
+    pub flaky: usize,
+    pub skipped: usize,
+    pub behaviour_changes: usize,
+    pub findings_on_changed_lines: usize,
+    /// Changed executable lines the generated tests ran, and all changed executable lines.
+    pub covered_lines: usize,
+    pub coverable_lines: usize,
+}
+
+impl Tally {
+    pub fn of(runners: &[RunnerResult]) -> Tally {
+        let mut tally = Tally::default();
+        for runner in runners {
+            tally.add(runner);
+        }
+        tally
+    }
+
+    pub fn of_runner(runner: &RunnerResult) -> Tally {
+        let mut tally = Tally::default();
+        tally.add(runner);
+        tally
+    }
+
+    fn add(&mut self, runner: &RunnerResult) {
+        for test in &runner.tests {
+            match test.status {
+                TestStatus::Passed => self.passed += 1,
+                TestStatus::Failed => self.failed += 1,
+                TestStatus::Flaky => self.flaky += 1,
+                TestStatus::Skipped => self.skipped += 1,
+            }
+        }
+        self.behaviour_changes += runner.behaviour_changes.len();
+        self.findings_on_changed_lines +=
+            runner.findings.iter().filter(|f| f.on_changed_line).count();
+        for file in &runner.coverage {
+            self.covered_lines += file.covered.len();
+            self.coverable_lines += file.covered.len() + file.missed.len();
+        }
+    }
+
+    /// Tests that ran (not skipped on every run).
+    pub fn ran(&self) -> usize {
+        self.passed + self.failed + self.flaky
+    }
+}
+
+/// How a runner container ended, in words (`timed out after 600 s`).
+pub fn describe_outcome(outcome: &SandboxOutcome) -> String {
+    match outcome {
+        SandboxOutcome::Completed { .. } => "completed".into(),
+        SandboxOutcome::TimedOut { limit_secs } => format!("timed out after {limit_secs} s"),
+        SandboxOutcome::OutOfMemory { limit_bytes } => {
+            format!(
+                "ran out of memory (limit {} MiB)",
+                limit_bytes / (1024 * 1024)
+            )
+        }
+        SandboxOutcome::Crashed { exit_code, .. } => format!("crashed (exit code {exit_code})"),
+        SandboxOutcome::Failed { .. } => "could not be started".into(),
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The verdict over all runners and a sentence saying why.
+pub fn verdict(runners: &[RunnerResult]) -> (Verdict, String) {
+    let tally = Tally::of(runners);
+    let incomplete: Vec<String> = runners
+        .iter()
+        .filter(|r| !matches!(r.outcome, SandboxOutcome::Completed { .. }))
+        .map(|r| {
+            format!(
+                "the {} runner {}",
+                r.runner.name(),
+                describe_outcome(&r.outcome)
+            )
+        })
+        .collect();
+    let flaky = (tally.flaky > 0).then(|| {
+        format!(
+            "{} listed",
+            plural(tally.flaky, "flaky test", "flaky tests")
+        )
+    });
+
+    if tally.failed > 0 || tally.behaviour_changes > 0 {
+        let mut parts = Vec::new();
+        if tally.failed > 0 {
+            parts.push(format!(
+                "{} failed on every run",
+                plural(tally.failed, "generated test", "generated tests")
+            ));
+        }
+        if tally.behaviour_changes > 0 {
+            parts.push(format!(
+                "{} between base and head",
+                plural(
+                    tally.behaviour_changes,
+                    "behaviour change",
+                    "behaviour changes"
+                )
+            ));
+        }
+        parts.extend(flaky);
+        parts.extend(incomplete);
+        return (Verdict::Failure, sentence(parts));
+    }
+    if !incomplete.is_empty() {
+        let mut parts = incomplete;
+        parts.push("the results are incomplete".into());
+        return (Verdict::Neutral, sentence(parts));
+    }
+    if runners.is_empty() {
+        return (
+            Verdict::Neutral,
+            "Nothing was tested: no changed file is one ato can test.".into(),
+        );
+    }
+    if tally.ran() == 0 {
+        return (
+            Verdict::Neutral,
+            "Nothing was tested: no generated test ran.".into(),
+        );
+    }
+    let passed = match (tally.passed, tally.flaky) {
+        (1, 0) => "The generated test passed on every run".to_string(),
+        (n, 0) => format!("All {n} generated tests passed on every run"),
+        (n, _) => format!(
+            "{} passed on every run",
+            plural(n, "generated test", "generated tests")
+        ),
+    };
+    let mut parts = vec![passed];
+    parts.extend(flaky);
+    (Verdict::Success, sentence(parts))
+}
+
+/// Joins clauses into one sentence: `A; b; c.` with the first letter capitalised.
+fn sentence(parts: Vec<String>) -> String {
+    let joined = parts.join("; ");
+    let mut chars = joined.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{BehaviourChange, Observation, Runner};
+    use crate::report::sample::{runner, test};
+
+    #[test]
+    fn a_reliable_failure_fails_the_run_even_when_another_runner_crashed() {
+        let mut python = runner(Runner::Python);
+        python.tests = vec![test("a", TestStatus::Failed), test("b", TestStatus::Passed)];
+        let mut node = runner(Runner::Node);
+        node.outcome = SandboxOutcome::Crashed {
+            exit_code: 2,
+            message: "boom".into(),
+        };
+        let (verdict, summary) = verdict(&[python, node]);
+        assert_eq!(verdict, Verdict::Failure);
+        assert_eq!(
+            summary,
+            "1 generated test failed on every run; the node runner crashed (exit code 2)."
+        );
+    }
+
+    #[test]
+    fn a_behaviour_change_fails_the_run() {
+        let mut python = runner(Runner::Python);
+        python.tests = vec![test("a", TestStatus::Passed)];
+        python.behaviour_changes = vec![BehaviourChange {
+            file: "m.py".into(),
+            symbol: "f".into(),
+            input: "f(1)".into(),
+            base: Observation::Returned { value: "1".into() },
+            head: Observation::Returned { value: "2".into() },
+        }];
+        assert_eq!(
+            verdict(&[python]),
+            (
+                Verdict::Failure,
+                "1 behaviour change between base and head.".into()
+            )
+        );
+    }
+
+    #[test]
+    fn flaky_tests_alone_do_not_fail_the_run() {
+        let mut python = runner(Runner::Python);
+        python.tests = vec![
+            test("a", TestStatus::Passed),
+            test("b", TestStatus::Passed),
+            test("c", TestStatus::Flaky),
+        ];
+        assert_eq!(
+            verdict(&[python]),
+            (
+                Verdict::Success,
+                "2 generated tests passed on every run; 1 flaky test listed.".into()
+            )
+        );
+    }
+
+    #[test]
+    fn an_unfinished_runner_or_nothing_tested_is_neutral() {
+        let mut python = runner(Runner::Python);
+        python.tests = vec![test("a", TestStatus::Passed)];
+        python.outcome = SandboxOutcome::TimedOut { limit_secs: 600 };
+        assert_eq!(
+            verdict(&[python]),
+            (
+                Verdict::Neutral,
+                "The python runner timed out after 600 s; the results are incomplete.".into()
+            )
+        );
+        assert_eq!(verdict(&[]).0, Verdict::Neutral);
+        let mut skipped = runner(Runner::Java);
+        skipped.tests = vec![test("a", TestStatus::Skipped)];
+        assert_eq!(
+            verdict(&[skipped]),
+            (
+                Verdict::Neutral,
+                "Nothing was tested: no generated test ran.".into()
+            )
+        );
+    }
+
+    #[test]
+    fn all_passing_is_success() {
+        let mut python = runner(Runner::Python);
+        python.tests = vec![test("a", TestStatus::Passed), test("b", TestStatus::Passed)];
+        assert_eq!(
+            verdict(&[python]),
+            (
+                Verdict::Success,
+                "All 2 generated tests passed on every run.".into()
+            )
+        );
+    }
+
+    #[test]
+    fn outcomes_read_well() {
+        assert_eq!(
+            describe_outcome(&SandboxOutcome::OutOfMemory {
+                limit_bytes: 2 << 30
+            }),
+            "ran out of memory (limit 2048 MiB)"
+        );
+        assert_eq!(
+            describe_outcome(&SandboxOutcome::Failed {
+                message: "x".into()
+            }),
+            "could not be started"
+        );
+    }
+}

@@ -1,0 +1,287 @@
+//! Runner images: built from the recipes under `runners/` (embedded in the binary), labelled with the
+//! hash of their recipe, and rebuilt only when that hash changes.
+//!
+//! Without a container registry the base comes from Debian's archive: mmdebstrap makes a rootfs of the
+//! recipe's `packages.txt`, imported as `ato-base-<name>:<hash>`, and the recipe's Dockerfile is built on
+//! it with `BASE` pointing there. With a registry but no mmdebstrap, the Dockerfile's own default base is
+//! used. See `runners/README.md`.
+
+mod base_image;
+mod decision;
+mod docker_build;
+mod error;
+mod log_tail;
+mod recipe;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use bollard::Docker;
+
+pub use base_image::find_program;
+pub use decision::{BaseSource, BuildDecision, RECIPE_LABEL, choose_base, decide};
+pub use error::ImageError;
+pub use recipe::{DEBIAN_SUITE, Recipe, RecipeFile, hash_files, parse_packages};
+
+use crate::model::Runner;
+
+/// Label naming the runner family, so every ato image can be listed with one filter.
+pub const RUNNER_LABEL: &str = "org.ato.runner";
+/// Label recording which base image a runner image was built on.
+pub const BASE_LABEL: &str = "org.ato.base";
+/// The Dockerfiles' default `BASE`, used when there is no mmdebstrap; it needs a registry.
+pub const DEFAULT_BASE: &str = "debian:trixie-slim";
+
+/// Builds are serialised within a process: two runs starting at once must not build the same image
+/// twice. The second waits, then finds the image up to date.
+static BUILD_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// A progress callback: one short line per step, for a person watching (the CLI prints them).
+/// `Send + Sync` so that `ensure` can run inside a spawned task.
+pub type Progress<'a> = &'a (dyn Fn(&str) + Send + Sync);
+
+/// The image a runner's containers run: `ato-runner-<name>:local`.
+pub fn image_ref(runner: Runner) -> String {
+    format!("ato-runner-{}:local", runner.name())
+}
+
+/// The runners this binary has a recipe for.
+pub fn available() -> Vec<Runner> {
+    Runner::ALL
+        .into_iter()
+        .filter(|runner| Recipe::embedded(*runner).is_ok())
+        .collect()
+}
+
+/// Makes sure the runner image exists and matches this binary's recipe, building it when not, and
+/// returns its reference. Fast when it is up to date: one `docker image inspect`.
+pub async fn ensure(
+    docker: &Docker,
+    runner: Runner,
+    progress: Progress<'_>,
+) -> Result<String, ImageError> {
+    build_if_needed(docker, runner, false, Wording::FirstRun, progress).await
+}
+
+/// `ato runners build`: builds the runner image unless it already matches its recipe; `force` rebuilds
+/// anyway (the base made from `packages.txt` is reused when present).
+pub async fn build(
+    docker: &Docker,
+    runner: Runner,
+    force: bool,
+    progress: Progress<'_>,
+) -> Result<String, ImageError> {
+    build_if_needed(docker, runner, force, Wording::Explicit, progress).await
+}
+
+/// How progress lines are worded: `ato run` explains why it is suddenly slow, `ato runners build` not.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wording {
+    FirstRun,
+    Explicit,
+}
+
+/// Where the tools a build may need are found.
+#[derive(Debug, Clone, Default)]
+pub struct BuildTools {
+    /// mmdebstrap, to make base images without a registry; `None` falls back to the Dockerfile's default
+    /// base.
+    pub mmdebstrap: Option<PathBuf>,
+}
+
+impl BuildTools {
+    /// Looks the tools up on `PATH`.
+    pub fn from_env() -> BuildTools {
+        BuildTools {
+            mmdebstrap: find_program("mmdebstrap", std::env::var_os("PATH").as_deref()),
+        }
+    }
+}
+
+async fn build_if_needed(
+    docker: &Docker,
+    runner: Runner,
+    force: bool,
+    wording: Wording,
+    progress: Progress<'_>,
+) -> Result<String, ImageError> {
+    let recipe = Recipe::embedded(runner)?;
+    let image = image_ref(runner);
+    let tools = BuildTools::from_env();
+    build_recipe_as(docker, &recipe, &image, force, wording, &tools, progress).await?;
+    Ok(image)
+}
+
+/// Builds any recipe as `image` unless an image of that name already carries its hash: what [`ensure`]
+/// and [`build`] do for the embedded recipes, open to other recipes and tools (tests use it to prove
+/// the fallback and failure paths).
+pub async fn build_recipe(
+    docker: &Docker,
+    recipe: &Recipe,
+    image: &str,
+    force: bool,
+    tools: &BuildTools,
+    progress: Progress<'_>,
+) -> Result<(), ImageError> {
+    build_recipe_as(
+        docker,
+        recipe,
+        image,
+        force,
+        Wording::Explicit,
+        tools,
+        progress,
+    )
+    .await
+}
+
+async fn build_recipe_as(
+    docker: &Docker,
+    recipe: &Recipe,
+    image: &str,
+    force: bool,
+    wording: Wording,
+    tools: &BuildTools,
+    progress: Progress<'_>,
+) -> Result<(), ImageError> {
+    let hash = recipe.hash();
+    let found = inspect(docker, image).await?;
+    if !decide(found.as_ref().map(|f| f.label.as_deref()), &hash, force).needs_build() {
+        if wording == Wording::Explicit {
+            progress(&format!("{image} is up to date"));
+        }
+        return Ok(());
+    }
+
+    let _guard = BUILD_LOCK.lock().await;
+    // Another task may have built it while this one waited for the lock.
+    let found = inspect(docker, image).await?;
+    let decision = decide(found.as_ref().map(|f| f.label.as_deref()), &hash, force);
+    if !decision.needs_build() {
+        return Ok(());
+    }
+    let name = image.split(':').next().unwrap_or(image);
+    progress(&match (&decision, wording) {
+        (BuildDecision::Missing, Wording::FirstRun) => {
+            format!("building runner image {name} (first run only, about a minute)…")
+        }
+        (BuildDecision::Stale { .. }, _) => {
+            format!("rebuilding runner image {name}: its recipe changed (about a minute)…")
+        }
+        _ => format!("building runner image {name} (about a minute)…"),
+    });
+    tracing::info!(image, ?decision, recipe = %hash, "building runner image");
+
+    let started = Instant::now();
+    build_image(docker, recipe, image, &hash, tools, progress).await?;
+    if let Some(old) = found.and_then(|f| f.id) {
+        remove_replaced(docker, image, &old).await;
+    }
+    progress(&format!(
+        "runner image {image} ready ({} s)",
+        started.elapsed().as_secs()
+    ));
+    Ok(())
+}
+
+async fn build_image(
+    docker: &Docker,
+    recipe: &Recipe,
+    image: &str,
+    hash: &str,
+    tools: &BuildTools,
+    progress: Progress<'_>,
+) -> Result<(), ImageError> {
+    let base = recipe.base_image_ref();
+    let base_present = inspect(docker, &base).await?.is_some();
+    let source = choose_base(base_present, tools.mmdebstrap.is_some());
+    if let (BaseSource::Mmdebstrap, Some(mmdebstrap)) = (source, &tools.mmdebstrap) {
+        progress(&format!(
+            "making base image {base} from Debian {DEBIAN_SUITE} packages with mmdebstrap…"
+        ));
+        base_image::make_base(docker, mmdebstrap, &recipe.packages()?, &base).await?;
+    }
+    let local_base = source != BaseSource::DockerfileDefault;
+
+    let mut labels = HashMap::from([
+        (RECIPE_LABEL.to_string(), hash.to_string()),
+        (RUNNER_LABEL.to_string(), recipe.runner.name().to_string()),
+    ]);
+    let used_base = if local_base {
+        base.as_str()
+    } else {
+        DEFAULT_BASE
+    };
+    labels.insert(BASE_LABEL.to_string(), used_base.to_string());
+
+    let request = docker_build::BuildRequest {
+        image,
+        context: recipe.context_tar()?,
+        base: local_base.then_some(base.as_str()),
+        labels,
+        offline: local_base,
+    };
+    let Err(failure) = docker_build::build(docker, request).await else {
+        return Ok(());
+    };
+    // Without a local base, a build that could not even get the default base means no registry: say
+    // what to install rather than showing Docker's pull error alone.
+    if !local_base && inspect(docker, DEFAULT_BASE).await?.is_none() {
+        return Err(ImageError::NoBase {
+            image: image.to_string(),
+            default_base: DEFAULT_BASE.to_string(),
+            log_tail: format!("{}\n{}", failure.reason, failure.log_tail),
+        });
+    }
+    Err(ImageError::BuildFailed {
+        image: image.to_string(),
+        reason: failure.reason,
+        log_tail: failure.log_tail,
+    })
+}
+
+/// What `docker image inspect` says about an image that exists.
+struct Found {
+    id: Option<String>,
+    label: Option<String>,
+}
+
+async fn inspect(docker: &Docker, image: &str) -> Result<Option<Found>, ImageError> {
+    match docker.inspect_image(image).await {
+        Ok(inspect) => Ok(Some(Found {
+            id: inspect.id,
+            label: inspect
+                .config
+                .and_then(|config| config.labels)
+                .and_then(|mut labels| labels.remove(RECIPE_LABEL)),
+        })),
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 404, ..
+        }) => Ok(None),
+        Err(err) => Err(ImageError::docker(format!("inspect image {image}"), err)),
+    }
+}
+
+/// Drops the image a rebuild replaced, so rebuilds do not pile up untagged images. Best effort: an
+/// image still used by a container stays.
+async fn remove_replaced(docker: &Docker, image: &str, old_id: &str) {
+    match inspect(docker, image).await {
+        Ok(Some(Found { id: Some(new), .. })) if new == old_id => return,
+        Ok(_) => {}
+        Err(err) => {
+            tracing::debug!(image, %err, "could not check the rebuilt image");
+            return;
+        }
+    }
+    if let Err(err) = docker
+        .remove_image(
+            old_id,
+            None::<bollard::query_parameters::RemoveImageOptions>,
+            None,
+        )
+        .await
+    {
+        tracing::debug!(image, old_id, %err, "kept the replaced image");
+    }
+}

@@ -1,0 +1,424 @@
+//! The runner images against the real Docker engine: built when missing, skipped when up to date,
+//! usable offline as a non-root user, and failures that say what to do.
+//!
+//! Needs Docker; fails (never skips) when it is not reachable. The first run on a fresh machine also
+//! makes the Debian base with mmdebstrap (about a minute).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ato::model::Runner;
+use ato::runners::{
+    self, BuildTools, DEFAULT_BASE, ImageError, RECIPE_LABEL, RUNNER_LABEL, Recipe, RecipeFile,
+};
+use bollard::Docker;
+use bollard::models::{ContainerCreateBody, HostConfig};
+use bollard::query_parameters::{
+    LogsOptionsBuilder, RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder,
+};
+use futures_util::StreamExt;
+
+/// Tests that remove or rebuild the python image must not overlap.
+static IMAGE_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+async fn docker() -> Docker {
+    let docker = Docker::connect_with_defaults().unwrap_or_else(|err| {
+        panic!("these tests need a Docker engine (DOCKER_HOST or /var/run/docker.sock): {err}")
+    });
+    // The engine here speaks API 1.41; bollard defaults to a newer one.
+    docker.negotiate_version().await.unwrap_or_else(|err| {
+        panic!("these tests need a running Docker engine, and it did not answer: {err}")
+    })
+}
+
+/// Collects progress lines so a test can check what a user would have seen.
+#[derive(Clone, Default)]
+struct Lines(Arc<Mutex<Vec<String>>>);
+
+impl Lines {
+    fn sink(&self) -> impl Fn(&str) + Send + Sync + use<> {
+        let lines = self.0.clone();
+        move |line: &str| lines.lock().unwrap().push(line.to_string())
+    }
+
+    fn take(&self) -> Vec<String> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
+}
+
+struct Inspected {
+    id: String,
+    user: String,
+    labels: HashMap<String, String>,
+}
+
+async fn inspect(docker: &Docker, image: &str) -> Inspected {
+    let inspect = docker
+        .inspect_image(image)
+        .await
+        .unwrap_or_else(|err| panic!("inspect {image}: {err}"));
+    let config = inspect.config.unwrap_or_default();
+    Inspected {
+        id: inspect.id.unwrap_or_default(),
+        user: config.user.unwrap_or_default(),
+        labels: config.labels.unwrap_or_default(),
+    }
+}
+
+fn is_missing<T>(result: &Result<T, bollard::errors::Error>) -> bool {
+    matches!(
+        result,
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 404,
+            ..
+        })
+    )
+}
+
+async fn remove_image(docker: &Docker, image: &str) {
+    let options = RemoveImageOptionsBuilder::new().force(true).build();
+    let removed = docker.remove_image(image, Some(options), None).await;
+    if !is_missing(&removed) {
+        removed.unwrap_or_else(|err| panic!("remove {image}: {err}"));
+    }
+}
+
+/// Runs `script` with sh in a locked-down container of `image` (no network, read-only root) and
+/// returns its exit code and output. Only `/tmp` is writable, as in the sandbox. The container is removed on every path.
+async fn run_in(docker: &Docker, image: &str, script: &str) -> (i64, String) {
+    let body = ContainerCreateBody {
+        image: Some(image.to_string()),
+        cmd: Some(vec!["sh".into(), "-c".into(), script.into()]),
+        labels: Some(HashMap::from([(
+            "org.ato.test".to_string(),
+            "runner_images".to_string(),
+        )])),
+        host_config: Some(HostConfig {
+            network_mode: Some("none".into()),
+            readonly_rootfs: Some(true),
+            tmpfs: Some(HashMap::from([(
+                "/tmp".to_string(),
+                "size=64m".to_string(),
+            )])),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let id = docker
+        .create_container(None, body)
+        .await
+        .expect("create container")
+        .id;
+    let outcome = async {
+        docker.start_container(&id, None).await?;
+        let code = match docker.wait_container(&id, None).next().await {
+            Some(Ok(done)) => done.status_code,
+            Some(Err(bollard::errors::Error::DockerContainerWaitError { code, .. })) => code,
+            Some(Err(err)) => return Err(err),
+            None => -1,
+        };
+        let mut output = String::new();
+        let options = LogsOptionsBuilder::new().stdout(true).stderr(true).build();
+        let mut logs = docker.logs(&id, Some(options));
+        while let Some(chunk) = logs.next().await {
+            output.push_str(&chunk?.to_string());
+        }
+        Ok((code, output))
+    };
+    let outcome = tokio::time::timeout(Duration::from_secs(120), outcome).await;
+    let remove = RemoveContainerOptionsBuilder::new().force(true).build();
+    docker
+        .remove_container(&id, Some(remove))
+        .await
+        .expect("remove container");
+    outcome
+        .expect("container did not finish in 120 s")
+        .expect("run container")
+}
+
+async fn ensure_python(docker: &Docker) -> String {
+    runners::ensure(docker, Runner::Python, &|_: &str| {})
+        .await
+        .unwrap_or_else(|err| panic!("{err}"))
+}
+
+#[tokio::test]
+async fn ensure_builds_a_missing_image_then_skips_the_build() {
+    let docker = docker().await;
+    let _lock = IMAGE_LOCK.lock().await;
+    let image = runners::image_ref(Runner::Python);
+    assert_eq!(image, "ato-runner-python:local");
+    remove_image(&docker, &image).await;
+
+    let lines = Lines::default();
+    let built = runners::ensure(&docker, Runner::Python, &lines.sink())
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(built, image);
+    let seen = lines.take();
+    assert!(
+        seen[0].contains("building runner image ato-runner-python (first run only"),
+        "{seen:?}"
+    );
+    assert!(seen.last().unwrap().contains("ready"), "{seen:?}");
+
+    let first = inspect(&docker, &image).await;
+    let recipe = Recipe::embedded(Runner::Python).unwrap();
+    assert_eq!(first.labels.get(RECIPE_LABEL), Some(&recipe.hash()));
+    assert_eq!(
+        first.labels.get(RUNNER_LABEL).map(String::as_str),
+        Some("python")
+    );
+    assert_eq!(first.user, "65534:65534", "the runner must not run as root");
+
+    let started = Instant::now();
+    let again = runners::ensure(&docker, Runner::Python, &lines.sink())
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    let took = started.elapsed();
+    assert_eq!(again, image);
+    assert!(
+        lines.take().is_empty(),
+        "an up-to-date image prints nothing"
+    );
+    assert!(took < Duration::from_secs(5), "second ensure took {took:?}");
+    assert_eq!(
+        inspect(&docker, &image).await.id,
+        first.id,
+        "image was rebuilt"
+    );
+}
+
+#[tokio::test]
+async fn the_image_runs_the_python_tools_offline_as_nobody() {
+    let docker = docker().await;
+    let _lock = IMAGE_LOCK.lock().await;
+    let image = ensure_python(&docker).await;
+
+    let script = r#"
+        set -e
+        echo "uid=$(id -u) home=$HOME pwd=$(pwd) pythonpath=$PYTHONPATH"
+        python3 -c "import pytest, hypothesis, coverage, bandit, black, click, pytest_cov, ato_harness; print('imports ok')"
+        python3 -c "from hypothesis.extra import ghostwriter; print('ghostwriter ok')"
+        pytest --version
+        bandit --version
+        echo "work owner=$(stat -c %u /work)"
+        touch "$HOME/x" && echo "home writable"
+    "#;
+    let (code, output) = run_in(&docker, &image, script).await;
+    assert_eq!(code, 0, "{output}");
+    for expected in [
+        "uid=65534 home=/tmp pwd=/work pythonpath=/opt/ato",
+        "imports ok",
+        "ghostwriter ok",
+        "pytest 8",
+        "bandit",
+        "work owner=65534",
+        "home writable",
+    ] {
+        assert!(
+            output.contains(expected),
+            "{expected:?} missing in:\n{output}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn build_says_up_to_date_and_force_rebuilds() {
+    let docker = docker().await;
+    let _lock = IMAGE_LOCK.lock().await;
+    let image = ensure_python(&docker).await;
+
+    let lines = Lines::default();
+    runners::build(&docker, Runner::Python, false, &lines.sink())
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(lines.take(), [format!("{image} is up to date")]);
+
+    runners::build(&docker, Runner::Python, true, &lines.sink())
+        .await
+        .unwrap_or_else(|err| panic!("{err}"));
+    let seen = lines.take();
+    assert!(
+        seen[0].starts_with("building runner image ato-runner-python"),
+        "{seen:?}"
+    );
+    assert!(seen.last().unwrap().contains("ready"), "{seen:?}");
+    let hash = Recipe::embedded(Runner::Python).unwrap().hash();
+    assert_eq!(
+        inspect(&docker, &image).await.labels.get(RECIPE_LABEL),
+        Some(&hash)
+    );
+}
+
+/// A recipe with python's packages (so it reuses the python base) whose Dockerfile fails.
+fn failing_recipe() -> Recipe {
+    let python = Recipe::embedded(Runner::Python).unwrap();
+    let packages = python.file("packages.txt").unwrap().clone();
+    let dockerfile = "ARG BASE=debian:trixie-slim\nFROM ${BASE}\n\
+                      RUN echo ato-marker-before-failure && exit 3\n";
+    let dockerfile = RecipeFile {
+        path: "Dockerfile".into(),
+        contents: dockerfile.as_bytes().to_vec(),
+    };
+    Recipe::from_files(Runner::Python, vec![packages, dockerfile]).unwrap()
+}
+
+#[tokio::test]
+async fn a_failing_build_returns_the_tail_of_its_log() {
+    let docker = docker().await;
+    let _lock = IMAGE_LOCK.lock().await;
+    // Makes sure the python base exists, so this build is the local, offline kind.
+    ensure_python(&docker).await;
+
+    let image = "ato-test-failing-build:local";
+    let tools = BuildTools::from_env();
+    let err = runners::build_recipe(&docker, &failing_recipe(), image, false, &tools, &|_| {})
+        .await
+        .expect_err("the Dockerfile exits 3");
+    let ImageError::BuildFailed { ref log_tail, .. } = err else {
+        panic!("expected BuildFailed, got {err:?}");
+    };
+    assert!(log_tail.contains("ato-marker-before-failure"), "{log_tail}");
+    let message = err.to_string();
+    assert!(
+        message.starts_with("building ato-test-failing-build:local failed"),
+        "{message}"
+    );
+    assert!(
+        is_missing(&docker.inspect_image(image).await),
+        "a failed build must not leave a tagged image"
+    );
+}
+
+#[tokio::test]
+async fn without_mmdebstrap_or_a_registry_the_error_says_what_to_install() {
+    let docker = docker().await;
+    // A packages.txt unlike any other, so its base image does not exist and cannot be reused.
+    let nonce = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let recipe = Recipe::from_files(
+        Runner::Python,
+        vec![
+            RecipeFile {
+                path: "packages.txt".into(),
+                contents: format!("python3\n# ato test {nonce}\n").into_bytes(),
+            },
+            RecipeFile {
+                path: "Dockerfile".into(),
+                contents: b"ARG BASE=debian:trixie-slim\nFROM ${BASE}\nRUN true\n".to_vec(),
+            },
+        ],
+    )
+    .unwrap();
+    let image = "ato-test-no-base:local";
+    let no_mmdebstrap = BuildTools { mmdebstrap: None };
+    let outcome =
+        runners::build_recipe(&docker, &recipe, image, false, &no_mmdebstrap, &|_| {}).await;
+    match outcome {
+        // A machine with a registry builds from the Dockerfile's default base instead.
+        Ok(()) => {
+            let built = inspect(&docker, image).await;
+            assert_eq!(
+                built.labels.get(runners::BASE_LABEL).map(String::as_str),
+                Some(DEFAULT_BASE)
+            );
+            remove_image(&docker, image).await;
+        }
+        Err(err) => {
+            assert!(matches!(err, ImageError::NoBase { .. }), "{err:?}");
+            let message = err.to_string();
+            assert!(
+                message.contains(
+                    "install mmdebstrap (apt-get install mmdebstrap) or give Docker access to a registry"
+                ),
+                "{message}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn runners_without_a_recipe_are_not_available_yet() {
+    let docker = docker().await;
+    let available = runners::available();
+    assert!(available.contains(&Runner::Python));
+    for runner in Runner::ALL.into_iter().filter(|r| !available.contains(r)) {
+        let future = runners::ensure(&docker, runner, &|_: &str| {});
+        assert_send(&future);
+        let err = future.await.expect_err("no recipe");
+        let expected = format!("the {} runner is not available yet", runner.name());
+        assert!(err.to_string().contains(&expected), "{err}");
+    }
+}
+
+/// `ensure` runs inside spawned tasks (the webhook worker), so its future must be `Send`.
+fn assert_send<T: Send>(_: &T) {}
+
+/// The no-registry path end to end, whatever is cached: mmdebstrap makes a fresh base (an empty
+/// package list, so it is quick and its name is new), Docker imports it, and the recipe builds on it.
+#[tokio::test]
+async fn mmdebstrap_makes_and_imports_a_base_image() {
+    let docker = docker().await;
+    let tools = BuildTools::from_env();
+    assert!(
+        tools.mmdebstrap.is_some(),
+        "this test needs mmdebstrap on PATH (apt-get install mmdebstrap)"
+    );
+    let nonce = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let dockerfile = "ARG BASE=debian:trixie-slim\nFROM ${BASE}\n\
+                      RUN test -x /usr/bin/apt-get && grep -q trixie /etc/os-release\n";
+    let recipe = Recipe::from_files(
+        Runner::Python,
+        vec![
+            RecipeFile {
+                path: "packages.txt".into(),
+                contents: format!("# ato test base {nonce}: no packages\n").into_bytes(),
+            },
+            RecipeFile {
+                path: "Dockerfile".into(),
+                contents: dockerfile.as_bytes().to_vec(),
+            },
+        ],
+    )
+    .unwrap();
+    let base = recipe.base_image_ref();
+    let image = "ato-test-mmdebstrap:local";
+
+    let lines = Lines::default();
+    let outcome =
+        runners::build_recipe(&docker, &recipe, image, false, &tools, &lines.sink()).await;
+    let built = match &outcome {
+        Ok(()) => Some(inspect(&docker, image).await),
+        Err(_) => None,
+    };
+    let base_made = docker.inspect_image(&base).await;
+    remove_image(&docker, image).await;
+    remove_image(&docker, &base).await;
+
+    outcome.unwrap_or_else(|err| panic!("{err}"));
+    let seen = lines.take();
+    assert!(
+        seen.iter()
+            .any(|line| line.contains(&format!("making base image {base}"))),
+        "{seen:?}"
+    );
+    let base_made = base_made.expect("the base image was imported");
+    assert_eq!(
+        base_made.comment.as_deref(),
+        Some("ato: Debian rootfs made by mmdebstrap")
+    );
+    let built = built.unwrap();
+    assert_eq!(
+        built.labels.get(runners::BASE_LABEL),
+        Some(&base),
+        "built on the new base"
+    );
+    assert_eq!(built.labels.get(RECIPE_LABEL), Some(&recipe.hash()));
+}
