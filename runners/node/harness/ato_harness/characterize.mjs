@@ -25,7 +25,7 @@ export function callTimeoutSecs(stepTimeoutSecs) {
 }
 
 /**
- * Observes `calls` on one side. Returns `{ pairs: Map(index → event), failure, timedOut, hung: [index] }`.
+ * Observes `calls` on one side. Returns `{ pairs: Map(index → event), failure, timedOut, hung: [{ index, reason }] }`.
  */
 export async function observe(ws, side, file, calls, stepTimeoutSecs) {
   const pairs = new Map();
@@ -69,7 +69,8 @@ export async function observe(ws, side, file, calls, stepTimeoutSecs) {
     }
     // The call in progress hung or killed the process: skip it, and the other inputs of its function
     // (one hang is likely the first of many, each costing a restart), and go on with the rest.
-    hung.push(calling);
+    hung.push({ index: calling, reason: result.idleTimedOut ? 'did not return within the call time limit'
+      : `stopped its process (node ${describeEnd(result, left)})` });
     const hungAt = remaining.findIndex((c) => c.index === calling);
     const hungSymbol = remaining[hungAt]?.symbol;
     remaining = remaining.slice(hungAt + 1).filter((c) => c.symbol !== hungSymbol);
@@ -108,10 +109,10 @@ function noteSides(manifest, file, side, observed) {
 }
 
 function noteHung(manifest, file, side, calls, hung) {
-  for (const index of hung.slice(0, 3)) {
+  for (const { index, reason } of hung.slice(0, 3)) {
     const call = calls.find((c) => c.index === index);
     if (call) {
-      manifest.note(`${file}: ${callSource(call)} did not return on ${side} within the call time limit; `
+      manifest.note(`${file}: ${callSource(call)} on ${side} ${reason}; `
         + `the other inputs of ${call.symbol} were skipped there`);
     }
   }
