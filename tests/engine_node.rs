@@ -120,6 +120,10 @@ fn javascript_a_new_function_gets_tests_that_run_pass_and_cover_it() {
         "lib/text.cjs",
         "function trim(s) {\n  return s.trim();\n}\n\nmodule.exports = { trim };\n",
     )
+    .write(
+        "package.json",
+        r#"{"name": "text", "scripts": {"test": "jest"}, "devDependencies": {"jest": "^29.0.0"}}"#,
+    )
     .commit("base");
     repo.write(
         "lib/text.cjs",
@@ -170,6 +174,13 @@ fn javascript_a_new_function_gets_tests_that_run_pass_and_cover_it() {
     assert!(
         run.read("ato-tests.patch").contains("+++ b/test/ato/"),
         "the passing tests are offered as a patch"
+    );
+    assert!(
+        node.notes
+            .iter()
+            .any(|n| n == "jest is not installed in this image; tests use node:test"),
+        "the repository's jest is named: {:#?}",
+        node.notes
     );
 }
 
