@@ -228,7 +228,7 @@ impl Store {
 
     /// Job counts and durations for `/metrics`.
     pub async fn job_stats(&self) -> Result<JobStats, StoreError> {
-        self.call(|conn| stats::job_stats(conn)).await
+        self.call(stats::job_stats).await
     }
 
     /// A cheap query proving the database answers (for `/healthz`).

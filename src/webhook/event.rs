@@ -5,10 +5,10 @@
 //! then read in detail, so an unusual `labeled` payload can never fail a delivery. Everything else becomes
 //! [`WebhookEvent::Ignored`] with the reason, which is recorded with the delivery.
 
-use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::command::parse_first_command;
+use super::payload::*;
 use crate::store::{InstallationAction, InstallationChange, RepoRef, RequestedCommand};
 
 /// Settings that decide which deliveries become jobs.
@@ -396,134 +396,4 @@ fn invalid(event: &str, path: &str, message: &str) -> PayloadError {
         path: path.to_owned(),
         message: message.to_owned(),
     }
-}
-
-// The few payload fields ato reads.
-
-#[derive(Deserialize)]
-struct Envelope {
-    action: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Id {
-    id: u64,
-}
-
-#[derive(Deserialize)]
-struct Repository {
-    full_name: String,
-}
-
-#[derive(Deserialize)]
-struct Sha {
-    sha: String,
-}
-
-#[derive(Deserialize)]
-struct PullRequestPayload {
-    action: String,
-    number: u64,
-    pull_request: PullRequestBody,
-    repository: Repository,
-    installation: Option<Id>,
-}
-
-#[derive(Deserialize)]
-struct PullRequestBody {
-    draft: Option<bool>,
-    head: Sha,
-    base: Sha,
-}
-
-#[derive(Deserialize)]
-struct IssueCommentPayload {
-    issue: Issue,
-    comment: Comment,
-    repository: Repository,
-    installation: Option<Id>,
-}
-
-#[derive(Deserialize)]
-struct Issue {
-    number: u64,
-    state: String,
-    /// Present (an object) only when the issue is a pull request.
-    pull_request: Option<serde_json::Value>,
-}
-
-#[derive(Deserialize)]
-struct Comment {
-    id: u64,
-    body: Option<String>,
-    user: User,
-    performed_via_github_app: Option<Id>,
-}
-
-#[derive(Deserialize)]
-struct User {
-    login: String,
-    #[serde(rename = "type")]
-    kind: String,
-}
-
-#[derive(Deserialize)]
-struct PrLink {
-    number: u64,
-    base: Sha,
-}
-
-#[derive(Deserialize)]
-struct CheckRunPayload {
-    check_run: CheckRun,
-    repository: Repository,
-    installation: Option<Id>,
-}
-
-#[derive(Deserialize)]
-struct CheckRun {
-    id: u64,
-    head_sha: String,
-    app: Id,
-    check_suite: Id,
-    pull_requests: Vec<PrLink>,
-}
-
-#[derive(Deserialize)]
-struct CheckSuitePayload {
-    check_suite: CheckSuite,
-    repository: Repository,
-    installation: Option<Id>,
-}
-
-#[derive(Deserialize)]
-struct CheckSuite {
-    id: u64,
-    head_sha: String,
-    app: Id,
-    pull_requests: Vec<PrLink>,
-}
-
-#[derive(Deserialize)]
-struct InstallationPayload {
-    installation: InstallationObject,
-    repositories: Option<Vec<RepoRef>>,
-}
-
-#[derive(Deserialize)]
-struct InstallationReposPayload {
-    installation: InstallationObject,
-    repositories_added: Option<Vec<RepoRef>>,
-    repositories_removed: Option<Vec<RepoRef>>,
-}
-
-#[derive(Deserialize)]
-struct InstallationObject {
-    id: u64,
-    account: Option<Account>,
-}
-
-#[derive(Deserialize)]
-struct Account {
-    login: String,
 }

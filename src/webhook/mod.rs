@@ -4,6 +4,7 @@
 
 pub mod command;
 pub mod event;
+mod payload;
 pub mod signature;
 
 #[cfg(test)]
