@@ -127,7 +127,18 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .map_err(|source| ServeError::Bind { addr: bind, source })?;
-    tracing::info!(addr = %listener.local_addr().unwrap_or(bind), "ato serve listening");
+    serve_listener(listener, state, shutdown).await
+}
+
+/// Serves `router(state)` on an already bound listener (tests and benchmarks bind 127.0.0.1:0).
+pub async fn serve_listener(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    if let Ok(addr) = listener.local_addr() {
+        tracing::info!(%addr, "ato serve listening");
+    }
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
