@@ -225,6 +225,7 @@ fn check_pem(var: &'static str, text: &str) -> Result<SecretString, ConfigError>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     const PEM: &str =
         "-----BEGIN RSA PRIVATE KEY-----\\nTOPSECRETKEY\\n-----END RSA PRIVATE KEY-----";
@@ -313,7 +314,7 @@ mod tests {
         vars.insert("GITHUB_PRIVATE_KEY_PATH".into(), "/keys/app.pem".into());
         let c = ServeConfig::from_map(&vars).unwrap();
         assert!(
-            matches!(c.private_key, PrivateKeySource::Path(p) if p == PathBuf::from("/keys/app.pem"))
+            matches!(c.private_key, PrivateKeySource::Path(p) if p == Path::new("/keys/app.pem"))
         );
     }
 
