@@ -369,3 +369,22 @@ async fn a_database_from_a_newer_ato_is_refused() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn old_deliveries_without_jobs_are_pruned() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    new_ids(&store, "with-job", vec![pr_job("o/r", 1, HEAD1)]).await;
+    new_ids(&store, "without-job", vec![]).await;
+    assert_eq!(
+        store.prune_deliveries(0).await.unwrap(),
+        0,
+        "nothing is older than the epoch"
+    );
+    assert_eq!(store.prune_deliveries(i64::MAX).await.unwrap(), 1);
+    assert!(store.delivery("without-job").await.unwrap().is_none());
+    assert!(
+        store.delivery("with-job").await.unwrap().is_some(),
+        "a delivery with jobs is kept"
+    );
+}

@@ -49,7 +49,8 @@ pub struct AppState {
     /// Signs report links ([`ReportKey::token`]) and setup-flow states.
     pub report_key: ReportKey,
     pub counters: Arc<DeliveryCounters>,
-    /// Notified after a delivery queued at least one job: idle workers call `claim_next` then.
+    /// Notified once per queued job (`notify_one`, so a wake-up is never lost): a worker calls `claim_next`
+    /// until it returns `None`, then waits on `job_wakeup.notified()` — with a timeout, as a fallback.
     pub job_wakeup: Arc<Notify>,
     /// Ids of jobs cancelled because a newer push superseded them: the worker kills their containers.
     /// (The store is the truth — `is_cancelled` — this only makes it prompt.)

@@ -144,8 +144,9 @@ async fn record(state: &AppState, checked: Checked) -> Response {
                 // No receiver (no worker yet) is fine: the store holds the cancellation.
                 let _ = state.cancellations.send(id);
             }
-            if !job_ids.is_empty() {
-                state.job_wakeup.notify_waiters();
+            // One permit per job: each wakes one idle worker, or waits for the next one to look.
+            for _ in &job_ids {
+                state.job_wakeup.notify_one();
             }
             if ignored {
                 answer(

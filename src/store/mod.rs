@@ -76,10 +76,6 @@ impl std::fmt::Debug for Store {
 impl Store {
     /// Opens (creating if needed) `data_dir/ato.db` with the default durability and applies pending migrations.
     pub async fn open(data_dir: &Path) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StoreError::CreateDir {
-            path: data_dir.to_path_buf(),
-            source,
-        })?;
         Self::open_file(&data_dir.join(DATABASE_FILE), Durability::default()).await
     }
 
@@ -88,6 +84,12 @@ impl Store {
         let path = path.to_path_buf();
         let opened = path.clone();
         let conn = tokio::task::spawn_blocking(move || -> Result<Connection, StoreError> {
+            if let Some(dir) = opened.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|source| StoreError::CreateDir {
+                    path: dir.to_path_buf(),
+                    source,
+                })?;
+            }
             let mut conn = Connection::open(&opened)?;
             conn.busy_timeout(Duration::from_secs(5))?;
             conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -229,6 +231,21 @@ impl Store {
     /// Job counts and durations for `/metrics`.
     pub async fn job_stats(&self) -> Result<JobStats, StoreError> {
         self.call(stats::job_stats).await
+    }
+
+    /// Forgets deliveries received before `cutoff_ms` (Unix milliseconds) that created no job, and returns how
+    /// many. GitHub redelivers only recent deliveries (days), so old ids are no longer needed for dedupe; the
+    /// worker may call this daily with a cutoff of a few weeks.
+    pub async fn prune_deliveries(&self, cutoff_ms: i64) -> Result<usize, StoreError> {
+        self.call(move |conn| {
+            let removed = conn.execute(
+                "DELETE FROM deliveries WHERE received_at < ?1
+                 AND NOT EXISTS (SELECT 1 FROM jobs WHERE jobs.delivery_id = deliveries.id)",
+                [cutoff_ms],
+            )?;
+            Ok(removed)
+        })
+        .await
     }
 
     /// A cheap query proving the database answers (for `/healthz`).
