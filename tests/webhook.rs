@@ -531,6 +531,11 @@ async fn a_redelivery_creates_no_second_job() {
         h.store().jobs_for_delivery("same-id").await.unwrap().len(),
         1
     );
+    let woken = tokio::time::timeout(Duration::from_secs(1), h.state.job_wakeup.notified()).await;
+    assert!(
+        woken.is_ok(),
+        "a queued job leaves a wake-up for the next idle worker"
+    );
     let stats = h.store().job_stats().await.unwrap();
     assert!(stats.by_state.contains(&(JobState::Queued, 1)), "{stats:?}");
     assert!(
