@@ -92,16 +92,20 @@ impl ServeConfig {
         let vars: HashMap<String, String> = std::env::vars_os()
             .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
             .collect();
-        let mut config = Self::from_map(&vars)?;
-        if let PrivateKeySource::Path(path) = &config.private_key {
+        Self::from_map(&vars)?.load_key_file()
+    }
+
+    /// Replaces a `GITHUB_PRIVATE_KEY_PATH` source by the PEM read from that file (checked like an inline key).
+    pub fn load_key_file(mut self) -> Result<Self, ConfigError> {
+        if let PrivateKeySource::Path(path) = &self.private_key {
             let pem = std::fs::read_to_string(path).map_err(|source| ConfigError::Unreadable {
                 var: "GITHUB_PRIVATE_KEY_PATH",
                 path: path.clone(),
                 source,
             })?;
-            config.private_key = PrivateKeySource::Pem(check_pem("GITHUB_PRIVATE_KEY_PATH", &pem)?);
+            self.private_key = PrivateKeySource::Pem(check_pem("GITHUB_PRIVATE_KEY_PATH", &pem)?);
         }
-        Ok(config)
+        Ok(self)
     }
 
     /// Parses the settings from a map of variables (pure; no file is read).
@@ -315,6 +319,66 @@ mod tests {
         let c = ServeConfig::from_map(&vars).unwrap();
         assert!(
             matches!(c.private_key, PrivateKeySource::Path(p) if p == Path::new("/keys/app.pem"))
+        );
+    }
+
+    #[test]
+    fn key_file_is_read_and_checked() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good.pem");
+        std::fs::write(&good, PEM.replace("\\n", "\n")).unwrap();
+        let mut vars = without("GITHUB_PRIVATE_KEY");
+        vars.insert(
+            "GITHUB_PRIVATE_KEY_PATH".into(),
+            good.to_str().unwrap().into(),
+        );
+        let config = ServeConfig::from_map(&vars)
+            .unwrap()
+            .load_key_file()
+            .unwrap();
+        let PrivateKeySource::Pem(pem) = config.private_key else {
+            panic!("expected the PEM")
+        };
+        assert!(pem.expose_secret().contains("TOPSECRETKEY"));
+
+        let bad = dir.path().join("bad.pem");
+        std::fs::write(&bad, "hello").unwrap();
+        vars.insert(
+            "GITHUB_PRIVATE_KEY_PATH".into(),
+            bad.to_str().unwrap().into(),
+        );
+        let err = ServeConfig::from_map(&vars)
+            .unwrap()
+            .load_key_file()
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ConfigError::Invalid {
+                    var: "GITHUB_PRIVATE_KEY_PATH",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+
+        vars.insert(
+            "GITHUB_PRIVATE_KEY_PATH".into(),
+            dir.path().join("absent").to_str().unwrap().into(),
+        );
+        let err = ServeConfig::from_map(&vars)
+            .unwrap()
+            .load_key_file()
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ConfigError::Unreadable {
+                    var: "GITHUB_PRIVATE_KEY_PATH",
+                    ..
+                }
+            ),
+            "{err}"
         );
     }
 
