@@ -2,7 +2,7 @@
 
 use reqwest::StatusCode;
 
-use crate::harness::{payload, start, start_with};
+use crate::harness::{log_text, payload, start, start_with};
 
 #[tokio::test]
 async fn health_and_metrics_report_the_store() {
@@ -74,6 +74,12 @@ async fn report_links_need_the_right_token() {
             "one answer for every refusal"
         );
     }
+    let logs = log_text();
+    assert!(
+        logs.contains("/reports/{run}/{token}"),
+        "requests are logged by route template"
+    );
+    assert!(!logs.contains(&token), "a report token reached the log");
 }
 
 #[tokio::test]
@@ -146,4 +152,9 @@ async fn setup_flow_saves_the_credentials_without_showing_them() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o600);
+    let logs = log_text();
+    assert!(logs.contains("GitHub App created"), "the setup is logged");
+    for secret in ["SECRETPEM", "SECRETHOOK", "SECRETCLIENT", "good-code"] {
+        assert!(!logs.contains(secret), "{secret} reached the log");
+    }
 }

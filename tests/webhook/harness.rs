@@ -1,7 +1,9 @@
 //! The test harness: the real router on 127.0.0.1:0 with a temporary data directory, and a real client.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use ato::serve_config::ServeConfig;
@@ -38,6 +40,7 @@ pub async fn start() -> Harness {
 }
 
 pub async fn start_with(extra: &[(&str, &str)]) -> Harness {
+    captured_logs();
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().join("data");
     let mut vars: HashMap<String, String> = [
@@ -137,4 +140,41 @@ pub fn payload(relative: &str) -> Vec<u8> {
     let path = shared_webhooks().join(relative);
     std::fs::read(&path)
         .unwrap_or_else(|e| panic!("shared payload {} missing: {e}", path.display()))
+}
+
+static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+
+/// Everything ato and its HTTP layer logged (at trace level) in this test binary so far: every test server
+/// logs here, so tests can assert that no secret or token ever reaches the log.
+pub fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
+    LOGS.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&buffer);
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter("ato=trace,tower_http=trace")
+            .with_ansi(false)
+            .with_writer(move || LogSink(Arc::clone(&sink)))
+            .finish();
+        tracing::subscriber::set_global_default(subscriber)
+            .expect("one global subscriber per test binary");
+        buffer
+    })
+    .clone()
+}
+
+pub fn log_text() -> String {
+    String::from_utf8_lossy(&captured_logs().lock().unwrap()).into_owned()
+}
+
+struct LogSink(Arc<Mutex<Vec<u8>>>);
+
+impl Write for LogSink {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

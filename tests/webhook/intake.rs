@@ -7,7 +7,7 @@ use ato::webhook::command::Command;
 use ato::webhook::signature::sign;
 use reqwest::StatusCode;
 
-use crate::harness::{OLD_SECRET, SECRET, payload, start};
+use crate::harness::{OLD_SECRET, SECRET, log_text, payload, start};
 
 #[tokio::test]
 async fn githubs_known_answer_signature_passes_and_others_are_refused() {
@@ -65,6 +65,16 @@ async fn githubs_known_answer_signature_passes_and_others_are_refused() {
         h.metrics()
             .await
             .contains("ato_webhook_deliveries_total{outcome=\"bad_signature\"} 5\n")
+    );
+    let logs = log_text();
+    assert!(
+        logs.contains("webhook refused: signature"),
+        "refusals are logged"
+    );
+    assert!(!logs.contains(&known[7..]), "a signature reached the log");
+    assert!(
+        !logs.contains(SECRET) && !logs.contains(OLD_SECRET),
+        "a secret reached the log"
     );
 }
 
