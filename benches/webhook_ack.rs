@@ -84,6 +84,7 @@ async fn run() {
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
     let idle_rss = rss_kib();
+    let cpu_before = cpu_ticks();
 
     let next = Arc::new(AtomicUsize::new(0));
     let start = tokio::time::Instant::now() + Duration::from_millis(50);
@@ -93,7 +94,7 @@ async fn run() {
         let (client, url, next) = (client.clone(), url.clone(), Arc::clone(&next));
         let (prefix, suffix) = (prefix.clone(), suffix.clone());
         tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
+            let mut samples = Vec::new();
             let mut failures = 0usize;
             loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
@@ -103,47 +104,56 @@ async fn run() {
                 let due = start + interval * i as u32;
                 tokio::time::sleep_until(due).await;
                 let body = format!("{prefix}{i}{suffix}");
+                let sent = tokio::time::Instant::now();
                 match send(&client, &url, &format!("bench-{i}"), body).await {
-                    Ok(()) => latencies.push(due.elapsed()),
+                    Ok(()) => samples.push((due.elapsed(), sent.elapsed())),
                     Err(e) => {
                         failures += 1;
                         eprintln!("request {i}: {e}");
                     }
                 }
             }
-            (latencies, failures)
+            (samples, failures)
         }));
     }
-    let mut latencies = Vec::with_capacity(REQUESTS);
+    let mut from_due = Vec::with_capacity(REQUESTS);
+    let mut from_send = Vec::with_capacity(REQUESTS);
     let mut failures = 0;
     for task in tasks {
-        let (l, f) = task.await.expect("client task");
-        latencies.extend(l);
+        let (samples, f) = task.await.expect("client task");
+        for (due, sent) in samples {
+            from_due.push(due);
+            from_send.push(sent);
+        }
         failures += f;
     }
     let elapsed = start.elapsed();
     let loaded_rss = rss_kib();
-    latencies.sort_unstable();
-    let pct = |p: f64| latencies[((latencies.len() as f64 * p).ceil() as usize).saturating_sub(1)];
+    let cpu_used = cpu_ticks()
+        .zip(cpu_before)
+        .map(|(after, before)| after - before);
     let stats = store.job_stats().await.expect("job stats");
     let jobs: u64 = stats.by_state.iter().map(|(_, n)| n).sum();
 
+    let acknowledged = from_due.len();
     println!(
         "completed: {} ok, {failures} failed, in {:.2} s",
-        latencies.len(),
+        from_due.len(),
         elapsed.as_secs_f64()
     );
     println!(
         "throughput: {:.0} req/s",
-        latencies.len() as f64 / elapsed.as_secs_f64()
+        from_due.len() as f64 / elapsed.as_secs_f64()
     );
-    if !latencies.is_empty() {
-        println!(
-            "latency: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
-            ms(pct(0.50)),
-            ms(pct(0.99)),
-            ms(*latencies.last().expect("non-empty"))
-        );
+    print_latency(
+        "latency from due time (includes client timer lag)",
+        from_due,
+    );
+    print_latency("latency from send (server acknowledgement)", from_send);
+    if let Some(ticks) = cpu_used {
+        // Clock ticks are 1/100 s on Linux.
+        let per_request_us = ticks as f64 * 10_000.0 / acknowledged.max(1) as f64;
+        println!("cpu (server and clients together): {per_request_us:.0} us per request");
     }
     println!(
         "rss: idle {} KiB, after load {} KiB",
@@ -198,6 +208,27 @@ fn payload_template() -> (String, String) {
         .split_once(&NUMBER_MARK.to_string())
         .expect("number mark present");
     (prefix.to_owned(), suffix.to_owned())
+}
+
+fn print_latency(what: &str, mut samples: Vec<Duration>) {
+    samples.sort_unstable();
+    let Some(max) = samples.last() else { return };
+    let pct = |p: f64| samples[((samples.len() as f64 * p).ceil() as usize).saturating_sub(1)];
+    println!(
+        "{what}: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        ms(pct(0.50)),
+        ms(pct(0.99)),
+        ms(*max)
+    );
+}
+
+/// utime + stime of this process, in clock ticks, from /proc/self/stat.
+fn cpu_ticks() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
 }
 
 fn rss_kib() -> Option<u64> {

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::StoreError;
-use super::jobs::{from_sql_int, to_sql_int};
+use super::jobs::{exec, from_sql_int, to_sql_int};
 use super::records::{Installation, InstallationAction, InstallationChange, RepoRef};
 
 pub(super) fn apply(
@@ -15,10 +15,11 @@ pub(super) fn apply(
     let id = to_sql_int(change.installation_id);
     if change.action == InstallationAction::Delete {
         // installation_repos rows go with it (ON DELETE CASCADE).
-        tx.execute("DELETE FROM installations WHERE id = ?1", [id])?;
+        exec(tx, "DELETE FROM installations WHERE id = ?1", [id])?;
         return Ok(());
     }
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO installations (id, account_login, suspended, updated_at) VALUES (?1, ?2, 0, ?3)
          ON CONFLICT (id) DO UPDATE SET account_login = COALESCE(excluded.account_login, account_login),
                                         updated_at = excluded.updated_at",
@@ -26,22 +27,32 @@ pub(super) fn apply(
     )?;
     match change.action {
         InstallationAction::Suspend => {
-            tx.execute("UPDATE installations SET suspended = 1 WHERE id = ?1", [id])?;
+            exec(
+                tx,
+                "UPDATE installations SET suspended = 1 WHERE id = ?1",
+                [id],
+            )?;
         }
         InstallationAction::Unsuspend => {
-            tx.execute("UPDATE installations SET suspended = 0 WHERE id = ?1", [id])?;
+            exec(
+                tx,
+                "UPDATE installations SET suspended = 0 WHERE id = ?1",
+                [id],
+            )?;
         }
         InstallationAction::Upsert | InstallationAction::Delete => {}
     }
     for repo in &change.repos_added {
-        tx.execute(
+        exec(
+            tx,
             "INSERT INTO installation_repos (installation_id, repo_id, full_name) VALUES (?1, ?2, ?3)
              ON CONFLICT (installation_id, repo_id) DO UPDATE SET full_name = excluded.full_name",
             params![id, to_sql_int(repo.id), repo.full_name],
         )?;
     }
     for repo in &change.repos_removed {
-        tx.execute(
+        exec(
+            tx,
             "DELETE FROM installation_repos WHERE installation_id = ?1 AND repo_id = ?2",
             params![id, to_sql_int(repo.id)],
         )?;

@@ -21,7 +21,8 @@ pub(super) fn record(
 ) -> Result<Recorded, StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let d = &intake.delivery;
-    let inserted = tx.execute(
+    let inserted = exec(
+        &tx,
         "INSERT INTO deliveries (id, event, action, received_at, outcome) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (id) DO NOTHING",
         params![d.id, d.event, d.action, now, d.outcome],
@@ -33,7 +34,8 @@ pub(super) fn record(
     let mut superseded = Vec::new();
     for job in &intake.jobs {
         let payload = serde_json::to_string(&job.trigger).expect("a trigger always serialises");
-        tx.execute(
+        exec(
+            &tx,
             "INSERT INTO jobs (delivery_id, kind, installation_id, repo, pr_number, head_sha, base_sha, state,
                                payload, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?8, ?9, ?9)",
@@ -98,7 +100,10 @@ pub(super) fn claim_next(conn: &mut Connection, now: i64) -> Result<Option<Job>,
          WHERE id = (SELECT id FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1)
          RETURNING {JOB_COLUMNS}"
     );
-    let job = tx.query_row(&sql, [now], read_job).optional()?;
+    let job = tx
+        .prepare_cached(&sql)?
+        .query_row([now], read_job)
+        .optional()?;
     tx.commit()?;
     job.transpose()
 }
@@ -113,7 +118,8 @@ pub(super) fn finish(
         JobOutcome::Succeeded => (JobState::Succeeded, None),
         JobOutcome::Failed { error } => (JobState::Failed, Some(error.as_str())),
     };
-    let changed = conn.execute(
+    let changed = exec(
+        conn,
         "UPDATE jobs SET state = ?2, error = ?3, finished_at = ?4, updated_at = ?4
          WHERE id = ?1 AND state = 'running'",
         params![id, state.as_str(), error, now],
@@ -153,7 +159,8 @@ pub(super) fn set_run(
     token: &str,
     now: i64,
 ) -> Result<(), StoreError> {
-    conn.execute(
+    exec(
+        conn,
         "UPDATE jobs SET run_id = ?2, report_token = ?3, updated_at = ?4 WHERE id = ?1",
         params![id, run_id, token, now],
     )?;
@@ -167,7 +174,8 @@ pub(super) fn set_head(
     base: &str,
     now: i64,
 ) -> Result<(), StoreError> {
-    conn.execute(
+    exec(
+        conn,
         "UPDATE jobs SET head_sha = ?2, base_sha = ?3, updated_at = ?4 WHERE id = ?1",
         params![id, head, base, now],
     )?;
@@ -176,7 +184,10 @@ pub(super) fn set_head(
 
 pub(super) fn get(conn: &mut Connection, id: JobId) -> Result<Option<Job>, StoreError> {
     let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1");
-    conn.query_row(&sql, [id], read_job).optional()?.transpose()
+    conn.prepare_cached(&sql)?
+        .query_row([id], read_job)
+        .optional()?
+        .transpose()
 }
 
 pub(super) fn for_delivery(
@@ -244,6 +255,15 @@ fn read_job(row: &Row<'_>) -> rusqlite::Result<Result<Job, StoreError>> {
         report_token: row.get(15)?,
         error: row.get(16)?,
     }))
+}
+
+/// Executes through the connection's statement cache: parsing SQL on every delivery costs more than running it.
+pub(super) fn exec(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
 }
 
 /// GitHub ids fit in i63; SQLite integers are i64. Saturate rather than wrap on the absurd.
