@@ -388,3 +388,24 @@ async fn old_deliveries_without_jobs_are_pruned() {
         "a delivery with jobs is kept"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_write_ahead_log_stays_small_under_steady_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).await.unwrap();
+    let wal = dir.path().join("ato.db-wal");
+    let mut largest = 0;
+    for n in 0..3000u64 {
+        new_ids(&store, &format!("d-{n}"), vec![pr_job("o/r", n, HEAD1)]).await;
+        if n % 100 == 0 {
+            largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+        }
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let end = std::fs::metadata(&wal).map_or(0, |m| m.len());
+    println!("wal: largest {largest} bytes, at the end {end} bytes");
+    // The writer restarts the WAL at about 1000 pages (4 MB); a stalled checkpoint would let it grow.
+    assert!(largest < 8 * 1024 * 1024, "the WAL grew to {largest} bytes");
+    let jobs = store.job_stats().await.unwrap();
+    assert!(jobs.by_state.contains(&(JobState::Queued, 3000)));
+}

@@ -6,13 +6,14 @@
 //! of the process, and only an OS crash or power cut can lose the last few commits (FULL, which also survives
 //! those at the cost of an fsync per delivery, is [`Durability::Full`]).
 //!
-//! Checkpoints run on a background thread ([`checkpoint`]) so that no delivery waits for one.
+//! Checkpoints are SQLite's automatic ones (every ~1000 WAL pages, in the committing connection): a
+//! background checkpointer was tried and dropped — it kept the writer from restarting the WAL, which then grew
+//! without bound under steady load (see the store test on WAL size).
 //!
 //! rusqlite is blocking, so every call runs on tokio's blocking pool ([`tokio::task::spawn_blocking`]) and never
 //! on the async runtime. One connection per [`Store`] (behind a mutex) serialises this process's writers; several
 //! processes or stores on one file are safe because every write is a single `IMMEDIATE` transaction.
 
-mod checkpoint;
 mod installations;
 mod jobs;
 mod migrations;
@@ -102,20 +103,13 @@ impl Store {
             };
             conn.pragma_update(None, "synchronous", sync)?;
             conn.pragma_update(None, "foreign_keys", "ON")?;
-            conn.pragma_update(
-                None,
-                "wal_autocheckpoint",
-                checkpoint::WRITER_AUTOCHECKPOINT_PAGES,
-            )?;
             migrations::apply(&mut conn)?;
             Ok(conn)
         })
         .await
         .map_err(|e| StoreError::Task(e.to_string()))??;
-        let conn = Arc::new(Mutex::new(conn));
-        checkpoint::spawn(path.clone(), Arc::downgrade(&conn))?;
         Ok(Store {
-            conn,
+            conn: Arc::new(Mutex::new(conn)),
             path: Arc::new(path),
         })
     }
