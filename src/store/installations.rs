@@ -1,14 +1,14 @@
 //! The installations tables: which accounts installed the app and which repositories it may see. Nothing runs
 //! from them; they are recorded for the worker (e.g. to refuse jobs of a suspended installation) and operators.
 
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
 use super::jobs::{exec, from_sql_int, to_sql_int};
 use super::records::{Installation, InstallationAction, InstallationChange, RepoRef};
 
 pub(super) fn apply(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     change: &InstallationChange,
     now: i64,
 ) -> Result<(), StoreError> {
@@ -60,7 +60,7 @@ pub(super) fn apply(
     Ok(())
 }
 
-pub(super) fn get(conn: &mut Connection, id: u64) -> Result<Option<Installation>, StoreError> {
+pub(super) fn get(conn: &Connection, id: u64) -> Result<Option<Installation>, StoreError> {
     let id = to_sql_int(id);
     let Some((account_login, suspended)) = conn
         .query_row(

@@ -1,8 +1,8 @@
-//! Deliveries and the job queue in SQL. Every write is one IMMEDIATE transaction (the write lock is taken at
-//! BEGIN), so concurrent writers — other threads, other stores on the same file — queue up instead of failing
-//! half-way.
+//! Deliveries and the job queue in SQL. Every function runs inside the transaction the database thread opened
+//! (IMMEDIATE: the write lock is taken at BEGIN, so other stores on the same file queue up instead of failing
+//! half-way), which makes each call atomic.
 
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::StoreError;
 use super::installations;
@@ -14,15 +14,10 @@ pub const MAX_ATTEMPTS: u32 = 3;
 const JOB_COLUMNS: &str = "id, delivery_id, payload, installation_id, repo, pr_number, head_sha, base_sha, state, \
      attempts, created_at, updated_at, started_at, finished_at, run_id, report_token, error";
 
-pub(super) fn record(
-    conn: &mut Connection,
-    intake: &Intake,
-    now: i64,
-) -> Result<Recorded, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+pub(super) fn record(conn: &Connection, intake: &Intake, now: i64) -> Result<Recorded, StoreError> {
     let d = &intake.delivery;
     let inserted = exec(
-        &tx,
+        conn,
         "INSERT INTO deliveries (id, event, action, received_at, outcome) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (id) DO NOTHING",
         params![d.id, d.event, d.action, now, d.outcome],
@@ -35,7 +30,7 @@ pub(super) fn record(
     for job in &intake.jobs {
         let payload = serde_json::to_string(&job.trigger).expect("a trigger always serialises");
         exec(
-            &tx,
+            conn,
             "INSERT INTO jobs (delivery_id, kind, installation_id, repo, pr_number, head_sha, base_sha, state,
                                payload, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?8, ?9, ?9)",
@@ -51,16 +46,15 @@ pub(super) fn record(
                 now
             ],
         )?;
-        let id = tx.last_insert_rowid();
+        let id = conn.last_insert_rowid();
         job_ids.push(id);
         if let Some(head) = &job.head_sha {
-            superseded.extend(supersede(&tx, &job.repo, job.pr_number, head, id, now)?);
+            superseded.extend(supersede(conn, &job.repo, job.pr_number, head, id, now)?);
         }
     }
     if let Some(change) = &intake.installation {
-        installations::apply(&tx, change, now)?;
+        installations::apply(conn, change, now)?;
     }
-    tx.commit()?;
     Ok(Recorded::New {
         job_ids,
         superseded,
@@ -70,14 +64,14 @@ pub(super) fn record(
 /// Cancels queued/running jobs of the PR, older than `before_id`, whose known head differs from `new_head`.
 /// Comment commands whose head is not resolved yet are left alone: they still have to be answered.
 pub(super) fn supersede(
-    tx: &Transaction<'_>,
+    conn: &Connection,
     repo: &str,
     pr_number: u64,
     new_head: &str,
     before_id: JobId,
     now: i64,
 ) -> Result<Vec<JobId>, StoreError> {
-    let mut stmt = tx.prepare_cached(
+    let mut stmt = conn.prepare_cached(
         "UPDATE jobs SET state = 'cancelled', finished_at = ?5, updated_at = ?5,
                          error = 'superseded by a newer head'
          WHERE repo = ?1 AND pr_number = ?2 AND state IN ('queued', 'running')
@@ -93,23 +87,21 @@ pub(super) fn supersede(
     Ok(ids)
 }
 
-pub(super) fn claim_next(conn: &mut Connection, now: i64) -> Result<Option<Job>, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+pub(super) fn claim_next(conn: &Connection, now: i64) -> Result<Option<Job>, StoreError> {
     let sql = format!(
         "UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?1, updated_at = ?1
          WHERE id = (SELECT id FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1)
          RETURNING {JOB_COLUMNS}"
     );
-    let job = tx
+    let job = conn
         .prepare_cached(&sql)?
         .query_row([now], read_job)
         .optional()?;
-    tx.commit()?;
     job.transpose()
 }
 
 pub(super) fn finish(
-    conn: &mut Connection,
+    conn: &Connection,
     id: JobId,
     outcome: &JobOutcome,
     now: i64,
@@ -127,9 +119,8 @@ pub(super) fn finish(
     Ok(changed == 1)
 }
 
-pub(super) fn requeue_running(conn: &mut Connection, now: i64) -> Result<Requeued, StoreError> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let failed = tx
+pub(super) fn requeue_running(conn: &Connection, now: i64) -> Result<Requeued, StoreError> {
+    let failed = conn
         .prepare(
             "UPDATE jobs SET state = 'failed', finished_at = ?1, updated_at = ?1,
                              error = 'interrupted too many times (ato restarted during each attempt)'
@@ -137,7 +128,7 @@ pub(super) fn requeue_running(conn: &mut Connection, now: i64) -> Result<Requeue
         )?
         .query_map(params![now, MAX_ATTEMPTS], |row| row.get(0))?
         .collect::<Result<Vec<JobId>, _>>()?;
-    let requeued = tx
+    let requeued = conn
         .prepare(
             "UPDATE jobs SET state = 'queued', started_at = NULL, run_id = NULL, report_token = NULL,
                              updated_at = ?1
@@ -145,7 +136,6 @@ pub(super) fn requeue_running(conn: &mut Connection, now: i64) -> Result<Requeue
         )?
         .query_map([now], |row| row.get(0))?
         .collect::<Result<Vec<JobId>, _>>()?;
-    tx.commit()?;
     let mut result = Requeued { requeued, failed };
     result.requeued.sort_unstable();
     result.failed.sort_unstable();
@@ -153,7 +143,7 @@ pub(super) fn requeue_running(conn: &mut Connection, now: i64) -> Result<Requeue
 }
 
 pub(super) fn set_run(
-    conn: &mut Connection,
+    conn: &Connection,
     id: JobId,
     run_id: &str,
     token: &str,
@@ -168,7 +158,7 @@ pub(super) fn set_run(
 }
 
 pub(super) fn set_head(
-    conn: &mut Connection,
+    conn: &Connection,
     id: JobId,
     head: &str,
     base: &str,
@@ -182,7 +172,7 @@ pub(super) fn set_head(
     Ok(())
 }
 
-pub(super) fn get(conn: &mut Connection, id: JobId) -> Result<Option<Job>, StoreError> {
+pub(super) fn get(conn: &Connection, id: JobId) -> Result<Option<Job>, StoreError> {
     let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1");
     conn.prepare_cached(&sql)?
         .query_row([id], read_job)
@@ -190,10 +180,7 @@ pub(super) fn get(conn: &mut Connection, id: JobId) -> Result<Option<Job>, Store
         .transpose()
 }
 
-pub(super) fn for_delivery(
-    conn: &mut Connection,
-    delivery_id: &str,
-) -> Result<Vec<Job>, StoreError> {
+pub(super) fn for_delivery(conn: &Connection, delivery_id: &str) -> Result<Vec<Job>, StoreError> {
     let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE delivery_id = ?1 ORDER BY id");
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map([delivery_id], read_job)?;
@@ -204,7 +191,7 @@ pub(super) fn for_delivery(
     Ok(jobs)
 }
 
-pub(super) fn delivery(conn: &mut Connection, id: &str) -> Result<Option<DeliveryRow>, StoreError> {
+pub(super) fn delivery(conn: &Connection, id: &str) -> Result<Option<DeliveryRow>, StoreError> {
     let row = conn
         .query_row(
             "SELECT id, event, action, received_at, outcome FROM deliveries WHERE id = ?1",

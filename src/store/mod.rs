@@ -10,18 +10,19 @@
 //! background checkpointer was tried and dropped — it kept the writer from restarting the WAL, which then grew
 //! without bound under steady load (see the store test on WAL size).
 //!
-//! rusqlite is blocking, so every call runs on tokio's blocking pool ([`tokio::task::spawn_blocking`]) and never
-//! on the async runtime. One connection per [`Store`] (behind a mutex) serialises this process's writers; several
-//! processes or stores on one file are safe because every write is a single `IMMEDIATE` transaction.
+//! rusqlite is blocking, so every call runs on the store's own database thread ([`writer`]), never on the async
+//! runtime; waiting calls share one commit (group commit). Several processes or stores on one file are safe
+//! because every batch is one `IMMEDIATE` transaction.
 
 mod installations;
 mod jobs;
 mod migrations;
 pub mod records;
 mod stats;
+mod writer;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use rusqlite::Connection;
@@ -62,12 +63,14 @@ pub enum StoreError {
     Corrupt { id: i64, reason: String },
     #[error("the database task stopped unexpectedly: {0}")]
     Task(String),
+    #[error("the database did not complete the request (see the log)")]
+    Unavailable,
 }
 
 /// Handle to the database; cheap to clone, shared by the server and the workers.
 #[derive(Clone)]
 pub struct Store {
-    conn: Arc<Mutex<Connection>>,
+    ops: mpsc::Sender<writer::Operation>,
     path: Arc<PathBuf>,
 }
 
@@ -109,7 +112,7 @@ impl Store {
         .await
         .map_err(|e| StoreError::Task(e.to_string()))??;
         Ok(Store {
-            conn: Arc::new(Mutex::new(conn)),
+            ops: writer::spawn(conn)?,
             path: Arc::new(path),
         })
     }
@@ -119,20 +122,28 @@ impl Store {
         &self.path
     }
 
-    /// Runs `f` with the connection on the blocking pool.
+    /// Runs `f` on the database thread inside a transaction shared with other waiting calls (group commit), and
+    /// answers once that transaction is committed. If `f` fails, only its own writes are rolled back.
     async fn call<R, F>(&self, f: F) -> Result<R, StoreError>
     where
         R: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<R, StoreError> + Send + 'static,
+        F: FnOnce(&Connection) -> Result<R, StoreError> + Send + 'static,
     {
-        let conn = Arc::clone(&self.conn);
-        tokio::task::spawn_blocking(move || {
-            // A panic while holding the lock cannot leave a transaction open (rusqlite rolls back on drop).
-            let mut guard = conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            f(&mut guard)
-        })
-        .await
-        .map_err(|e| StoreError::Task(e.to_string()))?
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let op: writer::Operation = Box::new(move |conn| {
+            let result = f(conn);
+            let ok = result.is_ok();
+            let complete: writer::Completion = Box::new(move |commit_error| {
+                let result = match commit_error {
+                    None => result,
+                    Some(error) => Err(StoreError::Task(format!("commit failed: {error}"))),
+                };
+                let _ = answer.send(result);
+            });
+            (ok, complete)
+        });
+        self.ops.send(op).map_err(|_| StoreError::Unavailable)?;
+        answered.await.map_err(|_| StoreError::Unavailable)?
     }
 
     /// Records a delivery and everything it causes in ONE transaction, deduplicated on the delivery id: a
@@ -173,10 +184,7 @@ impl Store {
     ) -> Result<Vec<JobId>, StoreError> {
         let (repo, new_head) = (repo.to_owned(), new_head.to_owned());
         self.call(move |conn| {
-            let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let ids = jobs::supersede(&tx, &repo, pr_number, &new_head, i64::MAX, now_ms())?;
-            tx.commit()?;
-            Ok(ids)
+            jobs::supersede(conn, &repo, pr_number, &new_head, i64::MAX, now_ms())
         })
         .await
     }

@@ -9,7 +9,7 @@ use super::records::{JobState, JobStats};
 pub const DURATION_BUCKETS_SECS: [f64; 9] =
     [1.0, 5.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1800.0];
 
-pub(super) fn job_stats(conn: &mut Connection) -> Result<JobStats, StoreError> {
+pub(super) fn job_stats(conn: &Connection) -> Result<JobStats, StoreError> {
     let mut by_state: Vec<(JobState, u64)> = JobState::ALL.iter().map(|s| (*s, 0)).collect();
     let mut stmt = conn.prepare_cached("SELECT state, count(*) FROM jobs GROUP BY state")?;
     let rows = stmt.query_map([], |row| {
