@@ -7,7 +7,9 @@
 //! request was due, not when a client got round to it, so a stalled server cannot hide its queue
 //! ("coordinated omission"). Prints p50/p99/max, achieved throughput, and the process RSS when idle.
 //!
-//! Run with `cargo bench --bench webhook_ack`. Bounded: at most `REQUESTS` requests and `DEADLINE` overall.
+//! Run with `cargo bench --bench webhook_ack` (`ATO_BENCH_DURABILITY=full` for synchronous=FULL). The clients
+//! share the process and its CPUs with the server, so on a busy machine the tail mostly measures scheduling.
+//! Bounded: at most `REQUESTS` requests and `DEADLINE` overall.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -17,7 +19,7 @@ use std::time::Duration;
 
 use ato::serve_config::ServeConfig;
 use ato::server::{AppState, serve_listener};
-use ato::store::Store;
+use ato::store::{DATABASE_FILE, Durability, Store};
 use ato::webhook::signature::sign;
 
 const RATE_PER_SEC: u64 = 1_000;
@@ -53,7 +55,16 @@ async fn run() {
     .map(|(k, v)| (k.to_owned(), v.to_owned()))
     .collect();
     let config = ServeConfig::from_map(&vars).expect("bench config");
-    let store = Store::open(&config.data_dir).await.expect("store");
+    // ATO_BENCH_DURABILITY=full measures synchronous=FULL (an fsync per delivery) instead of NORMAL.
+    let full = std::env::var("ATO_BENCH_DURABILITY").is_ok_and(|v| v == "full");
+    let durability = if full {
+        Durability::Full
+    } else {
+        Durability::Normal
+    };
+    let store = Store::open_file(&config.data_dir.join(DATABASE_FILE), durability)
+        .await
+        .expect("store");
     let state = AppState::new(&config, store.clone()).expect("state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -161,7 +172,8 @@ async fn run() {
         loaded_rss.unwrap_or(0)
     );
     println!("jobs in store: {jobs} (expected {})", REQUESTS + CLIENTS);
-    println!("storage: SQLite WAL, synchronous=NORMAL, one committed transaction per delivery");
+    let sync = if full { "FULL" } else { "NORMAL" };
+    println!("storage: SQLite WAL, synchronous={sync}, one committed transaction per delivery");
     let _ = stop.send(());
     let _ = server.await;
     drop(dir);
