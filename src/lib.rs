@@ -18,3 +18,7 @@ pub mod report;
 pub mod runners;
 pub mod safe_tar;
 pub mod sandbox;
+pub mod serve_config;
+pub mod server;
+pub mod store;
+pub mod webhook;
