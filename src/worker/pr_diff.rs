@@ -63,10 +63,14 @@ mod tests {
         let files = [file(
             "calc.py",
             "modified",
-            Some("@@ -1,2 +1,5 @@\n def add(a, b):\n     return a + b\n+\n+def mul(a, b):\n+    return a * b"),
+            Some(
+                "@@ -1,2 +1,5 @@\n def add(a, b):\n     return a + b\n+\n+def mul(a, b):\n+    return a * b",
+            ),
         )];
         let diff = assemble(&files);
-        assert!(diff.starts_with("diff --git a/calc.py b/calc.py\n--- a/calc.py\n+++ b/calc.py\n@@"));
+        assert!(
+            diff.starts_with("diff --git a/calc.py b/calc.py\n--- a/calc.py\n+++ b/calc.py\n@@")
+        );
         let head = "def add(a, b):\n    return a + b\n\ndef mul(a, b):\n    return a * b\n";
         let base = "def add(a, b):\n    return a + b\n";
         let plan = plan(
@@ -96,12 +100,27 @@ mod tests {
         let diff = assemble(&files);
         assert!(diff.contains("new file mode 100644\n--- /dev/null\n+++ b/a.py\n"));
         assert!(diff.contains("deleted file mode 100644\n--- a/gone.py\n+++ /dev/null\n"));
-        assert!(diff.contains("diff --git a/old.py b/new.py\nrename from old.py\nrename to new.py\n"));
+        assert!(
+            diff.contains("diff --git a/old.py b/new.py\nrename from old.py\nrename to new.py\n")
+        );
         assert!(diff.contains("Binary files /dev/null and b/logo.png differ\n"));
-        let plan = plan(&diff, &|_| Some("x = 1\n".into()), &|_| None, &PlanConfig::default()).unwrap();
-        let skipped: Vec<_> = plan.skipped.iter().map(|s| (s.path.as_str(), s.reason.as_str())).collect();
+        let plan = plan(
+            &diff,
+            &|_| Some("x = 1\n".into()),
+            &|_| None,
+            &PlanConfig::default(),
+        )
+        .unwrap();
+        let skipped: Vec<_> = plan
+            .skipped
+            .iter()
+            .map(|s| (s.path.as_str(), s.reason.as_str()))
+            .collect();
         assert!(skipped.contains(&("gone.py", "deleted")), "{skipped:?}");
-        assert!(skipped.contains(&("logo.png", "binary file")), "{skipped:?}");
+        assert!(
+            skipped.contains(&("logo.png", "binary file")),
+            "{skipped:?}"
+        );
         assert!(plan.targets.iter().any(|t| t.path == "a.py"));
     }
 }
