@@ -158,3 +158,21 @@ async fn setup_flow_saves_the_credentials_without_showing_them() {
         assert!(!logs.contains(secret), "{secret} reached the log");
     }
 }
+
+#[tokio::test]
+async fn graceful_shutdown_stops_serving() {
+    let mut h = start().await;
+    assert_eq!(h.get("/healthz").await.status(), StatusCode::OK);
+    h.shut_down().await;
+    let refused = h.client.get(format!("{}/healthz", h.base)).send().await;
+    assert!(refused.is_err(), "nothing listens after shutdown");
+}
+
+#[tokio::test]
+async fn serve_reports_a_busy_address() {
+    let h = start().await;
+    let taken: std::net::SocketAddr = h.base.trim_start_matches("http://").parse().unwrap();
+    let result = ato::server::serve(h.state.clone(), taken, std::future::pending()).await;
+    let err = result.expect_err("the address is in use");
+    assert!(err.to_string().contains(&taken.to_string()), "{err}");
+}

@@ -25,6 +25,7 @@ pub struct Harness {
     pub data_dir: PathBuf,
     _dir: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Drop for Harness {
@@ -66,7 +67,7 @@ pub async fn start_with(extra: &[(&str, &str)]) -> Harness {
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let served = state.clone();
-    tokio::spawn(async move {
+    let server = tokio::spawn(async move {
         serve_listener(listener, served, async {
             let _ = stopped.await;
         })
@@ -85,10 +86,23 @@ pub async fn start_with(extra: &[(&str, &str)]) -> Harness {
         data_dir,
         _dir: dir,
         stop: Some(stop),
+        server: Some(server),
     }
 }
 
 impl Harness {
+    /// Asks the server to shut down gracefully and waits (bounded) until it has.
+    pub async fn shut_down(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        let server = self.server.take().expect("server running");
+        tokio::time::timeout(Duration::from_secs(10), server)
+            .await
+            .expect("the server stops within 10 s")
+            .expect("the server task ends cleanly");
+    }
+
     pub fn store(&self) -> &Store {
         &self.state.store
     }

@@ -249,3 +249,27 @@ async fn a_rerun_comment_on_a_pr_becomes_a_job_to_authorise() {
     );
     assert_eq!((job.pr_number, job.head_sha.as_deref()), (1, None));
 }
+
+#[tokio::test]
+async fn concurrent_redeliveries_still_make_one_job() {
+    let h = std::sync::Arc::new(start().await);
+    let body = std::sync::Arc::new(payload("pull_request/synchronize.payload.json"));
+    let mut tasks = Vec::new();
+    for _ in 0..40 {
+        let (h, body) = (std::sync::Arc::clone(&h), std::sync::Arc::clone(&body));
+        tasks.push(tokio::spawn(async move {
+            h.deliver("pull_request", "raced", &body).await.0
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    let accepted = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::ACCEPTED)
+        .count();
+    let duplicates = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    assert_eq!((accepted, duplicates), (1, 39), "{statuses:?}");
+    assert_eq!(h.store().jobs_for_delivery("raced").await.unwrap().len(), 1);
+}
