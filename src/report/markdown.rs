@@ -291,7 +291,9 @@ mod tests {
         );
         let sections: Vec<&str> = md.lines().filter(|l| l.starts_with("###")).collect();
         assert!(
-            sections.iter().all(|s| s.starts_with("### 🧪 What was tested")),
+            sections
+                .iter()
+                .all(|s| s.starts_with("### 🧪 What was tested")),
             "no empty sections: {md}"
         );
     }

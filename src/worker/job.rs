@@ -76,6 +76,11 @@ pub async fn handle(
         .as_deref()
         .and_then(CommitSha::parse)
         .unwrap_or_else(|| pr.head.sha.clone());
+    if job.head_sha.is_none() {
+        // A rerun learns its head only now; recording it lets a newer push supersede it like any other job.
+        let (head, base) = (head_sha.as_str(), pr.base.sha.as_str());
+        workers.state.store.set_head(job.id, head, base).await?;
+    }
 
     let run_id = engine::new_run_id();
     let token = workers.state.report_key.token(&run_id);
