@@ -137,7 +137,10 @@ async fn build_runners(force: bool, names: &[String]) -> ExitCode {
 }
 
 async fn serve() -> ExitCode {
-    fail("`ato serve` is not wired up yet in this build")
+    match ato::serve::run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => fail(&format!("{err:#}")),
+    }
 }
 
 fn progress(line: &str) {

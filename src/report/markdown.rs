@@ -277,7 +277,7 @@ mod tests {
     use crate::report::sample::{results, runner, test};
 
     #[test]
-    fn a_clean_run_is_a_verdict_and_a_table_only() {
+    fn a_clean_run_is_a_verdict_a_table_and_what_was_tested() {
         let mut python = runner(Runner::Python);
         python.tests = vec![test("t::a", TestStatus::Passed)];
         let md = markdown(&results(vec![python]), &ReportLinks::default());
@@ -289,7 +289,13 @@ mod tests {
             md.contains("| Python | completed | 1 | 0 | 0 | 0 | 0 | — | 0 |"),
             "{md}"
         );
-        assert!(!md.contains("###"), "no empty sections: {md}");
+        let sections: Vec<&str> = md.lines().filter(|l| l.starts_with("###")).collect();
+        assert!(
+            sections
+                .iter()
+                .all(|s| s.starts_with("### 🧪 What was tested")),
+            "no empty sections: {md}"
+        );
     }
 
     #[test]

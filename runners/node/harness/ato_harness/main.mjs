@@ -1,0 +1,112 @@
+// The Node.js runner's pipeline: plan → generate (per file) → write tests → run them → eslint → manifest.
+//
+// Each step is guarded: an internal error becomes a `tool` problem and the next step runs. The manifest is
+// written last, whatever happened, and the process exits 0 once it is written (runners/PROTOCOL.md).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { Manifest } from './manifest.mjs';
+import { loadPlan, PlanError } from './plan.mjs';
+import { Workspace } from './workspace.mjs';
+import { generateForTarget } from './target.mjs';
+import { runTests } from './test_runs.mjs';
+import { runEslint } from './eslint_check.mjs';
+import { frameworkNote } from './framework.mjs';
+import { TestNames, junitId } from './testfile.mjs';
+import { typescript } from './typescript.mjs';
+
+const require = createRequire(import.meta.url);
+const LANGUAGES = new Set(['javascript', 'typescript']);
+
+function packageVersion(name) {
+  try {
+    return require(`${name}/package.json`).version;
+  } catch {
+    return null;
+  }
+}
+
+export function toolVersions() {
+  const tools = { node: process.versions.node };
+  const ts = typescript();
+  if (ts) tools.typescript = ts.version;
+  const eslint = packageVersion('eslint');
+  if (eslint) tools.eslint = eslint;
+  return tools;
+}
+
+function describe(err) {
+  const where = String(err?.stack ?? '').split('\n').find((l) => l.includes('ato_harness/'));
+  const at = where ? ` (${where.trim().replace(/^at /, '').replace(/.*ato_harness\//, '').replace(/\)$/, '')})` : '';
+  return `${err?.name ?? 'Error'}: ${err?.message ?? err}${at}`;
+}
+
+/** Runs one step; an internal error becomes a `tool` problem instead of ending the harness. */
+async function guarded(manifest, what, step, filePath = null) {
+  try {
+    return await step();
+  } catch (err) {
+    manifest.problem('tool', `${what}: ${describe(err)}`, filePath);
+    return null;
+  }
+}
+
+async function pipeline(ws, manifest) {
+  let plan;
+  try {
+    plan = loadPlan(ws.plan);
+  } catch (err) {
+    if (err instanceof PlanError) {
+      manifest.problem('tool', `bad plan: ${err.message}`);
+      return;
+    }
+    throw err;
+  }
+  fs.mkdirSync(ws.tests, { recursive: true });
+  const targets = plan.files.filter((f) => LANGUAGES.has(f.language));
+  for (const other of plan.files.filter((f) => !LANGUAGES.has(f.language))) {
+    manifest.note(`${other.path}: language ${other.language} is not handled by the node runner`);
+  }
+  const note = frameworkNote(ws.head);
+  if (note) manifest.note(note);
+  const names = new TestNames();
+  const ctx = { compiledTs: new Set() };
+  const written = [];
+  for (const target of targets) {
+    const files = await guarded(manifest, `generating tests for ${target.path}`,
+      () => generateForTarget(ws, plan, manifest, target, names, ctx), target.path) ?? [];
+    for (const file of files) {
+      fs.writeFileSync(path.join(ws.tests, file.name), file.render());
+      const rel = `tests/${file.name}`;
+      manifest.generatedFile(rel, file.repoPath);
+      for (const t of file.tests) manifest.test(junitId(t.name), rel, file.kind, t.target);
+      written.push(file);
+    }
+  }
+  await guarded(manifest, 'running the generated tests', () => runTests(ws, manifest, written, plan, ctx.compiledTs));
+  await guarded(manifest, 'running eslint',
+    () => runEslint(ws, manifest, targets, plan, manifest.tools.eslint ?? 'unknown', ctx.compiledTs));
+}
+
+export async function main(root = process.cwd()) {
+  const manifest = new Manifest(toolVersions());
+  let ws = null;
+  try {
+    ws = new Workspace(root);
+    await pipeline(ws, manifest);
+  } catch (err) {
+    manifest.problem('tool', `harness error: ${describe(err)}`);
+  }
+  try {
+    manifest.write(path.join(root, 'out', 'manifest.json'));
+  } finally {
+    ws?.cleanup();
+  }
+  return 0;
+}
+
+main().then((code) => process.exit(code), (err) => {
+  process.stderr.write(`ato harness: ${err?.stack ?? err}\n`);
+  process.exit(1);
+});

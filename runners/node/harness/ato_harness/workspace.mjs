@@ -1,0 +1,44 @@
+// Where things are inside the container (runners/PROTOCOL.md), and how a child that loads PR code is run.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runNode, nodeFlags } from './processes.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const TS_REGISTER = path.join(HERE, 'ts_register.mjs');
+const CHILD = path.join(HERE, 'child.mjs');
+
+export class Workspace {
+  constructor(root) {
+    this.root = root;
+    this.plan = path.join(root, 'plan.json');
+    this.head = path.join(root, 'head');
+    this.base = path.join(root, 'base');
+    this.out = path.join(root, 'out');
+    this.tests = path.join(this.out, 'tests');
+    this.scratch = fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'ato-node-'));
+    this.requests = 0;
+  }
+
+  tree(side) {
+    return side === 'base' ? this.base : this.head;
+  }
+
+  /** Runs child.mjs on `request` in `tree`; resolves with the process result (events included). */
+  async runChild(request, tree, { timeoutSecs, idleSecs }) {
+    this.requests += 1;
+    const file = path.join(this.scratch, `request-${this.requests}.json`);
+    fs.writeFileSync(file, JSON.stringify({ ...request, tree }));
+    return runNode(nodeFlags(['--import', TS_REGISTER, CHILD, file]), {
+      cwd: tree,
+      env: { NODE_ENV: 'test', TMPDIR: this.scratch },
+      timeoutSecs,
+      idleSecs,
+    });
+  }
+
+  cleanup() {
+    fs.rmSync(this.scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,60 @@
+//! `ato serve`: settings, the durable store, the sandbox, the workers and the HTTP server, started in the
+//! order that loses nothing — unfinished jobs are requeued and leftover containers swept before anything new
+//! is accepted.
+
+use anyhow::Context;
+use tokio_util::sync::CancellationToken;
+
+use crate::github::{GithubApp, GithubConfig};
+use crate::sandbox::{Limits, Sandbox};
+use crate::serve_config::{PrivateKeySource, ServeConfig};
+use crate::server::{self, AppState};
+use crate::store::Store;
+use crate::worker::Workers;
+
+pub async fn run() -> anyhow::Result<()> {
+    let config = ServeConfig::from_env()?;
+    let limits = Limits::from_env()?;
+    let PrivateKeySource::Pem(pem) = config.private_key.clone() else {
+        anyhow::bail!("GITHUB_PRIVATE_KEY_PATH was not read");
+    };
+    let github = GithubApp::new(GithubConfig::new(
+        config.github_api_url.clone(),
+        config.app_id,
+        pem,
+    ))
+    .context("cannot set up the GitHub client")?;
+
+    let store = Store::open(&config.data_dir)
+        .await
+        .with_context(|| format!("cannot open the database in {}", config.data_dir.display()))?;
+    let requeued = store.requeue_running().await?;
+    if !requeued.requeued.is_empty() || !requeued.failed.is_empty() {
+        tracing::info!(requeued = ?requeued.requeued, failed = ?requeued.failed, "recovered unfinished jobs");
+    }
+    let sandbox = Sandbox::connect().await?;
+    // This process owns the runner containers of this engine: anything labelled ato is a leftover.
+    let swept = sandbox.sweep().await?;
+    if swept > 0 {
+        tracing::info!(swept, "removed leftover runner containers");
+    }
+
+    let state = AppState::new(&config, store)?;
+    let workers = Workers::new(state.clone(), github, sandbox, limits);
+    let shutdown = CancellationToken::new();
+    let worker_pool = tokio::spawn(workers.run(config.workers, shutdown.clone()));
+    // Wake the workers for jobs requeued from the last run.
+    for _ in 0..config.workers {
+        state.job_wakeup.notify_one();
+    }
+    let stop = shutdown.clone();
+    let served = server::serve(state, config.bind, async move {
+        server::shutdown_signal().await;
+        stop.cancel();
+    })
+    .await;
+    shutdown.cancel();
+    let _ = worker_pool.await;
+    served?;
+    Ok(())
+}

@@ -1,0 +1,263 @@
+//! Deliveries and the job queue in SQL. Every function runs inside the transaction the database thread opened
+//! (IMMEDIATE: the write lock is taken at BEGIN, so other stores on the same file queue up instead of failing
+//! half-way), which makes each call atomic.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::StoreError;
+use super::installations;
+use super::records::*;
+
+/// A job claimed this many times and still running at start-up is failed instead of queued again.
+pub const MAX_ATTEMPTS: u32 = 3;
+
+const JOB_COLUMNS: &str = "id, delivery_id, payload, installation_id, repo, pr_number, head_sha, base_sha, state, \
+     attempts, created_at, updated_at, started_at, finished_at, run_id, report_token, error";
+
+pub(super) fn record(conn: &Connection, intake: &Intake, now: i64) -> Result<Recorded, StoreError> {
+    let d = &intake.delivery;
+    let inserted = exec(
+        conn,
+        "INSERT INTO deliveries (id, event, action, received_at, outcome) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (id) DO NOTHING",
+        params![d.id, d.event, d.action, now, d.outcome],
+    )?;
+    if inserted == 0 {
+        return Ok(Recorded::Duplicate);
+    }
+    let mut job_ids = Vec::with_capacity(intake.jobs.len());
+    let mut superseded = Vec::new();
+    for job in &intake.jobs {
+        let payload = serde_json::to_string(&job.trigger).expect("a trigger always serialises");
+        exec(
+            conn,
+            "INSERT INTO jobs (delivery_id, kind, installation_id, repo, pr_number, head_sha, base_sha, state,
+                               payload, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?8, ?9, ?9)",
+            params![
+                d.id,
+                job.trigger.kind(),
+                to_sql_int(job.installation_id),
+                job.repo,
+                to_sql_int(job.pr_number),
+                job.head_sha,
+                job.base_sha,
+                payload,
+                now
+            ],
+        )?;
+        let id = conn.last_insert_rowid();
+        job_ids.push(id);
+        if let Some(head) = &job.head_sha {
+            superseded.extend(supersede(conn, &job.repo, job.pr_number, head, id, now)?);
+        }
+    }
+    if let Some(change) = &intake.installation {
+        installations::apply(conn, change, now)?;
+    }
+    Ok(Recorded::New {
+        job_ids,
+        superseded,
+    })
+}
+
+/// Cancels queued/running jobs of the PR, older than `before_id`, whose known head differs from `new_head`.
+/// Comment commands whose head is not resolved yet are left alone: they still have to be answered.
+pub(super) fn supersede(
+    conn: &Connection,
+    repo: &str,
+    pr_number: u64,
+    new_head: &str,
+    before_id: JobId,
+    now: i64,
+) -> Result<Vec<JobId>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE jobs SET state = 'cancelled', finished_at = ?5, updated_at = ?5,
+                         error = 'superseded by a newer head'
+         WHERE repo = ?1 AND pr_number = ?2 AND state IN ('queued', 'running')
+           AND head_sha IS NOT NULL AND head_sha <> ?3 AND id < ?4
+         RETURNING id",
+    )?;
+    let ids = stmt
+        .query_map(
+            params![repo, to_sql_int(pr_number), new_head, before_id, now],
+            |row| row.get(0),
+        )?
+        .collect::<Result<Vec<JobId>, _>>()?;
+    Ok(ids)
+}
+
+pub(super) fn claim_next(conn: &Connection, now: i64) -> Result<Option<Job>, StoreError> {
+    let sql = format!(
+        "UPDATE jobs SET state = 'running', attempts = attempts + 1, started_at = ?1, updated_at = ?1
+         WHERE id = (SELECT id FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1)
+         RETURNING {JOB_COLUMNS}"
+    );
+    let job = conn
+        .prepare_cached(&sql)?
+        .query_row([now], read_job)
+        .optional()?;
+    job.transpose()
+}
+
+pub(super) fn finish(
+    conn: &Connection,
+    id: JobId,
+    outcome: &JobOutcome,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let (state, error) = match outcome {
+        JobOutcome::Succeeded => (JobState::Succeeded, None),
+        JobOutcome::Failed { error } => (JobState::Failed, Some(error.as_str())),
+    };
+    let changed = exec(
+        conn,
+        "UPDATE jobs SET state = ?2, error = ?3, finished_at = ?4, updated_at = ?4
+         WHERE id = ?1 AND state = 'running'",
+        params![id, state.as_str(), error, now],
+    )?;
+    Ok(changed == 1)
+}
+
+pub(super) fn requeue_running(conn: &Connection, now: i64) -> Result<Requeued, StoreError> {
+    let failed = conn
+        .prepare(
+            "UPDATE jobs SET state = 'failed', finished_at = ?1, updated_at = ?1,
+                             error = 'interrupted too many times (ato restarted during each attempt)'
+             WHERE state = 'running' AND attempts >= ?2 RETURNING id",
+        )?
+        .query_map(params![now, MAX_ATTEMPTS], |row| row.get(0))?
+        .collect::<Result<Vec<JobId>, _>>()?;
+    let requeued = conn
+        .prepare(
+            "UPDATE jobs SET state = 'queued', started_at = NULL, run_id = NULL, report_token = NULL,
+                             updated_at = ?1
+             WHERE state = 'running' RETURNING id",
+        )?
+        .query_map([now], |row| row.get(0))?
+        .collect::<Result<Vec<JobId>, _>>()?;
+    let mut result = Requeued { requeued, failed };
+    result.requeued.sort_unstable();
+    result.failed.sort_unstable();
+    Ok(result)
+}
+
+pub(super) fn set_run(
+    conn: &Connection,
+    id: JobId,
+    run_id: &str,
+    token: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    exec(
+        conn,
+        "UPDATE jobs SET run_id = ?2, report_token = ?3, updated_at = ?4 WHERE id = ?1",
+        params![id, run_id, token, now],
+    )?;
+    Ok(())
+}
+
+pub(super) fn set_head(
+    conn: &Connection,
+    id: JobId,
+    head: &str,
+    base: &str,
+    now: i64,
+) -> Result<(), StoreError> {
+    exec(
+        conn,
+        "UPDATE jobs SET head_sha = ?2, base_sha = ?3, updated_at = ?4 WHERE id = ?1",
+        params![id, head, base, now],
+    )?;
+    Ok(())
+}
+
+pub(super) fn get(conn: &Connection, id: JobId) -> Result<Option<Job>, StoreError> {
+    let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = ?1");
+    conn.prepare_cached(&sql)?
+        .query_row([id], read_job)
+        .optional()?
+        .transpose()
+}
+
+pub(super) fn for_delivery(conn: &Connection, delivery_id: &str) -> Result<Vec<Job>, StoreError> {
+    let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE delivery_id = ?1 ORDER BY id");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map([delivery_id], read_job)?;
+    let mut jobs = Vec::new();
+    for row in rows {
+        jobs.push(row??);
+    }
+    Ok(jobs)
+}
+
+pub(super) fn delivery(conn: &Connection, id: &str) -> Result<Option<DeliveryRow>, StoreError> {
+    let row = conn
+        .query_row(
+            "SELECT id, event, action, received_at, outcome FROM deliveries WHERE id = ?1",
+            [id],
+            |row| {
+                Ok(DeliveryRow {
+                    id: row.get(0)?,
+                    event: row.get(1)?,
+                    action: row.get(2)?,
+                    received_at: row.get(3)?,
+                    outcome: row.get(4)?,
+                })
+            },
+        )
+        .optional()?;
+    Ok(row)
+}
+
+/// Reads a job row; the outer error is SQLite's, the inner one a row whose contents ato cannot understand.
+fn read_job(row: &Row<'_>) -> rusqlite::Result<Result<Job, StoreError>> {
+    let id: JobId = row.get(0)?;
+    let payload: String = row.get(2)?;
+    let state: String = row.get(8)?;
+    let corrupt = |reason: String| StoreError::Corrupt { id, reason };
+    let trigger = match serde_json::from_str::<JobTrigger>(&payload) {
+        Ok(t) => t,
+        Err(e) => return Ok(Err(corrupt(format!("payload: {e}")))),
+    };
+    let Some(state) = JobState::parse(&state) else {
+        return Ok(Err(corrupt(format!("unknown state {state:?}"))));
+    };
+    Ok(Ok(Job {
+        id,
+        delivery_id: row.get(1)?,
+        trigger,
+        installation_id: from_sql_int(row.get(3)?),
+        repo: row.get(4)?,
+        pr_number: from_sql_int(row.get(5)?),
+        head_sha: row.get(6)?,
+        base_sha: row.get(7)?,
+        state,
+        attempts: row.get(9)?,
+        created_at: row.get(10)?,
+        updated_at: row.get(11)?,
+        started_at: row.get(12)?,
+        finished_at: row.get(13)?,
+        run_id: row.get(14)?,
+        report_token: row.get(15)?,
+        error: row.get(16)?,
+    }))
+}
+
+/// Executes through the connection's statement cache: parsing SQL on every delivery costs more than running it.
+pub(super) fn exec(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
+/// GitHub ids fit in i63; SQLite integers are i64. Saturate rather than wrap on the absurd.
+pub(super) fn to_sql_int(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
+pub(super) fn from_sql_int(value: i64) -> u64 {
+    u64::try_from(value).unwrap_or(0)
+}

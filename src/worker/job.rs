@@ -1,0 +1,293 @@
+//! One job: authorise a `/ato rerun`, fetch the pull request, run the engine on it, report on GitHub.
+//!
+//! Whatever goes wrong after the check run exists is shown on it (neutral, with a message a maintainer can
+//! act on), so a broken repository never leaves a check spinning.
+
+use std::path::{Path, PathBuf};
+
+use tokio_util::sync::CancellationToken;
+
+use super::{Workers, pr_diff};
+use crate::engine::{self, EngineError, RunnerSettings, Source};
+use crate::github::{
+    CheckRunId, CommentId, CommitSha, Conclusion, Installation, InstallationId, NewCheckRun,
+    PrNumber, PullRequest, Reaction, RepoName, TarballLimits,
+};
+use crate::model::{Revision, RunResults};
+use crate::plan::PlanConfig;
+use crate::publish;
+use crate::repo_config::{self, RepoConfig};
+use crate::report::{self, ReportLinks};
+use crate::store::{Job, JobTrigger, RequestedCommand};
+
+/// Why a job did not complete. Shown to the operator in the job table and the log, never to the PR's author
+/// beyond the check run's message.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("the job names an invalid repository `{0}`")]
+    BadRepo(String),
+    #[error("GitHub: {0}")]
+    Github(#[from] crate::github::GithubError),
+    #[error("store: {0}")]
+    Store(#[from] crate::store::StoreError),
+    #[error("{0}")]
+    Run(String),
+}
+
+pub async fn handle(
+    workers: &Workers,
+    job: &Job,
+    cancel: &CancellationToken,
+) -> Result<(), JobError> {
+    let repo = RepoName::parse(&job.repo).ok_or_else(|| JobError::BadRepo(job.repo.clone()))?;
+    let pr_number = PrNumber(job.pr_number);
+    let github = workers
+        .github
+        .installation(InstallationId(job.installation_id));
+
+    if let JobTrigger::CommentCommand {
+        comment_id,
+        user_login,
+        command,
+        ..
+    } = &job.trigger
+        && !authorise_command(&github, &repo, pr_number, *comment_id, user_login, command).await?
+    {
+        return Ok(());
+    }
+
+    let pr = github.pull_request(&repo, pr_number).await?;
+    if pr.state != "open" {
+        tracing::info!("the pull request is closed; nothing to do");
+        return Ok(());
+    }
+    let repo_info = github.repo(&repo).await?;
+    let (config, warnings) = match github.ato_config(&repo, &repo_info.default_branch).await? {
+        Some(text) => repo_config::parse(&text),
+        None => (RepoConfig::default(), Vec::new()),
+    };
+    if pr.draft && !config.drafts && matches!(job.trigger, JobTrigger::PullRequest { .. }) {
+        tracing::info!("draft pull request; `drafts: true` in .github/ato.yml runs them");
+        return Ok(());
+    }
+    // The job's head is the one the event named; a rerun takes the pull request's current head.
+    let head_sha = job
+        .head_sha
+        .as_deref()
+        .and_then(CommitSha::parse)
+        .unwrap_or_else(|| pr.head.sha.clone());
+    if job.head_sha.is_none() {
+        // A rerun learns its head only now; recording it lets a newer push supersede it like any other job.
+        let (head, base) = (head_sha.as_str(), pr.base.sha.as_str());
+        workers.state.store.set_head(job.id, head, base).await?;
+    }
+
+    let run_id = engine::new_run_id();
+    let token = workers.state.report_key.token(&run_id);
+    workers.state.store.set_run(job.id, &run_id, &token).await?;
+    let report_url = workers
+        .state
+        .public_url
+        .join(&format!("reports/{run_id}/{token}"))
+        .map(|url| url.to_string())
+        .ok();
+    let check = github
+        .create_check_run(
+            &repo,
+            &NewCheckRun {
+                head_sha: head_sha.clone(),
+                external_id: run_id.clone(),
+                details_url: report_url.clone(),
+            },
+        )
+        .await?;
+
+    let work_dir = workers.state.data_dir.join("work").join(&run_id);
+    let outcome = run_pull_request(
+        workers, &github, &repo, &pr, &head_sha, &config, &run_id, &work_dir, cancel,
+    )
+    .await;
+    if let Err(error) = tokio::fs::remove_dir_all(&work_dir).await
+        && error.kind() != std::io::ErrorKind::NotFound
+    {
+        tracing::warn!(%error, "cannot remove the job's source trees");
+    }
+    match outcome {
+        Ok(results) => {
+            let links = ReportLinks {
+                report: report_url,
+                patch: None,
+            };
+            let markdown = report::markdown(&results, &links);
+            github
+                .complete_check_run(
+                    &repo,
+                    check,
+                    publish::conclusion(results.verdict),
+                    &publish::check_output(&results, &markdown, &warnings),
+                    &publish::annotations(&results),
+                )
+                .await?;
+            if config.comment {
+                github
+                    .upsert_report_comment(&repo, pr_number, &markdown)
+                    .await?;
+            }
+            Ok(())
+        }
+        Err(RunError::Cancelled) => {
+            let output =
+                publish::error_output("A newer push to this pull request replaced this run.");
+            close(&github, &repo, check, Conclusion::Cancelled, output).await
+        }
+        Err(RunError::Failed(message)) => {
+            close(
+                &github,
+                &repo,
+                check,
+                Conclusion::Neutral,
+                publish::error_output(&message),
+            )
+            .await?;
+            Err(JobError::Run(message))
+        }
+    }
+}
+
+async fn close(
+    github: &Installation,
+    repo: &RepoName,
+    check: CheckRunId,
+    conclusion: Conclusion,
+    output: crate::github::CheckRunOutput,
+) -> Result<(), JobError> {
+    github
+        .complete_check_run(repo, check, conclusion, &output, &[])
+        .await?;
+    Ok(())
+}
+
+/// `/ato rerun`: 👀 first, then only a user with write access may run it. Unknown subcommands and users
+/// without permission get a short reply. Returns whether to go on with the run.
+async fn authorise_command(
+    github: &Installation,
+    repo: &RepoName,
+    pr: PrNumber,
+    comment_id: u64,
+    user: &str,
+    command: &RequestedCommand,
+) -> Result<bool, JobError> {
+    github
+        .add_reaction(repo, CommentId(comment_id), Reaction::Eyes)
+        .await?;
+    if let RequestedCommand::Unknown(error) = command {
+        github.post_comment(repo, pr, &error.to_string()).await?;
+        return Ok(false);
+    }
+    if !github
+        .collaborator_permission(repo, user)
+        .await?
+        .can_write()
+    {
+        let reply = format!(
+            "Sorry @{user}, only people with write access to this repository can rerun ato. A maintainer can \
+             write `/ato rerun`, or push a new commit to run it again."
+        );
+        github.post_comment(repo, pr, &reply).await?;
+        return Ok(false);
+    }
+    Ok(true)
+}
+
+enum RunError {
+    Cancelled,
+    /// Something ato could not get past: the message is for the check run.
+    Failed(String),
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn run_pull_request(
+    workers: &Workers,
+    github: &Installation,
+    repo: &RepoName,
+    pr: &PullRequest,
+    head_sha: &CommitSha,
+    config: &RepoConfig,
+    run_id: &str,
+    work_dir: &Path,
+    cancel: &CancellationToken,
+) -> Result<RunResults, RunError> {
+    let failed =
+        |what: &str, error: &dyn std::fmt::Display| RunError::Failed(format!("{what}: {error}"));
+    let files = github
+        .pull_request_files(repo, pr.number)
+        .await
+        .map_err(|e| failed("Could not list the pull request's files", &e))?;
+    if files.truncated {
+        tracing::warn!("the pull request has more files than GitHub lists; testing the first ones");
+    }
+    let diff = pr_diff::assemble(&files.files);
+    let (head_dir, base_dir) = (work_dir.join("head"), work_dir.join("base"));
+    for (sha, dir) in [(head_sha, &head_dir), (&pr.base.sha, &base_dir)] {
+        github
+            .download_tarball(repo, sha, dir, &TarballLimits::default())
+            .await
+            .map_err(|e| {
+                failed(
+                    &format!("Could not download the source at {}", sha.as_str()),
+                    &e,
+                )
+            })?;
+    }
+    let source = Source::Dirs {
+        base_dir: Some(base_dir),
+        head_dir,
+        diff,
+        base: Revision {
+            name: pr.base.git_ref.clone(),
+            sha: Some(pr.base.sha.as_str().to_string()),
+        },
+        head: Revision {
+            name: pr.head.git_ref.clone(),
+            sha: Some(head_sha.as_str().to_string()),
+        },
+    };
+    let plan_config = PlanConfig {
+        include: config.include.clone(),
+        exclude: config.exclude.clone(),
+        languages: config.languages.clone(),
+    };
+    let mut limits = workers.limits.clone();
+    if let Some(secs) = config.timeout_secs {
+        limits.timeout = std::time::Duration::from_secs(secs);
+    }
+    let settings = RunnerSettings {
+        reruns: config.reruns,
+        seed: 1,
+        limits,
+    };
+    let out = report_dir(&workers.state.data_dir, run_id);
+    let progress = |line: &str| tracing::info!("{line}");
+    engine::run(
+        run_id,
+        &source,
+        &plan_config,
+        &settings,
+        &workers.sandbox,
+        &out,
+        &progress,
+        cancel,
+    )
+    .await
+    .map_err(|error| match error {
+        EngineError::Cancelled | EngineError::Sandbox(crate::sandbox::SandboxError::Cancelled) => {
+            RunError::Cancelled
+        }
+        other => RunError::Failed(format!("ato could not run the tests: {other}")),
+    })
+}
+
+/// Where a run's report lives; `GET /reports/{run}/{token}` serves `report.html` from here.
+pub fn report_dir(data_dir: &Path, run_id: &str) -> PathBuf {
+    data_dir.join("reports").join(run_id)
+}
