@@ -1,6 +1,8 @@
-"""FindBugs on the head classes of the changed files → ``out/static/findbugs.xml``.
+"""SpotBugs, or FindBugs where SpotBugs could not be had, on the head classes of the changed files →
+``out/static/findbugs.xml`` (both write the same XML).
 
-SpotBugs is not in Debian; FindBugs (3.1.0~preview2) is, with two limits this module works around:
+SpotBugs is in the image only when its build could reach Maven Central (see ../../Dockerfile); it reads JDK 21
+classes as they are. Otherwise Debian's FindBugs (3.1.0~preview2) runs, with two limits worked around here:
 - it reads class files up to Java 8 well, so the head tree is compiled again with ``--release 8`` for it
   (when that fails, the ordinary classes are analysed and a note says findings may be incomplete);
 - it looks for the JDK's classes in an ``rt.jar`` that JDK 9+ no longer has, and fails on the newer JDK's own
@@ -24,6 +26,15 @@ def run_findbugs(manifest: Manifest, head: Build, targets: list[tuple[str, str, 
                  scratch: Path, timeout: int) -> None:
     """``targets``: (repo path, package, top-level type names) of each changed file."""
     limit = tools.tool_timeout(timeout)
+    if tools.SPOTBUGS_JAR.is_file():
+        manifest.note("Static analysis: SpotBugs (installed when the runner image was built).")
+        names = analysed_classes(head.classes, targets)
+        cmd = ["java", "-Xmx768m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-jar", str(tools.SPOTBUGS_JAR),
+               "-textui", "-xml:withMessages", "-auxclasspath", tools.cp(*head.libraries) or "."]
+        run_checker(manifest, "SpotBugs", cmd, names, head.tree, head.classes, out, limit)
+        return
+    manifest.note("SpotBugs is not in Debian and could not be fetched when this image was built: static "
+                  "analysis uses FindBugs 3.1 (Debian's findbugs package).")
     release8 = compile_tree(head.tree, scratch / "classes-release8", timeout, release=8)
     classes = release8.classes
     if not release8.ok:
@@ -36,25 +47,29 @@ def run_findbugs(manifest: Manifest, head: Build, targets: list[tuple[str, str, 
     if not done.ok:
         manifest.problem("tool", f"FindBugs did not run: cannot extract java.lang.Object from the JDK: {done.describe()}")
         return
-    names = analysed_classes(classes, targets)
+    cmd = ["java", "-Xmx768m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Djava.security.manager=allow",
+           f"-Dfindbugs.home={tools.FINDBUGS_HOME}", "-cp", tools.findbugs_classpath(), "edu.umd.cs.findbugs.FindBugs2",
+           "-xml:withMessages", "-auxclasspath", tools.cp(jdk / "java.base", *head.libraries)]
+    run_checker(manifest, "FindBugs", cmd, analysed_classes(classes, targets), head.tree, classes, out, limit)
+
+
+def run_checker(manifest: Manifest, name: str, cmd: list[str], names: list[str], tree: Path, classes: Path,
+                out: Path, limit: float) -> None:
+    """Runs the checker ``cmd`` on ``classes`` (compiled from ``tree``), restricted to ``names``."""
     if not names:
-        manifest.note("FindBugs had no compiled class of the changed files to analyse.")
+        manifest.note(f"{name} had no compiled class of the changed files to analyse.")
         return
     (out / "static").mkdir(parents=True, exist_ok=True)
     report = out / "static" / "findbugs.xml"
-    cmd = ["java", "-Xmx768m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Djava.security.manager=allow",
-           f"-Dfindbugs.home={tools.FINDBUGS_HOME}", "-cp", tools.findbugs_classpath(), "edu.umd.cs.findbugs.FindBugs2",
-           "-xml:withMessages", "-output", str(report),
-           "-auxclasspath", tools.cp(jdk / "java.base", *head.libraries),
-           "-sourcepath", tools.cp(*source_roots(head.tree)),
+    cmd = [*cmd, "-output", str(report), "-sourcepath", tools.cp(*source_roots(tree)),
            "-onlyAnalyze", ",".join(names), str(classes)]
     done = procs.run(cmd, limit)
     if done.timed_out:
         report.unlink(missing_ok=True)
-        manifest.problem("timeout", f"FindBugs did not finish within {limit:.0f}s")
+        manifest.problem("timeout", f"{name} did not finish within {limit:.0f}s")
     elif not report.is_file() or report.stat().st_size == 0:
         report.unlink(missing_ok=True)
-        manifest.problem("tool", f"FindBugs wrote no report: {done.describe()}")
+        manifest.problem("tool", f"{name} wrote no report: {done.describe()}")
 
 
 def analysed_classes(classes: Path, targets: list[tuple[str, str, list[str]]]) -> list[str]:

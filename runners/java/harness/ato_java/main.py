@@ -40,7 +40,6 @@ def pipeline(root: Path, out: Path, scratch: Path, manifest: Manifest) -> None:
         return
     timeout = plan.step_timeout_secs
     manifest.tools.update(tools.versions(timeout))
-    manifest.note("SpotBugs is not in Debian: static analysis uses FindBugs 3.1 (Debian's findbugs package).")
     for other in plan.files:
         if other.language != "java":
             manifest.note(f"{other.path}: language {other.language!r} is not handled by the java runner")

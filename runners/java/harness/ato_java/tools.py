@@ -24,6 +24,8 @@ JACOCO_LIBS = [JARS / "org.jacoco.core.jar", JARS / "org.jacoco.report.jar", JAR
 # Its manifest's Class-Path (bcel, asm, dom4j…) resolves next to the jar, so use it from /usr/share/java.
 FINDBUGS_JAR = JARS / "findbugs.jar"
 FINDBUGS_HOME = Path("/usr/share/findbugs")
+# Installed by the Dockerfile only where Maven Central was reachable at build time (../../fetch_spotbugs.py).
+SPOTBUGS_JAR = Path("/opt/spotbugs/lib/spotbugs.jar")
 # What Debian's findbugs script puts on the class path besides (its find_jars line); absent ones are skipped.
 FINDBUGS_DEPENDENCIES = ["dom4j", "commons-lang3", "jaxen", "asm", "asm-commons", "asm-tree", "jcip", "jsr305",
                          "jFormatString", "bcel"]
