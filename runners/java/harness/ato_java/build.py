@@ -77,8 +77,17 @@ def compile_tree(tree: Path, classes: Path, timeout: float, release: int | None 
     argfile = classes.parent / f"{classes.name}.sources"
     argfile.write_text("\n".join(_quote(p) for p in build.sources) + "\n", encoding="utf-8")
     flags = ["-g", *(["--release", str(release)] if release else [])]
-    cmd = ["javac", *tools.JAVAC_FLAGS, *flags, "-proc:none", "-d", str(classes),
-           "-cp", tools.cp(*build.libraries, *tools.JUNIT_COMPILE), f"@{argfile}"]
+    cmd = [
+        "javac",
+        *tools.JAVAC_FLAGS,
+        *flags,
+        "-proc:none",
+        "-d",
+        str(classes),
+        "-cp",
+        tools.cp(*build.libraries, *tools.JUNIT_COMPILE),
+        f"@{argfile}",
+    ]
     done = procs.run(cmd, tools.tool_timeout(timeout), cwd=str(tree))
     build.ok = done.ok
     if not done.ok:
@@ -125,12 +134,16 @@ def _read_capped(path: Path) -> str:
 
 
 def maven_dependencies(text: str) -> list[str]:
+    if "<!DOCTYPE" in text or "<!ENTITY" in text:
+        return []  # a pom has no business declaring entities: refuse rather than expand them
     try:
-        root = ET.fromstring(text)
+        root = ET.fromstring(text)  # noqa: S314 - entities refused above, input capped at BUILD_FILE_CAP
     except ET.ParseError:
         return []
+
     def local(tag: str) -> str:
         return tag.rsplit("}", 1)[-1]
+
     properties = {}
     for element in root:
         if local(element.tag) == "properties":
@@ -143,7 +156,9 @@ def maven_dependencies(text: str) -> list[str]:
             fields = {local(child.tag): (child.text or "").strip() for child in dep}
             if fields.get("scope") in ("test", "provided", "system"):
                 continue
-            version = re.sub(r"\$\{([^}]+)\}", lambda m: properties.get(m.group(1), m.group(0)), fields.get("version", ""))
+            version = re.sub(
+                r"\$\{([^}]+)\}", lambda m: properties.get(m.group(1), m.group(0)), fields.get("version", "")
+            )
             coordinate = ":".join(x for x in (fields.get("groupId", ""), fields.get("artifactId", ""), version) if x)
             if coordinate:
                 found.append(coordinate)

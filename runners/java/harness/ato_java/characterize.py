@@ -1,9 +1,9 @@
 """Base versus head: behaviour changes, and the calls worth pinning in tests.
 
 Each input was called twice on each side; a call whose two results differ on either side is nondeterministic
-and is neither reported nor pinned. A call that gave different results on base and head is a behaviour change (the reviewer
-decides whether it was intended). Calls that kept their result become characterization tests; calls of new
-methods (or overloads absent on base) become regression tests recorded on head.
+and is neither reported nor pinned. A call that gave different results on base and head is a behaviour change
+(the reviewer decides whether it was intended). Calls that kept their result become characterization tests;
+calls of new methods (or overloads absent on base) become regression tests recorded on head.
 """
 
 from __future__ import annotations
@@ -44,15 +44,21 @@ def compare(refs: list[MethodRef], head: Pass, base: Pass | None) -> Outcome:
     base_sigs = {(cls, sig) for (cls, sig, _) in (base.calls if base else {})}
     outcome = Outcome()
     for ref in refs:
-        mine = sorted((k for k in head_calls if k[0] == ref.binary_class and _method_of(k[1]) == ref.method),
-                      key=lambda k: (k[1], len(k[2]), k[2]))
+        mine = sorted(
+            (k for k in head_calls if k[0] == ref.binary_class and _method_of(k[1]) == ref.method),
+            key=lambda k: (k[1], len(k[2]), k[2]),
+        )
         for key, obs in head.calls.items():
             if key[0] == ref.binary_class and _method_of(key[1]) == ref.method and obs.get("error") == INIT_ERROR:
                 outcome.init_failures.append(Call(ref, key[1], key[2], obs))
         # A failed initializer throws once, then NoClassDefFoundError: that is not nondeterminism.
-        unstable = {k for k in head.unstable | (base.unstable if base else set())
-                    if k[0] == ref.binary_class and _method_of(k[1]) == ref.method
-                    and head.calls.get(k, {}).get("error") != INIT_ERROR}
+        unstable = {
+            k
+            for k in head.unstable | (base.unstable if base else set())
+            if k[0] == ref.binary_class
+            and _method_of(k[1]) == ref.method
+            and head.calls.get(k, {}).get("error") != INIT_ERROR
+        }
         for sig in sorted({k[1] for k in unstable}):
             outcome.unstable.append(f"{ref.symbol.name} {sig}")
         changes, pins = [], []

@@ -22,47 +22,92 @@ from .manifest import Manifest
 JDK_MODULES = Path("/usr/lib/jvm/default-java/lib/modules")
 
 
-def run_findbugs(manifest: Manifest, head: Build, targets: list[tuple[str, str, list[str]]], out: Path,
-                 scratch: Path, timeout: int) -> None:
+def run_findbugs(
+    manifest: Manifest, head: Build, targets: list[tuple[str, str, list[str]]], out: Path, scratch: Path, timeout: int
+) -> None:
     """``targets``: (repo path, package, top-level type names) of each changed file."""
     limit = tools.tool_timeout(timeout)
     if tools.SPOTBUGS_JAR.is_file():
         manifest.note("Static analysis: SpotBugs (installed when the runner image was built).")
         names = analysed_classes(head.classes, targets)
-        cmd = ["java", "-Xmx768m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-jar", str(tools.SPOTBUGS_JAR),
-               "-textui", "-xml:withMessages", "-auxclasspath", tools.cp(*head.libraries) or "."]
+        cmd = [
+            "java",
+            "-Xmx768m",
+            "-XX:+UseSerialGC",
+            "-XX:-UsePerfData",
+            "-jar",
+            str(tools.SPOTBUGS_JAR),
+            "-textui",
+            "-xml:withMessages",
+            "-auxclasspath",
+            tools.cp(*head.libraries) or ".",
+        ]
         run_checker(manifest, "SpotBugs", cmd, names, head.tree, head.classes, out, limit)
         return
-    manifest.note("SpotBugs is not in Debian and could not be fetched when this image was built: static "
-                  "analysis uses FindBugs 3.1 (Debian's findbugs package).")
+    manifest.note(
+        "SpotBugs is not in Debian and could not be fetched when this image was built: static "
+        "analysis uses FindBugs 3.1 (Debian's findbugs package)."
+    )
     release8 = compile_tree(head.tree, scratch / "classes-release8", timeout, release=8)
     classes = release8.classes
     if not release8.ok:
         classes = head.classes
-        manifest.note("FindBugs reads Java 8 class files best and the head tree does not compile with "
-                      "--release 8: it analysed the Java 21 classes, so some findings may be missing.")
+        manifest.note(
+            "FindBugs reads Java 8 class files best and the head tree does not compile with "
+            "--release 8: it analysed the Java 21 classes, so some findings may be missing."
+        )
     jdk = scratch / "jdk"
-    done = procs.run(["jimage", "extract", "--include", "regex:/java.base/java/lang/Object.class",
-                      "--dir", str(jdk), str(JDK_MODULES)], limit)
+    done = procs.run(
+        [
+            "jimage",
+            "extract",
+            "--include",
+            "regex:/java.base/java/lang/Object.class",
+            "--dir",
+            str(jdk),
+            str(JDK_MODULES),
+        ],
+        limit,
+    )
     if not done.ok:
-        manifest.problem("tool", f"FindBugs did not run: cannot extract java.lang.Object from the JDK: {done.describe()}")
+        manifest.problem("tool", f"FindBugs did not run: cannot extract java.lang.Object: {done.describe()}")
         return
-    cmd = ["java", "-Xmx768m", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Djava.security.manager=allow",
-           f"-Dfindbugs.home={tools.FINDBUGS_HOME}", "-cp", tools.findbugs_classpath(), "edu.umd.cs.findbugs.FindBugs2",
-           "-xml:withMessages", "-auxclasspath", tools.cp(jdk / "java.base", *head.libraries)]
+    cmd = [
+        "java",
+        "-Xmx768m",
+        "-XX:+UseSerialGC",
+        "-XX:-UsePerfData",
+        "-Djava.security.manager=allow",
+        f"-Dfindbugs.home={tools.FINDBUGS_HOME}",
+        "-cp",
+        tools.findbugs_classpath(),
+        "edu.umd.cs.findbugs.FindBugs2",
+        "-xml:withMessages",
+        "-auxclasspath",
+        tools.cp(jdk / "java.base", *head.libraries),
+    ]
     run_checker(manifest, "FindBugs", cmd, analysed_classes(classes, targets), head.tree, classes, out, limit)
 
 
-def run_checker(manifest: Manifest, name: str, cmd: list[str], names: list[str], tree: Path, classes: Path,
-                out: Path, limit: float) -> None:
+def run_checker(
+    manifest: Manifest, name: str, cmd: list[str], names: list[str], tree: Path, classes: Path, out: Path, limit: float
+) -> None:
     """Runs the checker ``cmd`` on ``classes`` (compiled from ``tree``), restricted to ``names``."""
     if not names:
         manifest.note(f"{name} had no compiled class of the changed files to analyse.")
         return
     (out / "static").mkdir(parents=True, exist_ok=True)
     report = out / "static" / "findbugs.xml"
-    cmd = [*cmd, "-output", str(report), "-sourcepath", tools.cp(*source_roots(tree)),
-           "-onlyAnalyze", ",".join(names), str(classes)]
+    cmd = [
+        *cmd,
+        "-output",
+        str(report),
+        "-sourcepath",
+        tools.cp(*source_roots(tree)),
+        "-onlyAnalyze",
+        ",".join(names),
+        str(classes),
+    ]
     done = procs.run(cmd, limit)
     if done.timed_out:
         report.unlink(missing_ok=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 from . import javasrc
 from .characterize import Outcome
 from .manifest import Manifest
-from .probe import call_timeout
 from .plan import TargetFile
+from .probe import call_timeout
 from .testgen import TestClass, class_loads, method_exists, pinned
 
 
@@ -35,19 +35,26 @@ class FileFacts:
 
 def test_class(facts: FileFacts, outcome: Outcome) -> TestClass:
     out_file, repo_path = javasrc.test_location(facts.target.path, facts.package, facts.stem)
-    cls = TestClass(facts.package, f"Ato{javasrc.java_identifier(facts.stem)}Test", facts.target.path, out_file,
-                    repo_path)
+    cls = TestClass(
+        facts.package, f"Ato{javasrc.java_identifier(facts.stem)}Test", facts.target.path, out_file, repo_path
+    )
     path = facts.target.path
     for type_name in facts.types:
         binary = javasrc.binary_name(facts.package, [type_name])
         cls.add(f"{type_name}Loads", "smoke", f"{path}::{type_name}", class_loads(binary))
     for ref in facts.refs:
-        cls.add(f"{ref.method}IsPublic", "smoke", f"{path}::{ref.symbol.name}",
-                method_exists(ref.binary_class, ref.method))
+        cls.add(
+            f"{ref.method}IsPublic", "smoke", f"{path}::{ref.symbol.name}", method_exists(ref.binary_class, ref.method)
+        )
     for kind, call in outcome.pinned:
         if call.ref in facts.refs:
-            cls.add(call.ref.method + kind.capitalize(), kind, f"{path}::{call.ref.symbol.name}", pinned(call),
-                    numbered=True)
+            cls.add(
+                call.ref.method + kind.capitalize(),
+                kind,
+                f"{path}::{call.ref.symbol.name}",
+                pinned(call),
+                numbered=True,
+            )
     return cls
 
 
@@ -62,21 +69,32 @@ def record_outcome(manifest: Manifest, files: list[FileFacts], outcome: Outcome,
             continue
         reported.add((call.ref.binary_class, call.sig))
         facts = by_ref[id(call.ref)]
-        manifest.problem("timeout", f"{call.input} did not return within {call_timeout(step_timeout):g}s on "
-                                    f"head; {call.sig} was not called again",
-                         path=facts.target.path, line=call.ref.symbol.start_line)
+        manifest.problem(
+            "timeout",
+            f"{call.input} did not return within {call_timeout(step_timeout):g}s on "
+            f"head; {call.sig} was not called again",
+            path=facts.target.path,
+            line=call.ref.symbol.start_line,
+        )
     failed_classes = set()
     for call in outcome.init_failures:
         if call.ref.binary_class in failed_classes:
             continue
         failed_classes.add(call.ref.binary_class)
         facts = by_ref[id(call.ref)]
-        manifest.problem("import_error", f"{call.ref.binary_class} could not be initialized: its static "
-                                         f"initializer threw {call.observation.get('message', '')}",
-                         path=facts.target.path)
+        manifest.problem(
+            "import_error",
+            f"{call.ref.binary_class} could not be initialized: its static "
+            f"initializer threw {call.observation.get('message', '')}",
+            path=facts.target.path,
+        )
     for call in outcome.exits:
-        manifest.note(f"{call.input} ended the JVM on head ({call.observation.get('message', '')}); "
-                      "calls that exit are reported, never pinned in tests.")
+        manifest.note(
+            f"{call.input} ended the JVM on head ({call.observation.get('message', '')}); "
+            "calls that exit are reported, never pinned in tests."
+        )
     for name in outcome.unstable:
-        manifest.note(f"{name}: some calls gave different results when repeated on the same side "
-                      "(nondeterministic); those calls are neither compared nor pinned.")
+        manifest.note(
+            f"{name}: some calls gave different results when repeated on the same side "
+            "(nondeterministic); those calls are neither compared nor pinned."
+        )

@@ -70,7 +70,7 @@ def test_location(path: str, package: str, stem: str) -> tuple[str, str]:
     source = PurePosixPath(path)
     parts = source.parts
     for i in range(len(parts) - 2):
-        if parts[i:i + 3] == ("src", "main", "java"):
+        if parts[i : i + 3] == ("src", "main", "java"):
             root = PurePosixPath(*parts[:i]) if i else PurePosixPath("")
             repo = root / "src/test/java" / package_dir / name if package_dir else root / "src/test/java" / name
             return out_file, str(repo)

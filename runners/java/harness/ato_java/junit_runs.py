@@ -19,8 +19,16 @@ from .manifest import Manifest
 def compile_tests(files: list[Path], out_root: Path, classes: Path, classpath: list[Path], timeout: float):
     """Compile the test files; returns (compiled files, {file: first error}) compiling one by one on failure."""
     classes.mkdir(parents=True, exist_ok=True)
-    base = ["javac", *tools.JAVAC_FLAGS, "-g", "-proc:none", "-d", str(classes),
-            "-cp", tools.cp(*classpath, *tools.JUNIT_COMPILE)]
+    base = [
+        "javac",
+        *tools.JAVAC_FLAGS,
+        "-g",
+        "-proc:none",
+        "-d",
+        str(classes),
+        "-cp",
+        tools.cp(*classpath, *tools.JUNIT_COMPILE),
+    ]
     done = procs.run([*base, *map(str, files)], tools.tool_timeout(timeout))
     if done.ok:
         return list(files), {}
@@ -35,9 +43,19 @@ def compile_tests(files: list[Path], out_root: Path, classes: Path, classpath: l
     return good, bad
 
 
-def run_all(manifest: Manifest, test_classes: list[str], classes: Path, classpath: list[Path],
-            toolbox: tools.Toolbox, out: Path, scratch: Path, seed: int, reruns: int, step_timeout: int,
-            coverage_classes: Path) -> None:
+def run_all(
+    manifest: Manifest,
+    test_classes: list[str],
+    classes: Path,
+    classpath: list[Path],
+    toolbox: tools.Toolbox,
+    out: Path,
+    scratch: Path,
+    seed: int,
+    reruns: int,
+    step_timeout: int,
+    coverage_classes: Path,
+) -> None:
     (out / "junit").mkdir(parents=True, exist_ok=True)
     exec_file = scratch / "jacoco.exec"
     for k in range(1, reruns + 1):
@@ -47,19 +65,36 @@ def run_all(manifest: Manifest, test_classes: list[str], classes: Path, classpat
         if k == 1 and toolbox.jacoco_agent:
             jvm.append(f"-javaagent:{toolbox.jacoco_agent}=destfile={exec_file},output=file,dumponexit=true")
         config = [
-            "--config", f"junit.jupiter.execution.timeout.default={step_timeout} s",
-            "--config", "junit.jupiter.execution.timeout.thread.mode.default=SEPARATE_THREAD",
+            "--config",
+            f"junit.jupiter.execution.timeout.default={step_timeout} s",
+            "--config",
+            "junit.jupiter.execution.timeout.thread.mode.default=SEPARATE_THREAD",
         ]
         if k > 1:
             config += [
-                "--config", "junit.jupiter.testmethod.order.default=org.junit.jupiter.api.MethodOrderer$Random",
-                "--config", "junit.jupiter.testclass.order.default=org.junit.jupiter.api.ClassOrderer$Random",
-                "--config", f"junit.jupiter.execution.order.random.seed={seed + k}",
+                "--config",
+                "junit.jupiter.testmethod.order.default=org.junit.jupiter.api.MethodOrderer$Random",
+                "--config",
+                "junit.jupiter.testclass.order.default=org.junit.jupiter.api.ClassOrderer$Random",
+                "--config",
+                f"junit.jupiter.execution.order.random.seed={seed + k}",
             ]
         selects = [arg for name in test_classes for arg in ("--select-class", name)]
-        cmd = ["java", *jvm, "-jar", str(tools.CONSOLE_LAUNCHER), "--disable-banner", "--disable-ansi-colors",
-               "--details=none", "--class-path", tools.cp(classes, *classpath), "--reports-dir", str(reports),
-               *config, *selects]
+        cmd = [
+            "java",
+            *jvm,
+            "-jar",
+            str(tools.CONSOLE_LAUNCHER),
+            "--disable-banner",
+            "--disable-ansi-colors",
+            "--details=none",
+            "--class-path",
+            tools.cp(classes, *classpath),
+            "--reports-dir",
+            str(reports),
+            *config,
+            *selects,
+        ]
         done = procs.run(cmd, step_timeout + 30.0)
         report = reports / "TEST-junit-jupiter.xml"
         if report.is_file():
@@ -67,8 +102,9 @@ def run_all(manifest: Manifest, test_classes: list[str], classes: Path, classpat
         elif done.timed_out:
             manifest.problem("timeout", f"test run {k} did not finish within {step_timeout + 30}s: no JUnit report")
         else:
-            manifest.problem("tool", f"test run {k} wrote no JUnit report (a test may have ended the JVM): "
-                                     f"{done.describe()}")
+            manifest.problem(
+                "tool", f"test run {k} wrote no JUnit report (a test may have ended the JVM): {done.describe()}"
+            )
     if toolbox.jacoco_agent and exec_file.is_file():
         write_coverage(manifest, toolbox, exec_file, coverage_classes, out, step_timeout)
     elif toolbox.jacoco_agent:
@@ -77,11 +113,20 @@ def run_all(manifest: Manifest, test_classes: list[str], classes: Path, classpat
         manifest.problem("tool", "the JaCoCo agent is missing from the image: no coverage")
 
 
-def write_coverage(manifest: Manifest, toolbox: tools.Toolbox, exec_file: Path, classes: Path, out: Path,
-                   timeout: int) -> None:
+def write_coverage(
+    manifest: Manifest, toolbox: tools.Toolbox, exec_file: Path, classes: Path, out: Path, timeout: int
+) -> None:
     (out / "coverage").mkdir(parents=True, exist_ok=True)
-    cmd = ["java", *tools.JVM_FLAGS, "-cp", tools.cp(toolbox.helper_classes, *tools.JACOCO_LIBS),
-           "ato.CoverageReport", str(exec_file), str(classes), str(out / "coverage" / "jacoco.xml")]
+    cmd = [
+        "java",
+        *tools.JVM_FLAGS,
+        "-cp",
+        tools.cp(toolbox.helper_classes, *tools.JACOCO_LIBS),
+        "ato.CoverageReport",
+        str(exec_file),
+        str(classes),
+        str(out / "coverage" / "jacoco.xml"),
+    ]
     done = procs.run(cmd, tools.tool_timeout(timeout))
     if not done.ok:
         manifest.problem("tool", f"the JaCoCo report failed: {done.describe()}")

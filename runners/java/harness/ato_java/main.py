@@ -54,8 +54,11 @@ def pipeline(root: Path, out: Path, scratch: Path, manifest: Manifest) -> None:
     if not head.ok:
         report_compile_failure(manifest, head, "head", declared=bool(build.declared_dependencies(head_tree)[1]))
         return
-    facts = [f for f in (guarded(manifest, f"reading {t.path}", generate.FileFacts, t, head_tree, path=t.path)
-                         for t in files) if f]
+    facts = [
+        f
+        for f in (guarded(manifest, f"reading {t.path}", generate.FileFacts, t, head_tree, path=t.path) for t in files)
+        if f
+    ]
     refs = [ref for f in facts for ref in f.refs]
 
     base = None
@@ -64,16 +67,42 @@ def pipeline(root: Path, out: Path, scratch: Path, manifest: Manifest) -> None:
         if not base.ok:
             first = base.errors[0] if base.errors else None
             where = f" ({first.path}:{first.line}: {first.message})" if first else f" ({base.failure})"
-            manifest.note("The base tree does not compile" + where + ": nothing to compare against, so every "
-                          "changed method is pinned on head with regression tests.")
+            manifest.note(
+                "The base tree does not compile" + where + ": nothing to compare against, so every "
+                "changed method is pinned on head with regression tests."
+            )
             base = None
     outcome = characterize.Outcome()
     if refs:
-        outcome = guarded(manifest, "characterizing the changed methods", characterize_all, manifest, toolbox,
-                          plan, refs, head, base, scratch) or outcome
+        outcome = (
+            guarded(
+                manifest,
+                "characterizing the changed methods",
+                characterize_all,
+                manifest,
+                toolbox,
+                plan,
+                refs,
+                head,
+                base,
+                scratch,
+            )
+            or outcome
+        )
     generate.record_outcome(manifest, facts, outcome, timeout)
-    guarded(manifest, "running the generated tests", write_and_run, manifest, toolbox, plan, facts, outcome,
-            head, out, scratch)
+    guarded(
+        manifest,
+        "running the generated tests",
+        write_and_run,
+        manifest,
+        toolbox,
+        plan,
+        facts,
+        outcome,
+        head,
+        out,
+        scratch,
+    )
     targets = [(f.target.path, f.package, f.types) for f in facts]
     guarded(manifest, "running FindBugs", run_findbugs, manifest, head, targets, out, scratch, timeout)
 
@@ -83,12 +112,14 @@ def characterize_all(manifest, toolbox, plan: Plan, refs, head, base, scratch) -
     for side, tree in (("head", head), ("base", base)):
         if tree is None:
             continue
-        result = probe.run_pass(toolbox, tree.classpath(), refs, plan.seed, plan.step_timeout_secs,
-                                scratch / f"probe-{side}")
+        result = probe.run_pass(
+            toolbox, tree.classpath(), refs, plan.seed, plan.step_timeout_secs, scratch / f"probe-{side}"
+        )
         if result.failure:
             kind = "timeout" if result.out_of_time else "tool"
-            manifest.problem(kind, f"calling the changed methods on {side}: {result.failure}; "
-                                   f"{len(result.calls)} call(s) were made")
+            manifest.problem(
+                kind, f"calling the changed methods on {side}: {result.failure}; {len(result.calls)} call(s) were made"
+            )
         passes[side] = result
         if side == "head":
             report_probe(manifest, result, refs)
@@ -112,30 +143,47 @@ def write_and_run(manifest: Manifest, toolbox, plan: Plan, facts, outcome, head,
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(cls.render(), encoding="utf-8")
     files = {out / c.out_file: c for c in classes}
-    good, bad = junit_runs.compile_tests(list(files), out, scratch / "test-classes", head.classpath(),
-                                         plan.step_timeout_secs)
+    good, bad = junit_runs.compile_tests(
+        list(files), out, scratch / "test-classes", head.classpath(), plan.step_timeout_secs
+    )
     kept = [files[f] for f in good]
     for file, error in bad.items():
         cls = files[file]
         file.write_text(cls.render(kinds=("smoke",)), encoding="utf-8")
-        retry, _ = junit_runs.compile_tests([file], out, scratch / "test-classes", head.classpath(),
-                                            plan.step_timeout_secs)
+        retry, _ = junit_runs.compile_tests(
+            [file], out, scratch / "test-classes", head.classpath(), plan.step_timeout_secs
+        )
         if retry:
             kept.append(cls)
             cls.methods = [m for m in cls.methods if m.kind == "smoke"]
-            manifest.problem("tool", f"the pinned tests of {cls.source_path} did not compile ({error}); "
-                                     "only its smoke tests were kept", path=cls.source_path)
+            manifest.problem(
+                "tool",
+                f"the pinned tests of {cls.source_path} did not compile ({error}); only its smoke tests were kept",
+                path=cls.source_path,
+            )
         else:
             file.unlink(missing_ok=True)
-            manifest.problem("tool", f"the generated tests of {cls.source_path} did not compile: {error}",
-                             path=cls.source_path)
+            manifest.problem(
+                "tool", f"the generated tests of {cls.source_path} did not compile: {error}", path=cls.source_path
+            )
     for cls in kept:
         manifest.generated_file(cls.out_file, cls.repo_path)
         for method in cls.methods:
             manifest.test(cls.test_id(method), cls.out_file, method.kind, method.target)
     if kept:
-        junit_runs.run_all(manifest, [c.qualified for c in kept], scratch / "test-classes", head.classpath(),
-                           toolbox, out, scratch, plan.seed, plan.reruns, plan.step_timeout_secs, head.classes)
+        junit_runs.run_all(
+            manifest,
+            [c.qualified for c in kept],
+            scratch / "test-classes",
+            head.classpath(),
+            toolbox,
+            out,
+            scratch,
+            plan.seed,
+            plan.reruns,
+            plan.step_timeout_secs,
+            head.classes,
+        )
 
 
 def report_build_files(manifest: Manifest, tree: Path) -> None:
@@ -143,9 +191,12 @@ def report_build_files(manifest: Manifest, tree: Path) -> None:
     if tool is None:
         return
     if dependencies:
-        manifest.problem("dependencies", f"{tool} dependencies cannot be resolved in the sandbox (no network, no "
-                                         f"local repository, no {tool} in the image): {', '.join(dependencies)}; "
-                                         "the sources were compiled with javac without them")
+        manifest.problem(
+            "dependencies",
+            f"{tool} dependencies cannot be resolved in the sandbox (no network, no "
+            f"local repository, no {tool} in the image): {', '.join(dependencies)}; "
+            "the sources were compiled with javac without them",
+        )
     else:
         manifest.note(f"{tool} project without dependencies: compiled with javac (the image has no {tool}).")
 

@@ -41,8 +41,9 @@ class Pass:
     out_of_time: bool = False
 
 
-def run_pass(toolbox: tools.Toolbox, classpath: list[Path], refs: list[MethodRef], seed: int,
-             step_timeout: int, work: Path) -> Pass:
+def run_pass(
+    toolbox: tools.Toolbox, classpath: list[Path], refs: list[MethodRef], seed: int, step_timeout: int, work: Path
+) -> Pass:
     work.mkdir(parents=True, exist_ok=True)
     requests = work / "requests.tsv"
     requests.write_text("".join(f"{r.binary_class}\t{r.method}\n" for r in refs), encoding="utf-8")
@@ -58,8 +59,19 @@ def run_pass(toolbox: tools.Toolbox, classpath: list[Path], refs: list[MethodRef
         if remaining <= 0:
             result.failure, result.out_of_time = f"the calls took longer than {step_timeout}s in all", True
             break
-        cmd = ["java", *tools.JVM_FLAGS, "-cp", tools.cp(toolbox.helper_classes, *classpath), "ato.Probe",
-               str(requests), str(out), str(seed), str(first), str(per_call_ms), str(skip)]
+        cmd = [
+            "java",
+            *tools.JVM_FLAGS,
+            "-cp",
+            tools.cp(toolbox.helper_classes, *classpath),
+            "ato.Probe",
+            str(requests),
+            str(out),
+            str(seed),
+            str(first),
+            str(per_call_ms),
+            str(skip),
+        ]
         done = procs.run(cmd, remaining + JVM_START_SECS)
         budget_end += min(JVM_START_SECS, done.seconds)
         lines, offset = _read_lines(out, offset)
@@ -84,8 +96,12 @@ def run_pass(toolbox: tools.Toolbox, classpath: list[Path], refs: list[MethodRef
             result.failure, result.out_of_time = f"the calls took longer than {step_timeout}s in all", True
             break
         if pending is not None:
-            ended = {"kind": "raised", "error": "System.exit", "environmental": True,
-                     "message": f"the JVM ended during the call ({done.describe()})"}
+            ended = {
+                "kind": "raised",
+                "error": "System.exit",
+                "environmental": True,
+                "message": f"the JVM ended during the call ({done.describe()})",
+            }
             _record(result, pending, ended, ended)
             first = int(pending["i"]) + 1
         elif last_call is not None:

@@ -7,6 +7,7 @@ harness may be PID 1 of the container: orphans re-parented to it are reaped afte
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import signal
@@ -56,7 +57,11 @@ def run(cmd: list[str], timeout: float, cwd: str | None = None, poll=None) -> Fi
     with tempfile.TemporaryFile() as out:
         try:
             child = subprocess.Popen(
-                cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
+                cmd,
+                cwd=cwd,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
                 preexec_fn=_limit_child,
             )
         except OSError as err:
@@ -86,14 +91,10 @@ def run(cmd: list[str], timeout: float, cwd: str | None = None, poll=None) -> Fi
 
 
 def _kill_group(child: subprocess.Popen) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(child.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         child.wait(timeout=5)
-    except subprocess.TimeoutExpired:
-        pass
 
 
 def _reap_orphans() -> None:

@@ -23,14 +23,22 @@ class BuildFilesTest(unittest.TestCase):
     def test_a_broken_pom_declares_nothing_rather_than_failing(self):
         self.assertEqual(build.maven_dependencies("<project><dependencies>"), [])
 
+    def test_a_pom_with_entities_is_refused_not_expanded(self):
+        laughs = '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "aaaaaaaa">]><project>&a;</project>'
+        self.assertEqual(build.maven_dependencies(laughs), [])
+
     def test_gradle_dependencies(self):
-        text = "dependencies {\n  implementation 'com.google.guava:guava:33.0-jre'\n" \
-               "  testImplementation 'junit:junit:4.13'\n  api(\"org.x:y:1\")\n}\n"
+        text = (
+            "dependencies {\n  implementation 'com.google.guava:guava:33.0-jre'\n"
+            "  testImplementation 'junit:junit:4.13'\n  api(\"org.x:y:1\")\n}\n"
+        )
         self.assertEqual(build.gradle_dependencies(text), ["com.google.guava:guava:33.0-jre", "org.x:y:1"])
 
     def test_javac_errors_become_relative_paths_and_lines(self):
-        output = ("/work/head/src/main/java/A.java:5: error: ';' expected\n        return x\n"
-                  "/work/head/B.java:12: error: package org.x does not exist\n2 errors\n")
+        output = (
+            "/work/head/src/main/java/A.java:5: error: ';' expected\n        return x\n"
+            "/work/head/B.java:12: error: package org.x does not exist\n2 errors\n"
+        )
         errors = build.parse_errors(output, Path("/work/head"))
         self.assertEqual([(e.path, e.line) for e in errors], [("src/main/java/A.java", 5), ("B.java", 12)])
         self.assertFalse(build.missing_symbol(errors[0]))
@@ -41,12 +49,19 @@ class SourcesTest(unittest.TestCase):
     def test_sources_come_from_src_main_java_without_tests(self):
         with tempfile.TemporaryDirectory() as tmp:
             tree = Path(tmp)
-            for rel in ("src/main/java/a/A.java", "src/main/java/a/ATest.java", "src/test/java/a/B.java",
-                        "src/main/java/module-info.java", "tools/Gen.java", "lib/x.jar"):
+            for rel in (
+                "src/main/java/a/A.java",
+                "src/main/java/a/ATest.java",
+                "src/test/java/a/B.java",
+                "src/main/java/module-info.java",
+                "tools/Gen.java",
+                "lib/x.jar",
+            ):
                 (tree / rel).parent.mkdir(parents=True, exist_ok=True)
                 (tree / rel).write_text("")
-            self.assertEqual([p.relative_to(tree).as_posix() for p in build.java_sources(tree)],
-                             ["src/main/java/a/A.java"])
+            self.assertEqual(
+                [p.relative_to(tree).as_posix() for p in build.java_sources(tree)], ["src/main/java/a/A.java"]
+            )
             self.assertEqual(build.libraries(tree), [tree / "lib/x.jar"])
 
     def test_a_plain_tree_compiles_from_its_root_minus_test_folders(self):
@@ -55,8 +70,9 @@ class SourcesTest(unittest.TestCase):
             for rel in ("Calc.java", "pkg/Util.java", "test/CalcCheck.java", "target/Gen.java"):
                 (tree / rel).parent.mkdir(parents=True, exist_ok=True)
                 (tree / rel).write_text("")
-            self.assertEqual(sorted(p.relative_to(tree).as_posix() for p in build.java_sources(tree)),
-                             ["Calc.java", "pkg/Util.java"])
+            self.assertEqual(
+                sorted(p.relative_to(tree).as_posix() for p in build.java_sources(tree)), ["Calc.java", "pkg/Util.java"]
+            )
 
 
 if __name__ == "__main__":

@@ -42,8 +42,9 @@ class JavaSourceTest(unittest.TestCase):
             javasrc.test_location("src/main/java/Calc.java", "", "Calc"),
             ("tests/AtoCalcTest.java", "src/test/java/AtoCalcTest.java"),
         )
-        self.assertEqual(javasrc.test_location("lib/Util.java", "", "Util"),
-                         ("tests/AtoUtilTest.java", "lib/AtoUtilTest.java"))
+        self.assertEqual(
+            javasrc.test_location("lib/Util.java", "", "Util"), ("tests/AtoUtilTest.java", "lib/AtoUtilTest.java")
+        )
 
 
 if __name__ == "__main__":

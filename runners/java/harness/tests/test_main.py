@@ -37,9 +37,14 @@ class ProbeLinesTest(unittest.TestCase):
             self.assertEqual(offset, len(b'{"start":true,"i":0}\nnot json\n'))
 
     def test_observations_agree_on_kind_value_error_and_message(self):
-        self.assertTrue(probe.same({"kind": "returned", "value": "1", "source": "1"}, {"kind": "returned", "value": "1"}))
-        self.assertFalse(probe.same({"kind": "raised", "error": "E", "message": "a"},
-                                    {"kind": "raised", "error": "E", "message": "b"}))
+        self.assertTrue(
+            probe.same({"kind": "returned", "value": "1", "source": "1"}, {"kind": "returned", "value": "1"})
+        )
+        self.assertFalse(
+            probe.same(
+                {"kind": "raised", "error": "E", "message": "a"}, {"kind": "raised", "error": "E", "message": "b"}
+            )
+        )
 
     def test_each_call_gets_a_slice_of_the_step(self):
         self.assertEqual(probe.call_timeout(120), 5.0)

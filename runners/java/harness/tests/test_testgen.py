@@ -14,16 +14,22 @@ def call(observation, expr="Calc.f(1)"):
 
 class PinnedTest(unittest.TestCase):
     def test_each_kind_of_result_has_its_assertion(self):
-        self.assertEqual(testgen.pinned(call({"kind": "returned", "source": "3", "assert": "equals"})),
-                         ["assertEquals(3, Calc.f(1));"])
-        self.assertEqual(testgen.pinned(call({"kind": "returned", "source": "null", "assert": "equals"})),
-                         ["assertNull(Calc.f(1));"])
-        self.assertEqual(testgen.pinned(call({"kind": "returned", "source": "new int[]{1}", "assert": "array"})),
-                         ["assertArrayEquals(new int[]{1}, Calc.f(1));"])
-        self.assertEqual(testgen.pinned(call({"kind": "returned", "source": '"[1]"', "assert": "string"})),
-                         ['assertEquals("[1]", String.valueOf(Calc.f(1)));'])
-        self.assertEqual(testgen.pinned(call({"kind": "returned", "value": "void", "assert": "void"})),
-                         ["Calc.f(1);"])
+        self.assertEqual(
+            testgen.pinned(call({"kind": "returned", "source": "3", "assert": "equals"})),
+            ["assertEquals(3, Calc.f(1));"],
+        )
+        self.assertEqual(
+            testgen.pinned(call({"kind": "returned", "source": "null", "assert": "equals"})), ["assertNull(Calc.f(1));"]
+        )
+        self.assertEqual(
+            testgen.pinned(call({"kind": "returned", "source": "new int[]{1}", "assert": "array"})),
+            ["assertArrayEquals(new int[]{1}, Calc.f(1));"],
+        )
+        self.assertEqual(
+            testgen.pinned(call({"kind": "returned", "source": '"[1]"', "assert": "string"})),
+            ['assertEquals("[1]", String.valueOf(Calc.f(1)));'],
+        )
+        self.assertEqual(testgen.pinned(call({"kind": "returned", "value": "void", "assert": "void"})), ["Calc.f(1);"])
         thrown = testgen.pinned(call({"kind": "raised", "error": "java.lang.ArithmeticException", "message": "x"}))
         self.assertEqual(thrown[1], 'assertEquals("java.lang.ArithmeticException", thrown.getClass().getName());')
 
