@@ -68,8 +68,17 @@ def libraries(tree: Path) -> list[Path]:
     return sorted(p for d in ("lib", "libs") for p in (tree / d).glob("*.jar") if p.is_file() and not p.is_symlink())
 
 
-def compile_tree(tree: Path, classes: Path, timeout: float, release: int | None = None) -> Build:
-    build = Build(tree=tree, classes=classes, sources=java_sources(tree), libraries=libraries(tree))
+def compile_tree(
+    tree: Path, classes: Path, timeout: float, release: int | None = None, targets: tuple[str, ...] = ()
+) -> Build:
+    """Compile ``tree`` into ``classes``. ``targets`` (repository paths of the changed files) are compiled even
+    when they lie outside the source folders found, so that every changed file is tested."""
+    sources = java_sources(tree)
+    for path in targets:
+        file = tree / path
+        if file.is_file() and not file.is_symlink() and file not in sources:
+            sources.append(file)
+    build = Build(tree=tree, classes=classes, sources=sources, libraries=libraries(tree))
     classes.mkdir(parents=True, exist_ok=True)
     if not build.sources:
         build.failure = "no Java sources found"

@@ -48,7 +48,9 @@ def run_findbugs(
         "SpotBugs is not in Debian and could not be fetched when this image was built: static "
         "analysis uses FindBugs 3.1 (Debian's findbugs package)."
     )
-    release8 = compile_tree(head.tree, scratch / "classes-release8", timeout, release=8)
+    release8 = compile_tree(
+        head.tree, scratch / "classes-release8", timeout, release=8, targets=tuple(t[0] for t in targets)
+    )
     classes = release8.classes
     if not release8.ok:
         classes = head.classes

@@ -50,7 +50,8 @@ def pipeline(root: Path, out: Path, scratch: Path, manifest: Manifest) -> None:
     head_tree, base_tree = root / "head", root / "base"
 
     report_build_files(manifest, head_tree)
-    head = build.compile_tree(head_tree, scratch / "classes-head", timeout)
+    paths = tuple(f.path for f in files)
+    head = build.compile_tree(head_tree, scratch / "classes-head", timeout, targets=paths)
     if not head.ok:
         report_compile_failure(manifest, head, "head", declared=bool(build.declared_dependencies(head_tree)[1]))
         return
@@ -63,7 +64,7 @@ def pipeline(root: Path, out: Path, scratch: Path, manifest: Manifest) -> None:
 
     base = None
     if plan.has_base and refs:
-        base = build.compile_tree(base_tree, scratch / "classes-base", timeout)
+        base = build.compile_tree(base_tree, scratch / "classes-base", timeout, targets=paths)
         if not base.ok:
             first = base.errors[0] if base.errors else None
             where = f" ({first.path}:{first.line}: {first.message})" if first else f" ({base.failure})"
