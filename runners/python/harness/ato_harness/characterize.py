@@ -41,6 +41,7 @@ class Observed:
     """What one side's child reported: call index → ``{"first", "second"}``, and why it stopped early."""
 
     pairs: dict[int, dict] = field(default_factory=dict)
+    missing_symbols: set[str] = field(default_factory=set)
     failure: str | None = None
     timed_out: bool = False
 
@@ -73,6 +74,8 @@ def observe(
         kind = event.get("event")
         if kind == "call":
             result.pairs[int(event["index"])] = {"first": event["first"], "second": event["second"]}
+        elif kind == "missing":
+            result.missing_symbols.add(calls[int(event["index"])].symbol)
         elif kind == "import_failed":
             result.failure = f"import failed: {event.get('error')}: {event.get('message')}"
         elif kind == "budget_exhausted":
@@ -108,6 +111,8 @@ def characterize(
             manifest.note(f"Characterization of {file} on {side}: {observed.failure}")
         if observed.timed_out:
             manifest.problem("timeout", f"characterization on {side}: {observed.failure}", path=file)
+        for symbol in sorted(observed.missing_symbols):
+            manifest.note(f"{file}::{symbol} was not found on {side}: not compared")
     # Shortest inputs first: the simplest differing call is the one a reviewer should read.
     verdicts = sorted(
         compare_calls(len(changed), base.pairs, head.pairs),
