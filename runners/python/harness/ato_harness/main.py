@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import platform
 import shutil
+import signal
 import sys
 import time
 import traceback
@@ -33,6 +34,7 @@ def tool_versions() -> dict[str, str]:
 
 
 def main(root: Path | None = None) -> int:
+    signal.signal(signal.SIGTERM, _terminate)  # `docker stop`: still write the manifest, fast
     ws = Workspace(root or Path.cwd())
     manifest = Manifest(tools=tool_versions())
     try:
@@ -48,6 +50,14 @@ def main(root: Path | None = None) -> int:
     finally:
         shutil.rmtree(ws.scratch, ignore_errors=True)
     return 0
+
+
+class Terminated(BaseException):
+    """The container is being stopped (SIGTERM). A BaseException: no step may swallow it and go on."""
+
+
+def _terminate(signum, frame):
+    raise Terminated("the runner was stopped (SIGTERM) before it finished")
 
 
 def run_pipeline(ws: Workspace, manifest: Manifest) -> None:

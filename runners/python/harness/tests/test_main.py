@@ -24,3 +24,54 @@ def test_a_missing_plan_still_gives_a_manifest(tmp_path):
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert "cannot read plan.json" in manifest["problems"][0]["message"]
     assert not (tmp_path / "out" / "manifest.json.tmp").exists()
+
+
+def test_sigterm_still_gives_a_manifest_and_leaves_no_child_running(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    head = tmp_path / "head"
+    head.mkdir()
+    (head / "slow.py").write_text("import time\ntime.sleep(600)\n")
+    plan = {
+        "protocol": 1,
+        "seed": 1,
+        "step_timeout_secs": 300,
+        "files": [{"path": "slow.py", "language": "python", "changed_lines": [1], "symbols": []}],
+    }
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    harness = subprocess.Popen(
+        [sys.executable, "-m", "ato_harness"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(main.__file__).resolve().parent.parent)},
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3)  # the harness is now waiting on the child that imports slow.py
+    harness.send_signal(signal.SIGTERM)
+    assert harness.wait(timeout=30) == 0
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert any("SIGTERM" in p["message"] for p in manifest["problems"]), manifest["problems"]
+    assert not running("ato_harness.child")
+
+
+def running(needle: str) -> list[int]:
+    """Live (not zombie) processes whose command line contains ``needle``."""
+    from pathlib import Path
+
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if needle in cmdline and state != "Z":
+            found.append(int(proc.name))
+    return found
