@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ast
 
-from .characterize import PlannedCall, characterize, record_new
+from .characterize import PlannedCall, call_timeout, characterize, record_new
 from .gen_doctest import doctest_tests
 from .gen_property import property_tests
 from .gen_recorded import recorded_tests
@@ -101,7 +101,9 @@ def _inspect(
         "symbols": specs,
         "seed": plan.seed,
         "input_count": INPUT_COUNT,
-        "call_timeout": 2.0,
+        "call_timeout": call_timeout(plan.step_timeout_secs),
+        # Leave room for the import: each symbol gets a share of what remains of the step.
+        "symbol_timeout": max(1.0, plan.step_timeout_secs * 0.8 / max(1, len(specs))),
     }
     events, finished = ws.run_child("inspect", request, ws.head, plan.step_timeout_secs)
     imported = any(e.get("event") == "imported" for e in events)

@@ -60,3 +60,14 @@ def test_observe_calls_each_input_twice_with_fresh_arguments(tmp_path):
     assert calls[2]["first"]["value"] == "['a']"
     assert [e["index"] for e in events if e["event"] == "missing"] == [3]
     assert events[-1]["event"] == "done"
+
+
+def test_within_gives_up_on_a_slow_step():
+    previous = signal.signal(signal.SIGALRM, child._on_alarm)
+    try:
+        assert child.within(1.0, lambda: 42) == (True, 42)
+        start = time.monotonic()
+        assert child.within(0.2, lambda: time.sleep(5)) == (False, None)
+        assert time.monotonic() - start < 3
+    finally:
+        signal.signal(signal.SIGALRM, previous)
