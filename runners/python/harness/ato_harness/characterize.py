@@ -131,7 +131,7 @@ def characterize(
                 manifest.behaviour_change(file, call.symbol, call.source(), verdict.base, verdict.head)
         elif verdict.status == "agreed":
             agreed.append(RecordedCall(call.symbol, call.kind, call.args, call.kwargs, verdict.head))
-    _note_nondeterministic(manifest, file, nondeterministic, changed)
+    _note_nondeterministic(manifest, file, nondeterministic)
     for symbol, count in sorted(changes.items()):
         if count > MAX_CHANGES_PER_SYMBOL:
             manifest.note(
@@ -166,7 +166,7 @@ def record_new(
         manifest.problem("timeout", f"recording new functions: {head.failure}", path=file)
     observed = [(i, c, head.pairs[i]) for i, c in enumerate(new_calls) if i in head.pairs]
     nondeterministic = count_by_symbol(new_calls, [i for i, _, pair in observed if not is_deterministic(pair)])
-    _note_nondeterministic(manifest, file, nondeterministic, new_calls)
+    _note_nondeterministic(manifest, file, nondeterministic)
     return [
         RecordedCall(call.symbol, call.kind, call.args, call.kwargs, pair["first"])
         for _, call, pair in observed
@@ -174,10 +174,10 @@ def record_new(
     ]
 
 
-def _note_nondeterministic(manifest: Manifest, file: str, counts: dict[str, int], calls: list[PlannedCall]) -> None:
+def _note_nondeterministic(manifest: Manifest, file: str, counts: dict[str, int]) -> None:
     for symbol, count in sorted(counts.items()):
-        total = sum(1 for c in calls if c.symbol == symbol)
+        inputs = "1 input" if count == 1 else f"{count} inputs"
         manifest.note(
-            f"{file}::{symbol}: {count} of {total} inputs gave different results when called twice "
-            "(nondeterministic): its results were not compared between base and head nor pinned in tests"
+            f"{file}::{symbol}: {inputs} gave different results when called twice (nondeterministic): "
+            "its results were not compared between base and head nor pinned in tests"
         )

@@ -29,6 +29,15 @@ def shuffled(items: list, seed: int) -> list:
 _MAIN_PID = os.getpid()
 
 
+class PerTestTimeout(BaseException):
+    """A test ran past its limit.
+
+    A BaseException, and not pytest's ``Failed``: Hypothesis catches ``Exception`` and ``Failed`` as a test
+    failure and then replays and shrinks the example (hanging again each time), while anything else is
+    re-raised at once. pytest still reports it as the test's failure.
+    """
+
+
 def pytest_configure(config):
     # Registered here, not at import: only a session that loads this plugin gets its forks contained.
     global _MAIN_PID
@@ -79,7 +88,7 @@ def pytest_runtest_protocol(item, nextitem):
         return
 
     def on_alarm(signum, frame):
-        pytest.fail(f"test did not finish within {seconds:g}s (ato per-test limit)", pytrace=False)
+        raise PerTestTimeout(f"test did not finish within {seconds:g}s (ato per-test limit)")
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     item.ato_timeout = seconds
