@@ -262,4 +262,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    # Leave at once: threads and atexit handlers started by the code under test must not hold the exit.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -71,3 +71,26 @@ def test_within_gives_up_on_a_slow_step():
         assert time.monotonic() - start < 3
     finally:
         signal.signal(signal.SIGALRM, previous)
+
+
+def test_threads_left_running_by_the_module_do_not_hold_the_child(tmp_path):
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "lingers.py").write_text(
+        "import threading, time\nthreading.Thread(target=time.sleep, args=(600,)).start()\n\ndef f():\n    return 1\n"
+    )
+    ws = Workspace(tmp_path / "work", scratch=tmp_path / "scratch")
+    ws.scratch.mkdir()
+    request = {
+        "tree": str(tree),
+        "file": "lingers.py",
+        "module": "lingers",
+        "path_entries": [""],
+        "calls": [{"symbol": "f", "kind": "function", "args": [], "kwargs": []}],
+        "call_timeout": 2.0,
+        "budget_secs": 30,
+    }
+    events, finished = ws.run_child("observe", request, tree, 30)
+    assert finished.ok and not finished.timed_out
+    assert finished.seconds < 20
+    assert events[-1]["event"] == "done"

@@ -97,3 +97,16 @@ def test_a_hanging_hypothesis_test_is_not_replayed_until_the_run_times_out(tmp_p
     assert time.monotonic() - start < 60
     assert dict(cases) == {"test_hangs": True, "test_fine": False}
     assert "PerTestTimeout" in result.stdout
+
+
+def test_a_thread_left_running_does_not_hold_the_exit(tmp_path):
+    source = (
+        "import threading, time\n\n"
+        "def test_starts_a_thread():\n"
+        "    threading.Thread(target=time.sleep, args=(600,)).start()\n"
+    )
+    start = time.monotonic()
+    result, cases = run_pytest(tmp_path, source, ATO_TEST_TIMEOUT_SECS="5")
+    assert time.monotonic() - start < 60
+    assert result.returncode == 0
+    assert dict(cases) == {"test_starts_a_thread": False}
