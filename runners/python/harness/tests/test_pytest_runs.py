@@ -71,6 +71,6 @@ def test_relativize_coverage_strips_the_head_prefix(tmp_path):
 
 
 def test_per_test_timeout_stays_within_bounds():
-    assert pytest_runs.per_test_timeout(1) == 2
+    assert pytest_runs.per_test_timeout(1) == 5
     assert pytest_runs.per_test_timeout(60) == 6
     assert pytest_runs.per_test_timeout(3600) == 10
