@@ -42,7 +42,12 @@ def main(root: Path | None = None) -> int:
     except BaseException as err:  # noqa: BLE001 - the manifest must be written whatever happened
         manifest.problem("tool", f"harness error: {_describe(err)}")
     try:
-        manifest.write(ws.out / "manifest.json")
+        try:
+            manifest.write(ws.out / "manifest.json")
+        except Exception as err:  # noqa: BLE001 - last resort: a manifest that says what went wrong
+            fallback = Manifest(tools=manifest.tools)
+            fallback.problem("tool", f"the full manifest could not be written: {_describe(err)}")
+            fallback.write(ws.out / "manifest.json")
         log(
             f"manifest written: {len(manifest.tests)} tests, {len(manifest.behaviour_changes)} behaviour changes, "
             f"{len(manifest.problems)} problems"

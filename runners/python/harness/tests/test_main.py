@@ -75,3 +75,19 @@ def running(needle: str) -> list[int]:
         if needle in cmdline and state != "Z":
             found.append(int(proc.name))
     return found
+
+
+def test_text_with_lone_surrogates_still_makes_a_valid_manifest(tmp_path):
+    from ato_harness.manifest import Manifest
+
+    manifest = Manifest()
+    manifest.behaviour_change(
+        "m.py",
+        "f",
+        "f('\ud800')",
+        {"kind": "returned", "value": "1"},
+        {"kind": "raised", "error": "ValueError", "message": "bad \udc80"},
+    )
+    manifest.write(tmp_path / "manifest.json")
+    loaded = json.loads((tmp_path / "manifest.json").read_text(encoding="ascii"))
+    assert loaded["behaviour_changes"][0]["head"]["message"] == "bad \udc80"
