@@ -176,7 +176,7 @@ pub enum SymbolKind {
 pub struct TestCase {
     /// Stable id, e.g. `tests/ato_test_calc.py::test_add_doctest`.
     pub id: String,
-    /// Generated test file it lives in, relative to the output folder's `tests/`.
+    /// Generated test file it lives in, relative to its runner's folder (`runners/<name>/` in the output).
     pub file: String,
     pub kind: TestKind,
     /// The changed symbol it exercises, if any.
@@ -294,7 +294,7 @@ pub enum ProblemKind {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GeneratedFile {
-    /// Relative to the output folder, e.g. `tests/python/test_ato_calc.py`.
+    /// Relative to the output folder, e.g. `runners/python/tests/test_ato_calc_doctest.py`.
     pub path: String,
     /// Where the patch of tests you can add puts it in the repository.
     pub repo_path: String,

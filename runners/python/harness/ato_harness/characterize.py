@@ -41,6 +41,7 @@ class Observed:
     """What one side's child reported: call index → ``{"first", "second"}``, and why it stopped early."""
 
     pairs: dict[int, dict] = field(default_factory=dict)
+    missing_symbols: set[str] = field(default_factory=set)
     failure: str | None = None
     timed_out: bool = False
 
@@ -73,6 +74,8 @@ def observe(
         kind = event.get("event")
         if kind == "call":
             result.pairs[int(event["index"])] = {"first": event["first"], "second": event["second"]}
+        elif kind == "missing":
+            result.missing_symbols.add(calls[int(event["index"])].symbol)
         elif kind == "import_failed":
             result.failure = f"import failed: {event.get('error')}: {event.get('message')}"
         elif kind == "budget_exhausted":
@@ -108,6 +111,8 @@ def characterize(
             manifest.note(f"Characterization of {file} on {side}: {observed.failure}")
         if observed.timed_out:
             manifest.problem("timeout", f"characterization on {side}: {observed.failure}", path=file)
+        for symbol in sorted(observed.missing_symbols):
+            manifest.note(f"{file}::{symbol} was not found on {side}: not compared")
     # Shortest inputs first: the simplest differing call is the one a reviewer should read.
     verdicts = sorted(
         compare_calls(len(changed), base.pairs, head.pairs),
@@ -126,7 +131,7 @@ def characterize(
                 manifest.behaviour_change(file, call.symbol, call.source(), verdict.base, verdict.head)
         elif verdict.status == "agreed":
             agreed.append(RecordedCall(call.symbol, call.kind, call.args, call.kwargs, verdict.head))
-    _note_nondeterministic(manifest, file, nondeterministic, changed)
+    _note_nondeterministic(manifest, file, nondeterministic)
     for symbol, count in sorted(changes.items()):
         if count > MAX_CHANGES_PER_SYMBOL:
             manifest.note(
@@ -161,7 +166,7 @@ def record_new(
         manifest.problem("timeout", f"recording new functions: {head.failure}", path=file)
     observed = [(i, c, head.pairs[i]) for i, c in enumerate(new_calls) if i in head.pairs]
     nondeterministic = count_by_symbol(new_calls, [i for i, _, pair in observed if not is_deterministic(pair)])
-    _note_nondeterministic(manifest, file, nondeterministic, new_calls)
+    _note_nondeterministic(manifest, file, nondeterministic)
     return [
         RecordedCall(call.symbol, call.kind, call.args, call.kwargs, pair["first"])
         for _, call, pair in observed
@@ -169,10 +174,10 @@ def record_new(
     ]
 
 
-def _note_nondeterministic(manifest: Manifest, file: str, counts: dict[str, int], calls: list[PlannedCall]) -> None:
-    for symbol, count in sorted(counts.items()):
-        total = sum(1 for c in calls if c.symbol == symbol)
+def _note_nondeterministic(manifest: Manifest, file: str, counts: dict[str, int]) -> None:
+    # No count in the note: how many calls happened to disagree varies from run to run, the note must not.
+    for symbol in sorted(counts):
         manifest.note(
-            f"{file}::{symbol}: {count} of {total} inputs gave different results when called twice "
-            "(nondeterministic): its results were not compared between base and head nor pinned in tests"
+            f"{file}::{symbol}: the same input gave different results when called twice (nondeterministic): "
+            "its results were not compared between base and head nor pinned in tests"
         )

@@ -151,11 +151,36 @@ def inspect_symbol(module, spec: dict, request: dict) -> dict:
             result["notes"].append(f"{owner} cannot be constructed with no arguments ({error}); {name} not called")
             return result
         target = getattr(built[0], name.rsplit(".", 1)[1])
+    # Drawing inputs may build the PR's own objects (``st.from_type``), so it runs under a time limit too.
+    limit = request.get("symbol_timeout", 10.0)
     if spec.get("wants_inputs"):
-        result["inputs"] = _inputs_for(target, name, request, result["notes"])
+        done, value = within(limit, lambda: _inputs_for(target, name, request, result["notes"]))
+        result["inputs"] = value if done else None
+        if not done:
+            result["notes"].append(f"{name}: drawing inputs took longer than {limit:g}s; not called")
     if spec.get("wants_ghostwriter") and kind == "function":
-        result["ghostwriter"] = _ghostwrite(obj, name, result["notes"])
+        done, value = within(limit, lambda: _ghostwrite(obj, name, result["notes"]))
+        result["ghostwriter"] = value if done else None
+        if not done:
+            result["notes"].append(f"Hypothesis ghostwriter skipped {name}: took longer than {limit:g}s")
     return result
+
+
+def within(seconds: float, thunk) -> tuple[bool, object]:
+    """``(True, thunk())``, or ``(False, None)`` when it overran ``seconds``. Exceptions propagate."""
+    global _armed
+    try:
+        _armed = True
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        value = thunk()
+        _armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        return True, value
+    except CallTimeout:
+        return False, None
+    finally:
+        _armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _inputs_for(target, name: str, request: dict, notes: list[str]) -> list[dict] | None:
@@ -237,4 +262,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    # Leave at once: threads and atexit handlers started by the code under test must not hold the exit.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -54,13 +54,18 @@ def test_body(call: RecordedCall) -> str:
     )
 
 
+def call_length(call: RecordedCall) -> int:
+    return sum(len(a) for a in call.args) + sum(len(k) + len(v) for k, v in call.kwargs)
+
+
 def pick_calls(calls: list[RecordedCall], limit: int = MAX_PINNED_PER_SYMBOL) -> list[RecordedCall]:
     """Up to ``limit`` assertable calls per symbol, in order, with every kind of outcome represented.
 
-    Each distinct outcome (a return, or each exception type) gets its first call in before the rest fill up.
+    Each distinct outcome (a return, or each exception type) gets its simplest call in before the rest fill up.
     """
     by_symbol: dict[str, list[RecordedCall]] = {}
-    for call in calls:
+    # Simplest calls first: a pinned test should be easy to read.
+    for call in sorted(calls, key=call_length):
         if assertable(call.observation):
             by_symbol.setdefault(call.symbol, []).append(call)
     picked: list[RecordedCall] = []

@@ -9,6 +9,9 @@ from __future__ import annotations
 import contextlib
 import platform
 import shutil
+import signal
+import sys
+import time
 import traceback
 from importlib import metadata
 from pathlib import Path
@@ -31,6 +34,7 @@ def tool_versions() -> dict[str, str]:
 
 
 def main(root: Path | None = None) -> int:
+    signal.signal(signal.SIGTERM, _terminate)  # `docker stop`: still write the manifest, fast
     ws = Workspace(root or Path.cwd())
     manifest = Manifest(tools=tool_versions())
     try:
@@ -38,10 +42,27 @@ def main(root: Path | None = None) -> int:
     except BaseException as err:  # noqa: BLE001 - the manifest must be written whatever happened
         manifest.problem("tool", f"harness error: {_describe(err)}")
     try:
-        manifest.write(ws.out / "manifest.json")
+        try:
+            manifest.write(ws.out / "manifest.json")
+        except Exception as err:  # noqa: BLE001 - last resort: a manifest that says what went wrong
+            fallback = Manifest(tools=manifest.tools)
+            fallback.problem("tool", f"the full manifest could not be written: {_describe(err)}")
+            fallback.write(ws.out / "manifest.json")
+        log(
+            f"manifest written: {len(manifest.tests)} tests, {len(manifest.behaviour_changes)} behaviour changes, "
+            f"{len(manifest.problems)} problems"
+        )
     finally:
         shutil.rmtree(ws.scratch, ignore_errors=True)
     return 0
+
+
+class Terminated(BaseException):
+    """The container is being stopped (SIGTERM). A BaseException: no step may swallow it and go on."""
+
+
+def _terminate(signum, frame):
+    raise Terminated("the runner was stopped (SIGTERM) before it finished")
 
 
 def run_pipeline(ws: Workspace, manifest: Manifest) -> None:
@@ -72,7 +93,11 @@ def run_pipeline(ws: Workspace, manifest: Manifest) -> None:
         )
         for test_file in files:
             test_file.name = unique_file_name(test_file.name, written)
-            if _guarded(manifest, f"writing {test_file.name}", write_test_file, ws, manifest, test_file):
+            try:
+                write_test_file(ws, manifest, test_file)
+            except OSError as err:
+                manifest.problem("tool", f"writing {test_file.name}: {_describe(err)}", path=target.path)
+            else:
                 written.append(test_file.name)
     changed = [f.path for f in python_files]
     _guarded(
@@ -98,22 +123,30 @@ def unique_file_name(name: str, taken: list[str]) -> str:
     return name
 
 
-def write_test_file(ws: Workspace, manifest: Manifest, test_file: GeneratedTestFile) -> bool:
+def write_test_file(ws: Workspace, manifest: Manifest, test_file: GeneratedTestFile) -> None:
     (ws.tests / test_file.name).write_text(test_file.render(), encoding="utf-8")
     rel = f"tests/{test_file.name}"
     manifest.generated_file(rel, f"{REPO_TESTS_DIR}/{test_file.name}")
     for name, target in test_file.tests:
         manifest.test(junit_id(test_file.name, name), rel, test_file.kind, target)
-    return True
 
 
 def _guarded(manifest: Manifest, what: str, step, *args, path: str | None = None, **kwargs):
     """Run one step; an internal error becomes a ``tool`` problem instead of ending the harness."""
+    start = time.monotonic()
     try:
         return step(*args, **kwargs)
     except Exception as err:  # noqa: BLE001 - by design: report and go on
         manifest.problem("tool", f"{what}: {_describe(err)}", path=path)
+        log(f"{what}: internal error: {_describe(err)}")
         return None
+    finally:
+        log(f"{what}: {time.monotonic() - start:.1f}s")
+
+
+def log(message: str) -> None:
+    """One line on stderr, which the host keeps as the runner's log (the manifest is the real output)."""
+    print(f"ato_harness: {message}", file=sys.stderr, flush=True)
 
 
 def _describe(err: BaseException) -> str:

@@ -70,7 +70,8 @@ class Manifest:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
         with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(self.to_json(), f, indent=2, ensure_ascii=False)
+            # ASCII escapes: text from the code under test may hold lone surrogates, which UTF-8 cannot encode.
+            json.dump(self.to_json(), f, indent=2, ensure_ascii=True)
             f.write("\n")
             f.flush()
             os.fsync(f.fileno())

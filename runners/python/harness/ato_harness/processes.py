@@ -10,6 +10,7 @@ The harness may be PID 1 of the container: orphans re-parented to it are reaped 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import resource
 import signal
@@ -138,8 +139,8 @@ def run_limited(
                 start_new_session=True,
                 preexec_fn=_limit_child,  # noqa: PLW1509 - the harness is single-threaded
             )
-    except OSError as error:  # EAGAIN when the pids limit is hit, ENOMEM…
-        return Finished(None, False, f"{error.strerror or error} (is the process limit reached?)", "", "", 0.0)
+    except (OSError, subprocess.SubprocessError) as error:
+        return Finished(None, False, _spawn_error(error), "", "", 0.0)
     timed_out = False
     try:
         returncode: int | None = proc.wait(timeout=timeout)
@@ -152,6 +153,9 @@ def run_limited(
                 proc.wait(timeout=interrupt_grace_secs)
             except (subprocess.TimeoutExpired, ProcessLookupError):
                 pass
+    except BaseException:
+        kill_group(proc.pid)  # the harness itself is being stopped: leave nothing running behind
+        raise
     kill_group(proc.pid)
     if returncode is None:
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -165,6 +169,14 @@ def run_limited(
         stderr_tail=_tail(err_path),
         seconds=time.monotonic() - start,
     )
+
+
+def _spawn_error(error: Exception) -> str:
+    if isinstance(error, OSError) and error.errno == errno.EAGAIN:
+        return f"{error.strerror} (the process limit is reached: a fork bomb in the code under test?)"
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return str(error)
 
 
 def kill_group(pgid: int) -> None:

@@ -4,6 +4,7 @@
   that order-dependent tests show mixed outcomes (pytest-randomly is not in the image).
 - ``ATO_TEST_TIMEOUT_SECS``: each test's setup, call and teardown fail after that many seconds (SIGALRM), so
   one hanging test fails alone instead of the whole run hitting the step limit.
+- When the session is over, the process exits at once (``os._exit``), whatever threads are still running.
 - A process forked by the code under test (``os.fork()``, a fork bomb) that returns into pytest exits at once:
   otherwise each copy would go on running the session and overwrite the JUnit file.
 """
@@ -27,6 +28,15 @@ def shuffled(items: list, seed: int) -> list:
 
 
 _MAIN_PID = os.getpid()
+
+
+class PerTestTimeout(BaseException):
+    """A test ran past its limit.
+
+    A BaseException, and not pytest's ``Failed``: Hypothesis catches ``Exception`` and ``Failed`` as a test
+    failure and then replays and shrinks the example (hanging again each time), while anything else is
+    re-raised at once. pytest still reports it as the test's failure.
+    """
 
 
 def pytest_configure(config):
@@ -53,9 +63,25 @@ def pytest_make_collect_report(collector):
     _exit_if_forked()
 
 
+_exit_status: list[int] = []
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session, exitstatus):
     _exit_if_forked()
+    _exit_status.append(int(exitstatus))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    """Leave as soon as pytest is done (JUnit and coverage written): threads the code under test left running
+    must not hold the exit until the run's time limit."""
+    if _exit_status and os.environ.get("ATO_TEST_TIMEOUT_SECS"):
+        import sys
+
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_status[-1])
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -79,7 +105,7 @@ def pytest_runtest_protocol(item, nextitem):
         return
 
     def on_alarm(signum, frame):
-        pytest.fail(f"test did not finish within {seconds:g}s (ato per-test limit)", pytrace=False)
+        raise PerTestTimeout(f"test did not finish within {seconds:g}s (ato per-test limit)")
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     item.ato_timeout = seconds

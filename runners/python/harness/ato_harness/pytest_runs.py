@@ -24,7 +24,7 @@ INTERRUPT_GRACE_SECS = 5.0
 
 def per_test_timeout(step_timeout_secs: int) -> int:
     """Per-test limit: long enough for a property test, short enough that several hangs fit in one run."""
-    return max(2, min(10, step_timeout_secs // 10))
+    return max(5, min(10, step_timeout_secs // 10))
 
 
 def coveragerc(files: list[Path], data_file: Path) -> str:

@@ -7,10 +7,11 @@ early; they never stop the other files.
 from __future__ import annotations
 
 import ast
+from dataclasses import dataclass, field
 
-from .characterize import PlannedCall, characterize, record_new
+from .characterize import PlannedCall, call_timeout, characterize, record_new
 from .gen_doctest import doctest_tests
-from .gen_property import property_tests
+from .gen_property import GhostwriterOutputError, property_tests
 from .gen_recorded import recorded_tests
 from .gen_smoke import smoke_tests
 from .locate import ModuleLocation, NotAModule, locate_module, syntax_error
@@ -22,6 +23,15 @@ from .workspace import Workspace
 
 INPUT_COUNT = 30
 PROPERTY_MAX_EXAMPLES = 25
+IMPORTED, IMPORT_FAILED, IMPORT_HUNG = "imported", "import_failed", "import_hung"
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What the head inspection child found: whether the module imported, and per symbol its info."""
+
+    status: str
+    symbols: dict[str, dict] = field(default_factory=dict)
 
 
 def generate_for_target(ws: Workspace, plan: Plan, manifest: Manifest, target: TargetFile) -> list[GeneratedTestFile]:
@@ -42,18 +52,23 @@ def generate_for_target(ws: Workspace, plan: Plan, manifest: Manifest, target: T
     tree = ast.parse(source, filename=path)
     facts = {s.name: symbol_facts(tree, s.name, s.kind == "method") for s in target.symbols}
 
-    inspected = _inspect(ws, plan, manifest, target, location, facts)
-    if inspected is None:  # the import hung: one smoke test shows it, more would each hang in turn
+    inspection = _inspect(ws, plan, manifest, target, location, facts)
+    if inspection.status == IMPORT_HUNG:  # one smoke test shows it; more would each hang in turn
         return [smoke_tests(target, location, with_symbols=False)]
-    if inspected == "import_failed":
+    if inspection.status == IMPORT_FAILED:
         return [smoke_tests(target, location)]
+    inspected = inspection.symbols
 
     files = [smoke_tests(target, location)]
     doctests = doctest_tests(target, location, {name: f.doctest_examples for name, f in facts.items()})
     if doctests:
         files.append(doctests)
     ghost_sources = [(name, info["ghostwriter"]) for name, info in inspected.items() if info.get("ghostwriter")]
-    prop = property_tests(target, location, ghost_sources, PROPERTY_MAX_EXAMPLES, plan.seed)
+    try:
+        prop = property_tests(target, location, ghost_sources, PROPERTY_MAX_EXAMPLES, plan.seed)
+    except GhostwriterOutputError as err:
+        manifest.note(f"Hypothesis ghostwriter output for {path} not used: {err}")
+        prop = None
     if prop:
         files.append(prop)
 
@@ -75,8 +90,8 @@ def _inspect(
     target: TargetFile,
     location: ModuleLocation,
     facts: dict[str, SymbolFacts],
-) -> dict[str, dict] | str | None:
-    """Run the head inspection child. Returns symbol → info, ``"import_failed"``, or None if the import hung."""
+) -> Inspection:
+    """Run the head inspection child; problems (import error, hang, early stop) go to the manifest."""
     specs = []
     for symbol in target.symbols:
         fact = facts[symbol.name]
@@ -101,7 +116,9 @@ def _inspect(
         "symbols": specs,
         "seed": plan.seed,
         "input_count": INPUT_COUNT,
-        "call_timeout": 2.0,
+        "call_timeout": call_timeout(plan.step_timeout_secs),
+        # Leave room for the import: each symbol gets a share of what remains of the step.
+        "symbol_timeout": max(1.0, plan.step_timeout_secs * 0.8 / max(1, len(specs))),
     }
     events, finished = ws.run_child("inspect", request, ws.head, plan.step_timeout_secs)
     imported = any(e.get("event") == "imported" for e in events)
@@ -113,10 +130,10 @@ def _inspect(
                 path=target.path,
                 line=event.get("line"),
             )
-            return "import_failed"
+            return Inspection(IMPORT_FAILED)
     if not any(e.get("event") == "started" for e in events):
         manifest.problem("tool", f"the inspection process did not start: {finished.describe()}", path=target.path)
-        return "import_failed"
+        return Inspection(IMPORT_FAILED)
     if not imported:
         if finished.timed_out:
             manifest.problem(
@@ -124,9 +141,9 @@ def _inspect(
                 f"importing {location.module} did not finish within {plan.step_timeout_secs}s",
                 path=target.path,
             )
-            return None
+            return Inspection(IMPORT_HUNG)
         manifest.problem("import_error", f"importing {location.module}: {finished.describe()}", path=target.path)
-        return "import_failed"
+        return Inspection(IMPORT_FAILED)
     infos = {e["name"]: e for e in events if e.get("event") == "symbol"}
     for info in infos.values():
         for note in info.get("notes", []):
@@ -134,7 +151,7 @@ def _inspect(
     if not any(e.get("event") == "done" for e in events):
         kind = "timeout" if finished.timed_out else "tool"
         manifest.problem(kind, f"inspecting {location.module} stopped early: {finished.describe()}", path=target.path)
-    return infos
+    return Inspection(IMPORTED, infos)
 
 
 def _planned_calls(plan: Plan, target: TargetFile, inspected: dict[str, dict]) -> tuple[list, list]:

@@ -104,7 +104,7 @@ def result(tmp_path_factory):
         "runner": "python",
         "seed": 1234,
         "reruns": 2,
-        "step_timeout_secs": 20,
+        "step_timeout_secs": 40,
         "has_base": True,
         "files": [
             {

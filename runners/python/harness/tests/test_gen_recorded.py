@@ -60,3 +60,9 @@ def test_recorded_file_names_tests_per_symbol_and_targets_them():
     assert out.tests == [("test_add_1", "pkg/calc.py::add"), ("test_add_2", "pkg/calc.py::add")]
     compile(out.render(), out.name, "exec")
     assert gen_recorded.recorded_tests("regression", target, ModuleLocation("pkg.calc", ("",)), []) is None
+
+
+def test_pick_calls_prefers_the_simplest_calls():
+    calls = [call("f", [str(10**n)], returned(n)) for n in range(12, 0, -1)]
+    picked = gen_recorded.pick_calls(calls, limit=3)
+    assert [c.args for c in picked] == [("10",), ("100",), ("1000",)]

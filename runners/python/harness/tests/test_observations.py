@@ -60,3 +60,9 @@ def test_compare_calls_sorts_inputs_into_changed_agreed_nondeterministic_and_mis
 def test_nondeterminism_on_the_head_side_alone_is_enough():
     verdicts = obs.compare_calls(1, {0: pair(ret(1))}, {0: pair(ret(1), ret(9))})
     assert verdicts[0].status == "nondeterministic"
+
+
+def test_long_results_are_compared_but_not_pinned():
+    long = ret(list(range(1000)))
+    assert long["source"] is None
+    assert long["value"].startswith("[0, 1, 2")

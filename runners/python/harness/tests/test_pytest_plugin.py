@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -78,3 +79,34 @@ def test_a_forked_copy_cannot_run_the_session_or_fork_again(tmp_path):
     result, cases = run_pytest(tmp_path, source, ATO_TEST_TIMEOUT_SECS="5")
     assert dict(cases) == {"test_forks": False, "test_after": False}, result.stdout
     assert result.stdout.count("passed") == 1
+
+
+def test_a_hanging_hypothesis_test_is_not_replayed_until_the_run_times_out(tmp_path):
+    source = (
+        "import time\n"
+        "from hypothesis import given, settings, strategies as st\n\n"
+        "@settings(database=None, deadline=None)\n"
+        "@given(st.integers())\n"
+        "def test_hangs(n):\n"
+        "    time.sleep(100)\n\n"
+        "def test_fine():\n"
+        "    pass\n"
+    )
+    start = time.monotonic()
+    result, cases = run_pytest(tmp_path, source, ATO_TEST_TIMEOUT_SECS="1")
+    assert time.monotonic() - start < 60
+    assert dict(cases) == {"test_hangs": True, "test_fine": False}
+    assert "PerTestTimeout" in result.stdout
+
+
+def test_a_thread_left_running_does_not_hold_the_exit(tmp_path):
+    source = (
+        "import threading, time\n\n"
+        "def test_starts_a_thread():\n"
+        "    threading.Thread(target=time.sleep, args=(600,)).start()\n"
+    )
+    start = time.monotonic()
+    result, cases = run_pytest(tmp_path, source, ATO_TEST_TIMEOUT_SECS="5")
+    assert time.monotonic() - start < 60
+    assert result.returncode == 0
+    assert dict(cases) == {"test_starts_a_thread": False}
