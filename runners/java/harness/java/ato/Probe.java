@@ -111,7 +111,7 @@ public final class Probe {
             }
             StringBuilder input = new StringBuilder(callee).append("(");
             for (int i = 0; i < args.length; i++) {
-                input.append(i == 0 ? "" : ", ").append(Render.source(args[i], m.getParameterTypes()[i], pkg));
+                input.append(i == 0 ? "" : ", ").append(argument(args[i], m.getParameterTypes()[i], pkg));
             }
             String head = "\"i\":" + call + ",\"class\":" + Render.json(type.getName()) + ",\"method\":"
                     + Render.json(m.getName()) + ",\"sig\":" + Render.json(sig) + ",\"static\":" + isStatic
@@ -125,6 +125,14 @@ public final class Probe {
                 Runtime.getRuntime().halt(3);
             }
         }
+    }
+
+    /** An argument as source; a null is cast to its parameter's type, so overloads cannot make it ambiguous. */
+    private static String argument(Object value, Class<?> type, String pkg) {
+        if (value == null) {
+            return "(" + Render.typeName(type, pkg) + ") null";
+        }
+        return Render.source(value, type, pkg);
     }
 
     /** Runs the call on its own thread with a time limit; the observation as JSON members. */
