@@ -8,12 +8,20 @@ so a hanging test fails alone instead of costing the whole run.
 
 from __future__ import annotations
 
+import math
 import shutil
 from pathlib import Path
 
 from . import procs, tools
 from .build import parse_errors
 from .manifest import Manifest
+from .probe import call_timeout
+
+
+def test_timeout(step_timeout: int) -> int:
+    """Seconds for one generated test: each pins a call that finished within the probe's per-call limit, so a
+    few times that is plenty, and a test that hangs after all costs little of the run's time."""
+    return max(10, math.ceil(4 * call_timeout(step_timeout)))
 
 
 def compile_tests(files: list[Path], out_root: Path, classes: Path, classpath: list[Path], timeout: float):
@@ -66,7 +74,7 @@ def run_all(
             jvm.append(f"-javaagent:{toolbox.jacoco_agent}=destfile={exec_file},output=file,dumponexit=true")
         config = [
             "--config",
-            f"junit.jupiter.execution.timeout.default={step_timeout} s",
+            f"junit.jupiter.execution.timeout.default={test_timeout(step_timeout)} s",
             "--config",
             "junit.jupiter.execution.timeout.thread.mode.default=SEPARATE_THREAD",
         ]
