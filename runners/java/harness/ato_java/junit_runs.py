@@ -63,7 +63,9 @@ def run_all(
     reruns: int,
     step_timeout: int,
     coverage_classes: Path,
+    cwd: Path,
 ) -> None:
+    """Runs the tests from ``cwd`` (the head tree's root, as the project's own tests would run)."""
     (out / "junit").mkdir(parents=True, exist_ok=True)
     exec_file = scratch / "jacoco.exec"
     for k in range(1, reruns + 1):
@@ -103,7 +105,7 @@ def run_all(
             *config,
             *selects,
         ]
-        done = procs.run(cmd, step_timeout + 30.0)
+        done = procs.run(cmd, step_timeout + 30.0, cwd=str(cwd))
         report = reports / "TEST-junit-jupiter.xml"
         if report.is_file():
             shutil.copyfile(report, out / "junit" / f"run-{k}.xml")

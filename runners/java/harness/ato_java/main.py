@@ -114,7 +114,7 @@ def characterize_all(manifest, toolbox, plan: Plan, refs, head, base, scratch) -
         if tree is None:
             continue
         result = probe.run_pass(
-            toolbox, tree.classpath(), refs, plan.seed, plan.step_timeout_secs, scratch / f"probe-{side}"
+            toolbox, tree.classpath(), refs, plan.seed, plan.step_timeout_secs, scratch / f"probe-{side}", tree.tree
         )
         if result.failure:
             kind = "timeout" if result.out_of_time else "tool"
@@ -184,6 +184,7 @@ def write_and_run(manifest: Manifest, toolbox, plan: Plan, facts, outcome, head,
             plan.reruns,
             plan.step_timeout_secs,
             head.classes,
+            head.tree,
         )
 
 

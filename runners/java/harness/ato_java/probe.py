@@ -42,8 +42,16 @@ class Pass:
 
 
 def run_pass(
-    toolbox: tools.Toolbox, classpath: list[Path], refs: list[MethodRef], seed: int, step_timeout: int, work: Path
+    toolbox: tools.Toolbox,
+    classpath: list[Path],
+    refs: list[MethodRef],
+    seed: int,
+    step_timeout: int,
+    work: Path,
+    tree: Path,
 ) -> Pass:
+    """One pass over ``refs`` on the classes of ``tree``, run from the tree's root (as the project's own tests
+    would be), so relative paths in the code under test mean the same on base and head."""
     work.mkdir(parents=True, exist_ok=True)
     requests = work / "requests.tsv"
     requests.write_text("".join(f"{r.binary_class}\t{r.method}\n" for r in refs), encoding="utf-8")
@@ -72,7 +80,7 @@ def run_pass(
             str(per_call_ms),
             str(skip),
         ]
-        done = procs.run(cmd, remaining + JVM_START_SECS)
+        done = procs.run(cmd, remaining + JVM_START_SECS, cwd=str(tree))
         budget_end += min(JVM_START_SECS, done.seconds)
         lines, offset = _read_lines(out, offset)
         pending, finished, last_call = None, False, None
