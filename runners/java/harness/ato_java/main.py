@@ -65,7 +65,9 @@ def pipeline(root: Path, out: Path, scratch: Path, manifest: Manifest) -> None:
     base = None
     if plan.has_base and refs:
         base = build.compile_tree(base_tree, scratch / "classes-base", timeout, targets=paths)
-        if not base.ok:
+        if not base.ok and not base.sources:
+            base = None  # no Java on base yet: every method is new, nothing to say
+        elif not base.ok:
             first = base.errors[0] if base.errors else None
             where = f" ({first.path}:{first.line}: {first.message})" if first else f" ({base.failure})"
             manifest.note(
