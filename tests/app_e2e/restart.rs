@@ -1,0 +1,59 @@
+//! Crash recovery: `ato serve` killed (SIGKILL) in the middle of a job, started again on the same data
+//! directory, finishes the job exactly once.
+
+use super::e2e_support::ato_containers;
+use super::project::{self, capped_source, sha};
+use super::server::AtoServer;
+use super::view::{self, check_runs, comments, report_comments};
+use super::{deliver, setup};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_during_a_job_finishes_it_once_after_a_restart() {
+    let (root, fake) = setup().await;
+    let head = sha(0x4001);
+    project::push(&fake, 4, &head, &capped_source(100));
+    let mut server = AtoServer::start(&fake, root.path(), 120).await;
+    deliver(
+        &server,
+        "pull_request",
+        "open-4",
+        &deliver::pull_request("opened", 4, &head),
+        202,
+    )
+    .await;
+    let interrupted = server
+        .wait_for("a container of the run", || {
+            let id = check_runs(&fake, &head).first()?.external_id.clone()?;
+            (!ato_containers(Some(&id)).is_empty()).then_some(id)
+        })
+        .await;
+    server.kill();
+
+    server.restart().await;
+    assert!(
+        ato_containers(Some(&interrupted)).is_empty(),
+        "the interrupted run's containers are swept before the server answers"
+    );
+    let comment = server
+        .wait_for("the report comment", || report_comments(&fake, 4).pop())
+        .await;
+    assert!(comment.body.contains("clamp"), "{}", comment.body);
+    server
+        .wait_metrics(&[
+            "ato_jobs{state=\"succeeded\"} 1",
+            "ato_jobs{state=\"running\"} 0",
+            "ato_jobs{state=\"queued\"} 0",
+            "ato_jobs{state=\"failed\"} 0",
+        ])
+        .await;
+    let done = view::completed(&fake, &head);
+    assert_eq!(done.len(), 1, "one completed check run: {done:#?}");
+    assert_eq!(done[0].conclusion.as_deref(), Some("failure"));
+    assert_ne!(
+        done[0].external_id.as_deref(),
+        Some(interrupted.as_str()),
+        "a new run"
+    );
+    assert_eq!(comments(&fake, 4).len(), 1, "one comment");
+    assert_eq!(fake.count("POST", "/issues/4/comments"), 1);
+}
