@@ -7,6 +7,40 @@ use super::server::AtoServer;
 use super::view::{self, check_runs, comments, report_comments};
 use super::{deliver, setup};
 
+/// A running container labelled `ato` that belongs to someone else (another server, `ato run`, a test) on the
+/// same engine; removed when dropped.
+struct ForeignContainer {
+    run_id: String,
+}
+
+impl ForeignContainer {
+    fn start() -> ForeignContainer {
+        let run_id = format!("e2e-foreign-{}", std::process::id());
+        let out = std::process::Command::new("docker")
+            .args(["run", "-d", "--network", "none", "--label"])
+            .arg(format!("ato={run_id}"))
+            .args(["--entrypoint", "sleep", "ato-runner-python:local", "600"])
+            .output()
+            .expect("docker run");
+        assert!(
+            out.status.success(),
+            "docker run: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        ForeignContainer { run_id }
+    }
+}
+
+impl Drop for ForeignContainer {
+    fn drop(&mut self) {
+        for id in ato_containers(Some(&self.run_id)) {
+            let _ = std::process::Command::new("docker")
+                .args(["rm", "-f", &id])
+                .output();
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_killed_during_a_job_finishes_it_once_after_a_restart() {
     let (root, fake) = setup().await;
@@ -28,11 +62,18 @@ async fn a_server_killed_during_a_job_finishes_it_once_after_a_restart() {
         })
         .await;
     server.kill();
+    // The run's image exists now (the engine built it if it was missing).
+    let foreign = ForeignContainer::start();
 
     server.restart().await;
     assert!(
         ato_containers(Some(&interrupted)).is_empty(),
         "the interrupted run's containers are swept before the server answers"
+    );
+    assert_eq!(
+        ato_containers(Some(&foreign.run_id)).len(),
+        1,
+        "another process's running container on the same engine is left alone"
     );
     let comment = server
         .wait_for("the report comment", || report_comments(&fake, 4).pop())
