@@ -76,7 +76,13 @@ async fn a_pull_request_gets_one_check_and_one_comment_and_a_new_push_replaces_t
         .await
         .expect("the report link answers");
     assert_eq!(report.status().as_u16(), 200);
-    assert!(report.text().await.unwrap().contains("clamp"));
+    let html = report.text().await.unwrap();
+    assert!(html.contains("clamp"), "{html}");
+    // bandit's finding on the unchanged `run` (line 5) is in the full report, never annotated.
+    assert!(
+        html.contains("B602") && html.contains("limits.py:5"),
+        "{html}"
+    );
 
     let changed = changed_lines(&project::patch(
         &project::base_source(),

@@ -34,9 +34,9 @@ pub fn slow_source(secs: u32) -> String {
     )
 }
 
-/// A fake commit sha, distinct per `n`.
+/// A fake commit sha, distinct per `n` in its first characters (reports show a short sha).
 pub fn sha(n: u32) -> String {
-    format!("{n:0>40x}")
+    format!("{:0<40}", format!("{n:x}"))
 }
 
 /// The tarball GitHub serves for `commit` holding `files`, under its `owner-repo-sha/` top folder.
