@@ -1,5 +1,5 @@
-//! Webhook deliveries as GitHub sends them: minimal payloads with the fields ato reads, signed with
-//! `X-Hub-Signature-256`, posted over HTTP.
+//! Webhook deliveries as GitHub sends them: GitHub's sample payloads rewritten for the fake's repository,
+//! signed with `X-Hub-Signature-256`, posted over HTTP.
 
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
@@ -29,39 +29,62 @@ pub async fn send(base_url: &str, event: &str, delivery: &str, payload: &Value) 
     (status, response.text().await.unwrap_or_default())
 }
 
-fn repository() -> Value {
+/// A payload GitHub documents (`../shared/webhooks/{event}/{name}`), as the template of a delivery.
+fn template(event: &str, name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/webhooks")
+        .join(event)
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "the shared webhook payload {} is needed (shared/ is cloned next to the repository): {e}",
+            path.display()
+        )
+    });
+    serde_json::from_str(&text).expect("a shared payload is JSON")
+}
+
+/// Points a template at the fake's repository and installation.
+fn retarget(payload: &mut Value) {
     let (owner, name) = REPO.split_once('/').unwrap();
-    json!({ "id": 1296269, "name": name, "full_name": REPO, "private": true, "owner": { "login": owner } })
+    payload["repository"]["full_name"] = json!(REPO);
+    payload["repository"]["name"] = json!(name);
+    payload["repository"]["owner"]["login"] = json!(owner);
+    payload["installation"] = json!({ "id": INSTALLATION });
 }
 
-/// `pull_request` with `action` (opened, synchronize, ...) for PR `number` at `head_sha`.
+/// `pull_request` with `action` (opened or synchronize) for PR `number` at `head_sha`, from GitHub's sample.
 pub fn pull_request(action: &str, number: u64, head_sha: &str) -> Value {
-    json!({
-        "action": action,
-        "number": number,
-        "pull_request": {
-            "number": number, "state": "open", "draft": false,
-            "head": { "sha": head_sha, "ref": "feature" },
-            "base": { "sha": base_sha(), "ref": "main" },
-        },
-        "repository": repository(),
-        "installation": { "id": INSTALLATION },
-        "sender": { "login": "maintainer", "type": "User" },
-    })
+    let mut payload = template("pull_request", &format!("{action}.payload.json"));
+    retarget(&mut payload);
+    payload["number"] = json!(number);
+    let pull = &mut payload["pull_request"];
+    pull["number"] = json!(number);
+    pull["state"] = json!("open");
+    pull["draft"] = json!(false);
+    pull["head"]["sha"] = json!(head_sha);
+    pull["base"]["sha"] = json!(base_sha());
+    if action == "synchronize" {
+        payload["after"] = json!(head_sha);
+    }
+    payload
 }
 
-/// `issue_comment` created by a person (`login`) on PR `number`.
+/// `issue_comment` created by a person (`login`) on PR `number`, from GitHub's sample.
 pub fn comment(number: u64, comment_id: u64, login: &str, body: &str) -> Value {
-    json!({
-        "action": "created",
-        "issue": { "number": number, "state": "open", "pull_request": { "url": "https://example.invalid" } },
-        "comment": {
-            "id": comment_id, "body": body,
-            "user": { "login": login, "type": "User" },
-            "performed_via_github_app": null,
-        },
-        "repository": repository(),
-        "installation": { "id": INSTALLATION },
-        "sender": { "login": login, "type": "User" },
-    })
+    let mut payload = template("issue_comment", "created.with-installation.payload.json");
+    retarget(&mut payload);
+    let issue = &mut payload["issue"];
+    issue["number"] = json!(number);
+    issue["state"] = json!("open");
+    issue["pull_request"] =
+        json!({ "url": format!("https://api.github.com/repos/{REPO}/pulls/{number}") });
+    let comment = &mut payload["comment"];
+    comment["id"] = json!(comment_id);
+    comment["body"] = json!(body);
+    comment["user"]["login"] = json!(login);
+    comment["user"]["type"] = json!("User");
+    comment["performed_via_github_app"] = Value::Null;
+    payload["sender"]["login"] = json!(login);
+    payload
 }
