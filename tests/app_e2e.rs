@@ -134,6 +134,22 @@ async fn a_pull_request_gets_one_check_and_one_comment_and_a_new_push_replaces_t
             (!ato_containers(Some(&id)).is_empty()).then_some(id)
         })
         .await;
+    for container in ato_containers(Some(&slow_run)) {
+        let config = server::inspect(&container);
+        assert!(config.contains(&slow_run), "inspected: {config}");
+        for secret in [
+            "ghs_",
+            deliver::SECRET,
+            "PRIVATE KEY",
+            "GITHUB_",
+            "docker.sock",
+        ] {
+            assert!(
+                !config.contains(secret),
+                "{secret} reached a container: {config}"
+            );
+        }
+    }
     let head3 = sha(0x1003);
     project::push(&fake, 1, &head3, &capped_source(50));
     deliver(
@@ -188,6 +204,7 @@ async fn a_pull_request_gets_one_check_and_one_comment_and_a_new_push_replaces_t
             "ato_job_duration_seconds_count 2",
         ])
         .await;
+    server.assert_log_has_no_secrets();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -367,4 +384,5 @@ async fn server_errors_and_rate_limits_during_a_run_are_waited_out_within_the_re
     );
     assert_eq!(fake.count("POST", "/issues/3/comments"), 1, "one comment");
     assert_eq!(fake.token_requests(), 1, "the installation token is reused");
+    server.assert_log_has_no_secrets();
 }

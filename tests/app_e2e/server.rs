@@ -76,6 +76,18 @@ impl AtoServer {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
+    /// No installation token, webhook secret or private key in the server's log.
+    pub fn assert_log_has_no_secrets(&self) {
+        let log = self.log();
+        assert!(
+            log.contains("webhook recorded"),
+            "the log is written: {log}"
+        );
+        for secret in ["ghs_", SECRET, "PRIVATE KEY"] {
+            assert!(!log.contains(secret), "{secret} is in the log:\n{log}");
+        }
+    }
+
     pub async fn get(&self, path: &str) -> (u16, String) {
         let response = reqwest::get(format!("{}{path}", self.url))
             .await
@@ -144,6 +156,15 @@ impl Drop for AtoServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// A container's configuration as `docker inspect` prints it (environment, mounts, labels, ...).
+pub fn inspect(container: &str) -> String {
+    let out = Command::new("docker")
+        .args(["inspect", container])
+        .output()
+        .expect("docker inspect");
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn spawn(log: &Path, env: &[(&str, String)]) -> Child {
