@@ -227,16 +227,13 @@ async fn rerun_commands_are_authorised_acknowledged_and_never_read_from_code_blo
         })
         .await;
 
-    let quoted = "Try this:\n```\n/ato rerun\n```";
-    view::add_user_comment(&fake, 2, 9001, "maintainer", quoted);
-    deliver(
-        &server,
-        "issue_comment",
-        "c-quoted",
-        &deliver::comment(2, 9001, "maintainer", quoted),
-        200,
-    )
-    .await;
+    let fenced = "Try this:\n```\n/ato rerun\n```";
+    let quoted = "> /ato rerun\n\nwhy would this help?";
+    for (id, text) in [(9001, fenced), (9004, quoted)] {
+        view::add_user_comment(&fake, 2, id, "maintainer", text);
+        let payload = deliver::comment(2, id, "maintainer", text);
+        deliver(&server, "issue_comment", &format!("c-{id}"), &payload, 200).await;
+    }
 
     view::add_user_comment(&fake, 2, 9002, "visitor", "/ato rerun");
     deliver(
@@ -286,10 +283,9 @@ async fn rerun_commands_are_authorised_acknowledged_and_never_read_from_code_blo
         ])
         .await;
 
-    assert!(
-        reactions(&fake, 9001).is_empty(),
-        "no reaction to a quoted command"
-    );
+    for id in [9001, 9004] {
+        assert!(reactions(&fake, id).is_empty(), "no reaction to {id}");
+    }
     let bot: Vec<_> = comments(&fake, 2)
         .into_iter()
         .filter(|c| c.login == BOT_LOGIN)
@@ -297,7 +293,7 @@ async fn rerun_commands_are_authorised_acknowledged_and_never_read_from_code_blo
     assert_eq!(bot.len(), 2, "the report and the one refusal: {bot:#?}");
     assert_eq!(report_comments(&fake, 2).len(), 1);
     let text = server
-        .wait_metrics(&["ato_webhook_deliveries_total{outcome=\"ignored\"} 1"])
+        .wait_metrics(&["ato_webhook_deliveries_total{outcome=\"ignored\"} 2"])
         .await;
     assert!(
         text.contains("ato_webhook_deliveries_total{outcome=\"accepted\"} 3"),
