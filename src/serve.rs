@@ -50,7 +50,13 @@ pub async fn run() -> anyhow::Result<()> {
     }
 
     let state = AppState::new(&config, store)?;
-    let workers = Workers::new(state.clone(), github, sandbox, limits);
+    let workers = Workers::new(
+        state.clone(),
+        github,
+        sandbox,
+        limits,
+        interrupted_runs.into_iter().collect(),
+    );
     let shutdown = CancellationToken::new();
     let worker_pool = tokio::spawn(workers.run(config.workers, shutdown.clone()));
     // Wake the workers for jobs requeued from the last run.
