@@ -1,10 +1,10 @@
-//! Crash recovery: `ato serve` killed (SIGKILL) in the middle of a job, started again on the same data
-//! directory, finishes the job exactly once.
+//! Crash recovery: `ato serve` killed (SIGKILL) in the middle of a job and started again on the same
+//! data directory finishes the job exactly once, and closes the check run the killed attempt left open.
 
 use super::e2e_support::ato_containers;
 use super::project::{self, capped_source, sha};
 use super::server::AtoServer;
-use super::view::{self, check_runs, comments, report_comments};
+use super::view::{check_runs, comments, report_comments};
 use super::{deliver, setup};
 
 /// A running container labelled `ato` that belongs to someone else (another server, `ato run`, a test) on the
@@ -87,14 +87,18 @@ async fn a_server_killed_during_a_job_finishes_it_once_after_a_restart() {
             "ato_jobs{state=\"failed\"} 0",
         ])
         .await;
-    let done = view::completed(&fake, &head);
-    assert_eq!(done.len(), 1, "one completed check run: {done:#?}");
-    assert_eq!(done[0].conclusion.as_deref(), Some("failure"));
-    assert_ne!(
-        done[0].external_id.as_deref(),
-        Some(interrupted.as_str()),
-        "a new run"
-    );
+    // The interrupted attempt's check run is closed, saying why; the new run holds the result.
+    let runs = check_runs(&fake, &head);
+    assert!(runs.iter().all(|r| r.status == "completed"), "{runs:#?}");
+    let (old, new): (Vec<_>, Vec<_>) = runs
+        .into_iter()
+        .partition(|r| r.external_id.as_deref() == Some(interrupted.as_str()));
+    assert_eq!((old.len(), new.len()), (1, 1), "{old:#?} {new:#?}");
+    assert_eq!(old[0].conclusion.as_deref(), Some("neutral"));
+    let why = old[0].summary.clone().unwrap_or_default();
+    assert!(why.contains("restarted"), "{why}");
+    assert_eq!(new[0].conclusion.as_deref(), Some("failure"));
+    assert!(!new[0].annotations.is_empty());
     assert_eq!(comments(&fake, 4).len(), 1, "one comment");
     assert_eq!(fake.count("POST", "/issues/4/comments"), 1);
 }

@@ -115,6 +115,27 @@ pub(super) fn repo_route(
                 json!({ "id": new_id, "name": name, "head_sha": head_sha, "status": body["status"] }),
             )
         }
+        ("GET", ["commits", sha, "check-runs"]) => {
+            let params = query(uri);
+            let wanted = |key: &str, value: &str| params.get(key).is_none_or(|v| v == value);
+            let runs: Vec<Value> = repo
+                .check_runs
+                .iter()
+                .filter(|r| r.head_sha == *sha && wanted("check_name", &r.name))
+                .filter(|r| wanted("status", &r.status) && wanted("app_id", &APP_ID.to_string()))
+                .map(|r| {
+                    json!({
+                        "id": r.id, "name": r.name, "head_sha": r.head_sha, "status": r.status,
+                        "conclusion": r.conclusion, "external_id": r.external_id,
+                        "app": { "id": APP_ID, "slug": "ato-test" },
+                    })
+                })
+                .collect();
+            ok(
+                StatusCode::OK,
+                json!({ "total_count": runs.len(), "check_runs": runs }),
+            )
+        }
         ("PATCH", ["check-runs", id]) => {
             let Some(run) =
                 number(id).and_then(|id| repo.check_runs.iter_mut().find(|r| r.id == id))
