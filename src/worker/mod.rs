@@ -7,7 +7,7 @@
 mod job;
 mod pr_diff;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -29,6 +29,9 @@ pub struct Workers {
     pub github: GithubApp,
     pub sandbox: Sandbox,
     pub limits: Limits,
+    /// Run ids of the jobs a previous process left running: their check runs are still in progress on
+    /// GitHub, and the jobs' next attempts close them.
+    pub interrupted_runs: HashSet<String>,
     running: Mutex<HashMap<JobId, CancellationToken>>,
 }
 
@@ -38,12 +41,14 @@ impl Workers {
         github: GithubApp,
         sandbox: Sandbox,
         limits: Limits,
+        interrupted_runs: HashSet<String>,
     ) -> Arc<Workers> {
         Arc::new(Workers {
             state,
             github,
             sandbox,
             limits,
+            interrupted_runs,
             running: Mutex::new(HashMap::new()),
         })
     }
