@@ -10,6 +10,7 @@
 //! The `state` parameter is `{unix time}.{nonce}.{HMAC}` under the report key: only flows started from this
 //! server's own page, in the last hour, are completed.
 
+use crate::report::escape::html as escape;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -259,22 +260,6 @@ fn now_secs() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
-}
-
-/// Escapes text for HTML element content and double- or single-quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
