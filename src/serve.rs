@@ -15,6 +15,7 @@ use crate::worker::Workers;
 pub async fn run() -> anyhow::Result<()> {
     let config = ServeConfig::from_env()?;
     let limits = Limits::from_env()?;
+    let deps = crate::deps::DepsSettings::from_env()?;
     let PrivateKeySource::Pem(pem) = config.private_key.clone() else {
         anyhow::bail!("GITHUB_PRIVATE_KEY_PATH was not read");
     };
@@ -40,7 +41,7 @@ pub async fn run() -> anyhow::Result<()> {
     }
 
     let state = AppState::new(&config, store)?;
-    let workers = Workers::new(state.clone(), github, sandbox, limits);
+    let workers = Workers::new(state.clone(), github, sandbox, limits, deps);
     let shutdown = CancellationToken::new();
     let worker_pool = tokio::spawn(workers.run(config.workers, shutdown.clone()));
     // Wake the workers for jobs requeued from the last run.

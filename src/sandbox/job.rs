@@ -37,6 +37,26 @@ impl Default for User {
     }
 }
 
+/// A named Docker volume mounted into a job besides its workspace (the dependency cache at `/deps`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VolumeMount {
+    /// The volume's name; it must exist or Docker creates it empty.
+    pub volume: String,
+    /// Absolute path in the container, outside `/work` and `/tmp`.
+    pub target: String,
+    pub read_only: bool,
+}
+
+/// The job's network. Only the dependency phase may ever get one, and only when the operator allows it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Network {
+    /// No network at all: a loopback interface only (the default, and always for PR code under test).
+    #[default]
+    None,
+    /// Docker's default bridge: outbound access, for fetching dependencies.
+    Bridge,
+}
+
 /// One hostile job: an image, a command, files in, files out.
 #[derive(Debug, Clone)]
 pub struct Job {
@@ -56,6 +76,10 @@ pub struct Job {
     /// The user the job runs as.
     pub user: User,
     pub limits: Limits,
+    /// Named volumes to mount; none by default.
+    pub volumes: Vec<VolumeMount>,
+    /// [`Network::None`] by default.
+    pub network: Network,
 }
 
 impl Job {
@@ -76,6 +100,8 @@ impl Job {
             results_dir: RESULTS_DIR.to_string(),
             user: User::NOBODY,
             limits,
+            volumes: Vec::new(),
+            network: Network::None,
         }
     }
 
@@ -123,6 +149,14 @@ impl Job {
                 "the results directory must be inside {WORKSPACE_DIR}"
             ));
         }
+        for (index, mount) in self.volumes.iter().enumerate() {
+            validate_mount(mount).or_else(invalid)?;
+            if self.volumes[..index].iter().any(|other| {
+                other.target.trim_end_matches('/') == mount.target.trim_end_matches('/')
+            }) {
+                return invalid(format!("two volumes are mounted at {}", mount.target));
+            }
+        }
         let size = self.workspace_tar.len() as u64;
         if size > self.limits.workspace_bytes {
             return Err(SandboxError::WorkspaceTooLarge {
@@ -145,6 +179,37 @@ impl Job {
         }
         env
     }
+}
+
+/// A volume name Docker accepts, and a target that cannot cover the workspace, `/tmp` or the root.
+fn validate_mount(mount: &VolumeMount) -> Result<(), String> {
+    let name_ok = mount
+        .volume
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphanumeric())
+        && mount.volume.len() <= 255
+        && mount
+            .volume
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+    if !name_ok {
+        return Err(format!("{:?} is not a volume name", mount.volume));
+    }
+    let target = mount.target.trim_end_matches('/');
+    let covers = |dir: &str| target == dir || target.starts_with(&format!("{dir}/"));
+    if !target.starts_with('/')
+        || target.split('/').any(|part| part == ".." || part == ".")
+        || covers(WORKSPACE_DIR)
+        || covers("/tmp")
+        || target.is_empty()
+    {
+        return Err(format!(
+            "a volume cannot be mounted at {:?}: it must be an absolute path outside {WORKSPACE_DIR} and /tmp",
+            mount.target
+        ));
+    }
+    Ok(())
 }
 
 /// Reads a workspace tar from a file for [`Job::workspace_tar`], refusing one over `limit` bytes before
@@ -255,6 +320,37 @@ mod tests {
         let mut bad = job();
         bad.results_dir = "/work/../etc".into();
         assert!(bad.validate().is_err());
+    }
+
+    #[test]
+    fn volume_mounts_are_checked() {
+        let mount = |volume: &str, target: &str| VolumeMount {
+            volume: volume.into(),
+            target: target.into(),
+            read_only: true,
+        };
+        let mut ok = job();
+        ok.volumes = vec![mount("ato-deps-python-0123", "/deps")];
+        ok.validate().unwrap();
+        for (volume, target) in [
+            ("ato-deps", "/"),
+            ("ato-deps", "/work"),
+            ("ato-deps", "/work/head"),
+            ("ato-deps", "/tmp"),
+            ("ato-deps", "deps"),
+            ("ato-deps", "/deps/../work"),
+            ("", "/deps"),
+            ("-x", "/deps"),
+            ("a/b", "/deps"),
+        ] {
+            let mut bad = job();
+            bad.volumes = vec![mount(volume, target)];
+            assert!(bad.validate().is_err(), "{volume:?} at {target:?} accepted");
+        }
+        let mut twice = job();
+        twice.volumes = vec![mount("a1", "/deps"), mount("b1", "/deps/")];
+        assert!(twice.validate().is_err());
+        assert_eq!(job().network, Network::None, "no network unless asked");
     }
 
     #[test]

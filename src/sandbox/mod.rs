@@ -1,6 +1,6 @@
 //! The sandbox: runs one hostile job in a throw-away, locked-down container (SPEC.md "The sandbox").
 //!
-//! Every container gets no network, a read-only root filesystem, a small tmpfs `/tmp` (`HOME=/tmp`), all
+//! Every container gets no network (only a dependency-phase job may ask for one, see [`Network`]), a read-only root filesystem, a small tmpfs `/tmp` (`HOME=/tmp`), all
 //! capabilities dropped, `no-new-privileges`, Docker's default seccomp profile, a non-root numeric user,
 //! pids, memory (no swap), CPU and `nofile` limits, a size-capped json-file log, only the job's environment,
 //! never a bind mount of the host and never the Docker socket, and the gVisor runtime when configured and
@@ -27,7 +27,10 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 pub use error::SandboxError;
-pub use job::{Finished, Job, Outcome, RESULTS_DIR, User, WORKSPACE_DIR, classify, read_workspace};
+pub use job::{
+    Finished, Job, Network, Outcome, RESULTS_DIR, User, VolumeMount, WORKSPACE_DIR, classify,
+    read_workspace,
+};
 pub use limits::{
     CPU_LIMIT_VAR, Limits, MEM_LIMIT_VAR, TIMEOUT_VAR, parse_cpus, parse_memory, parse_timeout,
 };

@@ -29,6 +29,7 @@ pub struct Workers {
     pub github: GithubApp,
     pub sandbox: Sandbox,
     pub limits: Limits,
+    pub deps: crate::deps::DepsSettings,
     running: Mutex<HashMap<JobId, CancellationToken>>,
 }
 
@@ -38,12 +39,14 @@ impl Workers {
         github: GithubApp,
         sandbox: Sandbox,
         limits: Limits,
+        deps: crate::deps::DepsSettings,
     ) -> Arc<Workers> {
         Arc::new(Workers {
             state,
             github,
             sandbox,
             limits,
+            deps,
             running: Mutex::new(HashMap::new()),
         })
     }

@@ -1,0 +1,221 @@
+//! The dependency phase of one runner in one run: look the cache up, fill it when needed, and say what the
+//! test container mounts.
+
+use std::time::{Duration, Instant};
+
+use tokio_util::sync::CancellationToken;
+
+use super::cache::{self, CacheEntry, State};
+use super::head_files::{HeadFiles, deps_workspace};
+use super::manifest::{Detection, Manifest, detect, problem};
+use super::outcome::{Ended, Fill, judge};
+use super::script::{self, DEPS_DIR};
+use super::{DepsError, DepsSettings};
+use crate::model::{Problem, Runner};
+use crate::sandbox::{Job, Limits, Network, Sandbox, VolumeMount};
+
+/// How often a run waits for another process's fill of the same cache to finish.
+const FILL_POLL: Duration = Duration::from_millis(500);
+
+/// What happened to the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheUse {
+    /// The project declares no dependencies.
+    NotNeeded,
+    /// A complete cache was mounted as it was.
+    Hit,
+    /// A dependency container filled it in this run.
+    Filled,
+    /// Nothing could be installed; the problems say why.
+    Failed,
+}
+
+/// What the dependency phase gives the test phase.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The cache, read-only at `/deps`, when the dependencies are installed.
+    pub mount: Option<VolumeMount>,
+    pub cache: CacheUse,
+    /// `dependencies` problems: each package that could not be installed.
+    pub problems: Vec<Problem>,
+    pub notes: Vec<String>,
+    pub duration: Duration,
+}
+
+impl Prepared {
+    fn new(cache: CacheUse, started: Instant) -> Prepared {
+        Prepared {
+            mount: None,
+            cache,
+            problems: Vec::new(),
+            notes: Vec::new(),
+            duration: started.elapsed(),
+        }
+    }
+}
+
+/// Runs the dependency phase of `runner` for the head tree of `workspace` (a runner workspace tar, see
+/// runners/PROTOCOL.md), with the runner's `image` and the run's `limits`.
+#[allow(clippy::too_many_arguments)]
+pub async fn prepare(
+    sandbox: &Sandbox,
+    run_id: &str,
+    runner: Runner,
+    image: &str,
+    workspace: &[u8],
+    limits: &Limits,
+    settings: &DepsSettings,
+    cancel: &CancellationToken,
+) -> Result<Prepared, DepsError> {
+    let started = Instant::now();
+    let files = {
+        let tar = workspace.to_vec();
+        tokio::task::spawn_blocking(move || HeadFiles::from_workspace_tar(&tar))
+            .await
+            .map_err(|err| DepsError::Workspace(err.to_string()))?
+            .map_err(DepsError::Workspace)?
+    };
+    let manifest = match detect(runner, &files) {
+        Detection::None => return Ok(Prepared::new(CacheUse::NotNeeded, started)),
+        Detection::Unusable(problems) => {
+            let mut prepared = Prepared::new(CacheUse::Failed, started);
+            prepared.problems = problems;
+            return Ok(prepared);
+        }
+        Detection::Found(manifest) => manifest,
+    };
+    let image_id = sandbox
+        .docker()
+        .inspect_image(image)
+        .await
+        .map_err(DepsError::docker("inspect the runner image"))?
+        .id
+        .unwrap_or_else(|| image.to_string());
+    let entry = CacheEntry::new(runner, &manifest.cache_digest(&image_id));
+    let _filling = cache::lock(&entry).await;
+    let docker = sandbox.docker();
+    let deadline = Instant::now() + limits.timeout;
+    loop {
+        match cache::state(docker, &entry).await? {
+            State::Complete => {
+                let mut prepared = mounted(&entry, CacheUse::Hit, started);
+                prepared.notes.push(format!(
+                    "dependencies of {}: reused the cache {} (installed by an earlier run)",
+                    manifest.source, entry.data
+                ));
+                return Ok(prepared);
+            }
+            State::Absent => break,
+            // A fill that died is removed; one still running elsewhere is waited for.
+            State::Incomplete => {
+                if cache::remove(docker, &entry).await? {
+                    break;
+                }
+                if Instant::now() >= deadline || cancel.is_cancelled() {
+                    let mut prepared = Prepared::new(CacheUse::Failed, started);
+                    prepared.problems.push(problem(
+                        &manifest.source,
+                        format!(
+                            "the dependencies of {} were being installed by another ato process that did \
+                             not finish in time; none were installed",
+                            manifest.source
+                        ),
+                    ));
+                    return Ok(prepared);
+                }
+                tokio::time::sleep(FILL_POLL).await;
+            }
+        }
+    }
+    fill(
+        sandbox, run_id, image, workspace, limits, settings, &manifest, &entry, cancel, started,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn fill(
+    sandbox: &Sandbox,
+    run_id: &str,
+    image: &str,
+    workspace: &[u8],
+    limits: &Limits,
+    settings: &DepsSettings,
+    manifest: &Manifest,
+    entry: &CacheEntry,
+    cancel: &CancellationToken,
+    started: Instant,
+) -> Result<Prepared, DepsError> {
+    let docker = sandbox.docker();
+    let tar = deps_workspace(workspace, &script::files(manifest, settings.network))
+        .map_err(DepsError::Workspace)?;
+    cache::create(docker, entry).await?;
+    let mut job = Job::new(run_id, image, tar, limits.clone());
+    job.command = Some(script::command());
+    job.volumes = vec![VolumeMount {
+        volume: entry.data.clone(),
+        target: DEPS_DIR.to_string(),
+        read_only: false,
+    }];
+    job.network = if settings.network {
+        Network::Bridge
+    } else {
+        Network::None
+    };
+    let finished = match sandbox.run(job, cancel).await {
+        Ok(finished) => finished,
+        Err(error) => {
+            discard(docker, entry).await;
+            return Err(error.into());
+        }
+    };
+    let ended = Ended {
+        outcome: finished.outcome,
+        stdout: &finished.stdout,
+        stderr: &finished.stderr,
+        timeout_secs: limits.timeout.as_secs(),
+        network: settings.network,
+    };
+    match judge(manifest, &ended) {
+        Fill::Installed => {
+            cache::mark_complete(docker, entry).await?;
+            let mut prepared = mounted(entry, CacheUse::Filled, started);
+            prepared.notes.push(format!(
+                "dependencies of {}: installed into the cache {} in {:.1} s{}",
+                manifest.source,
+                entry.data,
+                finished.duration.as_secs_f64(),
+                if settings.network {
+                    ""
+                } else {
+                    " without network"
+                }
+            ));
+            Ok(prepared)
+        }
+        Fill::Failed(problems) => {
+            tracing::info!(cache = %entry.data, stderr = %finished.stderr, "the dependency phase failed");
+            discard(docker, entry).await;
+            let mut prepared = Prepared::new(CacheUse::Failed, started);
+            prepared.problems = problems;
+            Ok(prepared)
+        }
+    }
+}
+
+fn mounted(entry: &CacheEntry, cache: CacheUse, started: Instant) -> Prepared {
+    let mut prepared = Prepared::new(cache, started);
+    prepared.mount = Some(VolumeMount {
+        volume: entry.data.clone(),
+        target: DEPS_DIR.to_string(),
+        read_only: true,
+    });
+    prepared
+}
+
+/// A failed fill is never cached.
+async fn discard(docker: &bollard::Docker, entry: &CacheEntry) {
+    if let Err(error) = cache::remove(docker, entry).await {
+        tracing::warn!(cache = %entry.data, %error, "could not remove a failed dependency cache");
+    }
+}
