@@ -42,6 +42,18 @@ pub struct Prepared {
     pub duration: Duration,
 }
 
+impl CacheUse {
+    /// A word for progress lines: `cache hit`, `installed`, …
+    pub fn describe(self) -> &'static str {
+        match self {
+            CacheUse::NotNeeded => "none declared",
+            CacheUse::Hit => "cache hit",
+            CacheUse::Filled => "installed",
+            CacheUse::Failed => "not installed",
+        }
+    }
+}
+
 impl Prepared {
     fn new(cache: CacheUse, started: Instant) -> Prepared {
         Prepared {

@@ -93,10 +93,10 @@ pub async fn run_runner(
     .await?;
     if dependencies.cache != deps::CacheUse::NotNeeded {
         progress(&format!(
-            "{} dependencies: {:?} ({:.1} s)",
+            "{} dependencies: {} ({} ms)",
             runner.name(),
-            dependencies.cache,
-            dependencies.duration.as_secs_f64()
+            dependencies.cache.describe(),
+            dependencies.duration.as_millis()
         ));
     }
 

@@ -1,0 +1,425 @@
+//! The dependency phase end to end: real git repositories whose code imports a vendored package, the real
+//! `ato run` binary, real runner containers and real Docker volumes for the cache.
+
+mod e2e_support;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+use ato::deps::{CacheEntry, Detection, HeadFiles, detect};
+use ato::model::{ProblemKind, RunResults, Runner, RunnerResult, SandboxOutcome, TestStatus};
+use e2e_support::{AtoRun, Repo, ato_containers, ato_run, require_docker};
+use sha2::Digest;
+
+/// The network of the dependency phase is off unless said otherwise; say it, whatever the caller's
+/// environment holds.
+const OFFLINE: &[(&str, &str)] = &[("ATO_DEPS_NETWORK", "0")];
+
+fn run_last_commit(repo: &Repo) -> AtoRun {
+    ato_run(
+        repo.path(),
+        &["--base", "HEAD~1", "--head", "HEAD"],
+        OFFLINE,
+    )
+}
+
+fn runner(results: &RunResults, which: Runner) -> &RunnerResult {
+    results
+        .runners
+        .iter()
+        .find(|r| r.runner == which)
+        .unwrap_or_else(|| panic!("a {which:?} runner result: {results:#?}"))
+}
+
+/// A token that makes this test's manifests (so its cache digest) its own: the first run is a real fill.
+fn nonce() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    format!("{}-{}", std::process::id(), now.as_nanos())
+}
+
+/// Milliseconds of the dependency phase from `ato: <runner> dependencies: <what> (<n> ms)`.
+fn deps_phase(run: &AtoRun, runner: &str) -> (String, u128) {
+    let prefix = format!("ato: {runner} dependencies: ");
+    let line = run
+        .stderr
+        .lines()
+        .find_map(|line| line.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("no dependency phase line; ato said:\n{}", run.stderr));
+    let (what, ms) = line.rsplit_once(" (").expect("a duration");
+    let ms = ms.trim_end_matches(" ms)").parse().expect("milliseconds");
+    (what.to_string(), ms)
+}
+
+/// The cache entry ato uses for the head of `repo`, computed the way the engine does.
+fn cache_entry(repo: &Repo, which: Runner) -> CacheEntry {
+    let tar = Command::new("git")
+        .arg("-C")
+        .arg(repo.path())
+        .args(["archive", "--format=tar", "--prefix=head/", "HEAD"])
+        .output()
+        .expect("git archive")
+        .stdout;
+    let files = HeadFiles::from_workspace_tar(&tar).expect("a tar");
+    let Detection::Found(manifest) = detect(which, &files) else {
+        panic!("no manifest found in the fixture")
+    };
+    let image = format!("ato-runner-{}:local", which.name());
+    let id = Command::new("docker")
+        .args(["image", "inspect", "--format", "{{.Id}}", &image])
+        .output()
+        .expect("docker image inspect");
+    let id = String::from_utf8_lossy(&id.stdout).trim().to_string();
+    CacheEntry::new(which, &manifest.cache_digest(&id))
+}
+
+fn volume_exists(name: &str) -> bool {
+    Command::new("docker")
+        .args(["volume", "inspect", name])
+        .output()
+        .map(|out| out.status.success())
+        .unwrap_or(false)
+}
+
+/// Removes a test's cache volumes when the test ends, however it ends.
+struct RemoveVolumes(Vec<String>);
+
+impl Drop for RemoveVolumes {
+    fn drop(&mut self) {
+        for name in &self.0 {
+            let _ = Command::new("docker")
+                .args(["volume", "rm", "-f", name])
+                .output();
+        }
+    }
+}
+
+fn cleanup(entry: &CacheEntry) -> RemoveVolumes {
+    RemoveVolumes(vec![entry.marker.clone(), entry.data.clone()])
+}
+
+/// A minimal wheel of `tinydep` 1.0 (`double(x)`), written as pip expects: a zip with its dist-info.
+fn write_wheel(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let script = r#"
+import base64, hashlib, sys, zipfile
+files = {
+    "tinydep/__init__.py": b"def double(x):\n    return 2 * x\n",
+    "tinydep-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: tinydep\nVersion: 1.0\n",
+    "tinydep-1.0.dist-info/WHEEL": b"Wheel-Version: 1.0\nGenerator: ato-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+}
+record = []
+for name, data in files.items():
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    record.append(f"{name},sha256={digest},{len(data)}")
+record.append("tinydep-1.0.dist-info/RECORD,,")
+files["tinydep-1.0.dist-info/RECORD"] = ("\n".join(record) + "\n").encode()
+with zipfile.ZipFile(sys.argv[1], "w") as wheel:
+    for name, data in files.items():
+        wheel.writestr(zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)), data)
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(dir.join("tinydep-1.0-py3-none-any.whl"))
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+const PY_BASE: &str = "def quadruple(x: int) -> int:\n    return x * 4\n";
+
+const PY_HEAD: &str = r#"import os
+
+from tinydep import double
+
+
+def quadruple(x: int) -> int:
+    """Four times x, through the vendored package.
+
+    >>> quadruple(3)
+    12
+    """
+    return double(double(x))
+
+
+def network_interfaces() -> list:
+    """What the test container can reach: its loopback interface, nothing else.
+
+    >>> network_interfaces()
+    ['lo']
+    """
+    return sorted(os.listdir("/sys/class/net"))
+"#;
+
+fn python_fixture(requirements: &str) -> Repo {
+    let repo = Repo::new();
+    write_wheel(&repo.path().join("vendor"));
+    repo.write("requirements.txt", requirements)
+        .write("app/__init__.py", "")
+        .write("app/calc.py", PY_BASE)
+        .commit("base");
+    repo.write("app/calc.py", PY_HEAD)
+        .commit("quadruple through tinydep");
+    repo
+}
+
+fn passed_doctest_of(runner: &RunnerResult, symbol: &str) -> bool {
+    runner.tests.iter().any(|t| {
+        t.status == TestStatus::Passed && t.target.as_deref().is_some_and(|t| t.ends_with(symbol))
+    })
+}
+
+#[test]
+fn python_vendored_wheel_is_installed_once_then_the_cache_is_mounted_read_only() {
+    require_docker();
+    let repo = python_fixture(&format!("# fixture {}\ntinydep==1.0\n", nonce()));
+
+    let first = run_last_commit(&repo);
+    let entry = cache_entry(&repo, Runner::Python);
+    let _cleanup = cleanup(&entry);
+    let python = runner(first.results(), Runner::Python);
+    assert_eq!(
+        python.outcome,
+        SandboxOutcome::Completed { exit_code: 0 },
+        "{}",
+        first.stderr
+    );
+    assert!(
+        !python
+            .problems
+            .iter()
+            .any(|p| matches!(p.kind, ProblemKind::ImportError | ProblemKind::Dependencies)),
+        "the vendored package is importable: {:#?}",
+        python.problems
+    );
+    assert!(
+        passed_doctest_of(python, "quadruple"),
+        "{:#?}",
+        python.tests
+    );
+    assert!(
+        passed_doctest_of(python, "network_interfaces"),
+        "the test container has no network: {:#?}",
+        python.tests
+    );
+    assert!(
+        python
+            .notes
+            .iter()
+            .any(|n| n.contains(&format!("installed into the cache {}", entry.data))),
+        "{:#?}",
+        python.notes
+    );
+    let (what, fill_ms) = deps_phase(&first, "python");
+    assert_eq!(what, "installed");
+    assert!(volume_exists(&entry.data) && volume_exists(&entry.marker));
+
+    let second = run_last_commit(&repo);
+    let python = runner(second.results(), Runner::Python);
+    assert!(
+        python.notes.iter().any(|n| n.contains("reused the cache")),
+        "{:#?}\n(a rebuild of the runner image between the runs changes the digest)\nfirst run:\n{}\nsecond run:\n{}",
+        python.notes,
+        first.stderr,
+        second.stderr
+    );
+    assert!(
+        passed_doctest_of(python, "quadruple"),
+        "{:#?}",
+        python.tests
+    );
+    let (what, hit_ms) = deps_phase(&second, "python");
+    assert_eq!(what, "cache hit");
+    eprintln!("dependency phase: fill {fill_ms} ms, cache hit {hit_ms} ms");
+    assert!(
+        hit_ms * 10 <= fill_ms.max(1),
+        "a cache hit costs at most a tenth of a fill: {hit_ms} ms vs {fill_ms} ms"
+    );
+    for run in [&first, &second] {
+        assert!(
+            ato_containers(Some(&run.results().run_id)).is_empty(),
+            "no container left"
+        );
+    }
+}
+
+#[test]
+fn python_a_requirement_that_is_not_vendored_is_named_and_nothing_is_cached() {
+    require_docker();
+    let repo = python_fixture(&format!(
+        "# fixture {}\ntinydep==1.0\nnot-vendored-pkg>=2\n",
+        nonce()
+    ));
+
+    let run = run_last_commit(&repo);
+    let entry = cache_entry(&repo, Runner::Python);
+    let _cleanup = cleanup(&entry);
+    let python = runner(run.results(), Runner::Python);
+    let missing: Vec<_> = python
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::Dependencies)
+        .collect();
+    assert_eq!(
+        missing.len(),
+        1,
+        "only the package that is not vendored: {missing:#?}"
+    );
+    assert!(
+        missing[0].message.contains("`not-vendored-pkg>=2`"),
+        "{missing:#?}"
+    );
+    assert!(
+        missing[0].message.contains("ATO_DEPS_NETWORK"),
+        "{missing:#?}"
+    );
+    assert_eq!(missing[0].path.as_deref(), Some("requirements.txt"));
+    assert_eq!(missing[0].line, Some(3));
+    let (what, _) = deps_phase(&run, "python");
+    assert_eq!(what, "not installed");
+    assert!(!volume_exists(&entry.data), "a failed fill is not cached");
+    assert!(!volume_exists(&entry.marker));
+    // The tests still ran, without the dependencies: the import of tinydep fails and is reported.
+    assert!(
+        python
+            .problems
+            .iter()
+            .any(|p| p.kind == ProblemKind::ImportError),
+        "{:#?}",
+        python.problems
+    );
+    assert!(
+        ato_containers(Some(&run.results().run_id)).is_empty(),
+        "no container left"
+    );
+}
+
+/// An npm tarball of `tiny` 1.0.0 (`double(x)`, CommonJS) and its sha512 integrity.
+fn npm_tarball() -> (Vec<u8>, String) {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    {
+        let mut builder = tar::Builder::new(&mut gz);
+        for (path, body) in [
+            (
+                "package/package.json",
+                r#"{"name":"tiny","version":"1.0.0","main":"index.js"}"#,
+            ),
+            ("package/index.js", "exports.double = (x) => 2 * x;\n"),
+        ] {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(body.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            builder
+                .append_data(&mut header, path, body.as_bytes())
+                .unwrap();
+        }
+        builder.finish().unwrap();
+    }
+    let bytes = gz.finish().unwrap();
+    use base64::Engine;
+    let integrity = format!(
+        "sha512-{}",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha512::digest(&bytes))
+    );
+    (bytes, integrity)
+}
+
+#[test]
+fn javascript_vendored_tarball_in_the_lock_is_installed_once_then_cached() {
+    require_docker();
+    let nonce = nonce();
+    let (tarball, integrity) = npm_tarball();
+    let repo = Repo::new();
+    std::fs::create_dir_all(repo.path().join("vendor")).unwrap();
+    std::fs::File::create(repo.path().join("vendor/tiny-1.0.0.tgz"))
+        .unwrap()
+        .write_all(&tarball)
+        .unwrap();
+    let package = format!(
+        r#"{{"name":"fixture","version":"1.0.0","description":"{nonce}","type":"module",
+"dependencies":{{"tiny":"file:vendor/tiny-1.0.0.tgz"}}}}"#
+    );
+    let lock = format!(
+        r#"{{"name":"fixture","version":"1.0.0","lockfileVersion":3,"requires":true,"packages":{{
+"":{{"name":"fixture","version":"1.0.0","dependencies":{{"tiny":"file:vendor/tiny-1.0.0.tgz"}}}},
+"node_modules/tiny":{{"version":"1.0.0","resolved":"file:vendor/tiny-1.0.0.tgz","integrity":"{integrity}"}}}}}}"#
+    );
+    repo.write("package.json", &package)
+        .write("package-lock.json", &lock)
+        .write(
+            "src/calc.js",
+            "export function quadruple(x) {\n  return x * 4;\n}\n",
+        )
+        .commit("base");
+    repo.write(
+        "src/calc.js",
+        "import tiny from 'tiny';\n\nexport function quadruple(x) {\n  return tiny.double(tiny.double(x));\n}\n",
+    )
+    .commit("quadruple through tiny");
+
+    let first = run_last_commit(&repo);
+    let entry = cache_entry(&repo, Runner::Node);
+    let _cleanup = cleanup(&entry);
+    let node = runner(first.results(), Runner::Node);
+    assert_eq!(
+        node.outcome,
+        SandboxOutcome::Completed { exit_code: 0 },
+        "{}",
+        first.stderr
+    );
+    assert!(
+        !node
+            .problems
+            .iter()
+            .any(|p| matches!(p.kind, ProblemKind::ImportError | ProblemKind::Dependencies)),
+        "the vendored package resolves: {:#?}",
+        node.problems
+    );
+    assert!(
+        node.tests.iter().any(|t| t.status == TestStatus::Passed),
+        "{:#?}",
+        node.tests
+    );
+    assert!(
+        !node.tests.iter().any(|t| t.status == TestStatus::Failed),
+        "{:#?}",
+        node.tests
+    );
+    assert!(
+        node.notes
+            .iter()
+            .any(|n| n.contains(&format!("installed into the cache {}", entry.data))),
+        "{:#?}",
+        node.notes
+    );
+    let (what, fill_ms) = deps_phase(&first, "node");
+    assert_eq!(what, "installed");
+
+    let second = run_last_commit(&repo);
+    let node = runner(second.results(), Runner::Node);
+    assert!(
+        node.notes.iter().any(|n| n.contains("reused the cache")),
+        "{:#?}\n(a rebuild of the runner image between the runs changes the digest)\nfirst run:\n{}\nsecond run:\n{}",
+        node.notes,
+        first.stderr,
+        second.stderr
+    );
+    let (what, hit_ms) = deps_phase(&second, "node");
+    assert_eq!(what, "cache hit");
+    eprintln!("dependency phase: fill {fill_ms} ms, cache hit {hit_ms} ms");
+    assert!(hit_ms * 10 <= fill_ms.max(1), "{hit_ms} ms vs {fill_ms} ms");
+    assert!(volume_exists(&entry.data) && volume_exists(&entry.marker));
+    for run in [&first, &second] {
+        assert!(
+            ato_containers(Some(&run.results().run_id)).is_empty(),
+            "no container left"
+        );
+    }
+}
