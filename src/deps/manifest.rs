@@ -193,11 +193,16 @@ fn detect_node(files: &HeadFiles) -> Detection {
         .into_iter()
         .find_map(|name| files.manifest(name).map(|bytes| (name, bytes)));
     let Some((lock_name, lock)) = lock else {
+        let other = ["yarn.lock", "pnpm-lock.yaml"]
+            .into_iter()
+            .find(|name| files.exists(name))
+            .map(|name| format!(" (its {name} is not supported)"))
+            .unwrap_or_default();
         return Detection::Unusable(vec![problem(
             "package.json",
             format!(
-                "package.json declares {} but the repository has no package-lock.json, and `npm ci` installs \
-                 only from a lock: none were installed",
+                "package.json declares {} but the repository has no package-lock.json{other}, and `npm ci` \
+                 installs only from a lock: none were installed",
                 list(&declared)
             ),
         )]);
@@ -363,6 +368,15 @@ mod tests {
             Detection::Unusable(problems) => {
                 assert!(problems[0].message.contains("tiny"), "{problems:?}");
                 assert!(problems[0].message.contains("package-lock.json"));
+            }
+            other => panic!("{other:?}"),
+        }
+        match detect(
+            Runner::Node,
+            &files(&[("package.json", pkg), ("yarn.lock", b"")]),
+        ) {
+            Detection::Unusable(problems) => {
+                assert!(problems[0].message.contains("yarn.lock is not supported"))
             }
             other => panic!("{other:?}"),
         }
