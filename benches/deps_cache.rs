@@ -216,7 +216,9 @@ fn workspace(files: &[(String, Vec<u8>)]) -> Vec<u8> {
         header.set_size(0);
         header.set_mode(0o755);
         header.set_cksum();
-        builder.append_data(&mut header, dir, std::io::empty()).unwrap();
+        builder
+            .append_data(&mut header, dir, std::io::empty())
+            .unwrap();
     }
     for (path, bytes) in files {
         let mut header = tar::Header::new_gnu();

@@ -12,6 +12,9 @@ use crate::server::{self, AppState};
 use crate::store::Store;
 use crate::worker::Workers;
 
+/// Stopped containers and unused volumes labelled ato that are at least this old belong to no live job.
+const STALE_LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(120);
+
 pub async fn run() -> anyhow::Result<()> {
     let config = ServeConfig::from_env()?;
     let limits = Limits::from_env()?;
@@ -29,19 +32,33 @@ pub async fn run() -> anyhow::Result<()> {
     let store = Store::open(&config.data_dir)
         .await
         .with_context(|| format!("cannot open the database in {}", config.data_dir.display()))?;
+    let interrupted_runs = store.running_run_ids().await?;
     let requeued = store.requeue_running().await?;
     if !requeued.requeued.is_empty() || !requeued.failed.is_empty() {
         tracing::info!(requeued = ?requeued.requeued, failed = ?requeued.failed, "recovered unfinished jobs");
     }
     let sandbox = Sandbox::connect().await?;
-    // This process owns the runner containers of this engine: anything labelled ato is a leftover.
-    let swept = sandbox.sweep().await?;
+    // The containers of this server's interrupted runs are known by run id and go now; anything else labelled
+    // ato only when stale, because the engine may be shared (another server, `ato run`, a test suite) and a
+    // blanket sweep would kill their running jobs.
+    let mut swept = 0;
+    for run_id in &interrupted_runs {
+        swept += sandbox.sweep_run(run_id).await?;
+    }
+    swept += sandbox.sweep_stale(STALE_LEFTOVER_AGE).await?;
     if swept > 0 {
         tracing::info!(swept, "removed leftover runner containers");
     }
 
     let state = AppState::new(&config, store)?;
-    let workers = Workers::new(state.clone(), github, sandbox, limits, deps);
+    let workers = Workers::new(
+        state.clone(),
+        github,
+        sandbox,
+        limits,
+        deps,
+        interrupted_runs.into_iter().collect(),
+    );
     let shutdown = CancellationToken::new();
     let worker_pool = tokio::spawn(workers.run(config.workers, shutdown.clone()));
     // Wake the workers for jobs requeued from the last run.

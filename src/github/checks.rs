@@ -150,6 +150,45 @@ impl Installation {
         Ok(created.id)
     }
 
+    /// This app's `ato` check runs on `head_sha` still in progress, with their external ids (ato's run ids).
+    /// A process that died in the middle of a job leaves one behind; the job's next attempt closes it.
+    pub async fn in_progress_check_runs(
+        &self,
+        repo: &RepoName,
+        head_sha: &CommitSha,
+    ) -> Result<Vec<(CheckRunId, Option<String>)>, GithubError> {
+        #[derive(Deserialize)]
+        struct App {
+            id: u64,
+        }
+        #[derive(Deserialize)]
+        struct Run {
+            id: CheckRunId,
+            name: String,
+            status: String,
+            external_id: Option<String>,
+            app: Option<App>,
+        }
+        #[derive(Deserialize)]
+        struct Listed {
+            check_runs: Vec<Run>,
+        }
+        let app_id = self.app().app_id();
+        let path = format!(
+            "{}/commits/{}/check-runs?check_name={CHECK_NAME}&status=in_progress&app_id={app_id}&per_page=100",
+            repo.api_path(),
+            head_sha.as_str()
+        );
+        let listed: Listed = self.json(&ApiRequest::new(Method::GET, path)).await?;
+        Ok(listed
+            .check_runs
+            .into_iter()
+            .filter(|run| run.name == CHECK_NAME && run.status == "in_progress")
+            .filter(|run| run.app.as_ref().is_none_or(|app| app.id == app_id))
+            .map(|run| (run.id, run.external_id))
+            .collect())
+    }
+
     /// Completes a check run, sending the annotations 50 per request (see [`completion_bodies`]).
     pub async fn complete_check_run(
         &self,

@@ -142,6 +142,17 @@ pub(super) fn requeue_running(conn: &Connection, now: i64) -> Result<Requeued, S
     Ok(result)
 }
 
+/// The run ids of the jobs left running (by a process that is gone, when called at start-up).
+pub(super) fn running_run_ids(conn: &Connection) -> Result<Vec<String>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT run_id FROM jobs WHERE state = 'running' AND run_id IS NOT NULL ORDER BY id",
+    )?;
+    let ids = stmt
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<Vec<String>, _>>()?;
+    Ok(ids)
+}
+
 pub(super) fn set_run(
     conn: &Connection,
     id: JobId,

@@ -166,6 +166,12 @@ impl Store {
             .await
     }
 
+    /// The run ids of jobs left running: at start-up, before [`Store::requeue_running`] forgets them, so the
+    /// containers of exactly those runs can be removed without touching other processes' runs.
+    pub async fn running_run_ids(&self) -> Result<Vec<String>, StoreError> {
+        self.call(jobs::running_run_ids).await
+    }
+
     /// Start-up crash recovery: jobs left running by a previous process are queued again, unless they were
     /// already claimed [`jobs::MAX_ATTEMPTS`] times (then they are failed, so a job that kills the process
     /// cannot loop forever).

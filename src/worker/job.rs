@@ -82,6 +82,9 @@ pub async fn handle(
         workers.state.store.set_head(job.id, head, base).await?;
     }
 
+    if job.attempts > 1 {
+        close_interrupted_runs(workers, &github, &repo, &head_sha).await;
+    }
     let run_id = engine::new_run_id();
     let token = workers.state.report_key.token(&run_id);
     workers.state.store.set_run(job.id, &run_id, &token).await?;
@@ -165,6 +168,33 @@ async fn close(
         .complete_check_run(repo, check, conclusion, &output, &[])
         .await?;
     Ok(())
+}
+
+/// Closes the check runs on this head that a process killed in the middle of a job left in progress (known
+/// by their run ids, so a live job's run is never touched), saying why. Best effort: the new run goes on.
+async fn close_interrupted_runs(
+    workers: &Workers,
+    github: &Installation,
+    repo: &RepoName,
+    head_sha: &CommitSha,
+) {
+    let runs = match github.in_progress_check_runs(repo, head_sha).await {
+        Ok(runs) => runs,
+        Err(error) => {
+            tracing::warn!(%error, "cannot list the check runs an interrupted attempt left");
+            return;
+        }
+    };
+    let output = publish::error_output(
+        "ato was restarted during this run; the pull request was tested again in a new check run.",
+    );
+    for (id, external_id) in runs {
+        if external_id.is_some_and(|run| workers.interrupted_runs.contains(&run))
+            && let Err(error) = close(github, repo, id, Conclusion::Neutral, output.clone()).await
+        {
+            tracing::warn!(%error, "cannot close the check run of an interrupted attempt");
+        }
+    }
 }
 
 /// `/ato rerun`: 👀 first, then only a user with write access may run it. Unknown subcommands and users

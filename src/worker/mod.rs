@@ -7,7 +7,7 @@
 mod job;
 mod pr_diff;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -30,6 +30,9 @@ pub struct Workers {
     pub sandbox: Sandbox,
     pub limits: Limits,
     pub deps: crate::deps::DepsSettings,
+    /// Run ids of the jobs a previous process left running: their check runs are still in progress on
+    /// GitHub, and the jobs' next attempts close them.
+    pub interrupted_runs: HashSet<String>,
     running: Mutex<HashMap<JobId, CancellationToken>>,
 }
 
@@ -40,6 +43,7 @@ impl Workers {
         sandbox: Sandbox,
         limits: Limits,
         deps: crate::deps::DepsSettings,
+        interrupted_runs: HashSet<String>,
     ) -> Arc<Workers> {
         Arc::new(Workers {
             state,
@@ -47,6 +51,7 @@ impl Workers {
             sandbox,
             limits,
             deps,
+            interrupted_runs,
             running: Mutex::new(HashMap::new()),
         })
     }

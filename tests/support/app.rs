@@ -49,6 +49,7 @@ pub fn add_pull(fake: &FakeGithub, number: u64, files: usize) {
         head_sha: HEAD.into(),
         base_sha: BASE.into(),
         files: (0..files).map(|i| format!("src/file_{i:04}.py")).collect(),
+        patches: Default::default(),
     };
     fake.model().repo(REPO).pulls.insert(number, pull);
 }

@@ -51,6 +51,8 @@ pub struct RecordedRequest {
     /// Every header line, in order.
     pub header_lines: Vec<(String, String)>,
     pub status: u16,
+    /// When the request arrived.
+    pub at: std::time::Instant,
 }
 
 impl RecordedRequest {
@@ -87,6 +89,8 @@ pub struct FakePull {
     pub head_sha: String,
     pub base_sha: String,
     pub files: Vec<String>,
+    /// filename → the `patch` text GitHub would list for it; files without one get a one-line dummy patch.
+    pub patches: HashMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -95,6 +99,8 @@ pub struct FakeCheckRun {
     pub name: String,
     pub head_sha: String,
     pub status: String,
+    /// The status the run was created with.
+    pub created_status: String,
     pub conclusion: Option<String>,
     pub external_id: Option<String>,
     pub details_url: Option<String>,
@@ -303,6 +309,7 @@ fn serve(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let at = std::time::Instant::now();
     let path = uri
         .path_and_query()
         .map(|p| p.to_string())
@@ -347,6 +354,7 @@ fn serve(
         headers: header_lines.iter().cloned().collect(),
         header_lines,
         status: response.status().as_u16(),
+        at,
     });
     response
 }

@@ -42,7 +42,7 @@ pub(super) fn repo_route(
                 let files = pull
                     .files
                     .iter()
-                    .map(|f| json!({ "filename": f, "status": "modified", "additions": 1, "deletions": 1, "changes": 2, "patch": "@@ -1 +1 @@\n-a\n+b" }))
+                    .map(|f| pr_file(f, pull.patches.get(f).map(String::as_str)))
                     .collect();
                 paginate(state, uri, files)
             }
@@ -104,6 +104,7 @@ pub(super) fn repo_route(
                 name: name.into(),
                 head_sha: head_sha.into(),
                 status: body["status"].as_str().unwrap_or("queued").into(),
+                created_status: body["status"].as_str().unwrap_or("queued").into(),
                 external_id: body["external_id"].as_str().map(Into::into),
                 details_url: body["details_url"].as_str().map(Into::into),
                 ..FakeCheckRun::default()
@@ -112,6 +113,27 @@ pub(super) fn repo_route(
             ok(
                 StatusCode::CREATED,
                 json!({ "id": new_id, "name": name, "head_sha": head_sha, "status": body["status"] }),
+            )
+        }
+        ("GET", ["commits", sha, "check-runs"]) => {
+            let params = query(uri);
+            let wanted = |key: &str, value: &str| params.get(key).is_none_or(|v| v == value);
+            let runs: Vec<Value> = repo
+                .check_runs
+                .iter()
+                .filter(|r| r.head_sha == *sha && wanted("check_name", &r.name))
+                .filter(|r| wanted("status", &r.status) && wanted("app_id", &APP_ID.to_string()))
+                .map(|r| {
+                    json!({
+                        "id": r.id, "name": r.name, "head_sha": r.head_sha, "status": r.status,
+                        "conclusion": r.conclusion, "external_id": r.external_id,
+                        "app": { "id": APP_ID, "slug": "ato-test" },
+                    })
+                })
+                .collect();
+            ok(
+                StatusCode::OK,
+                json!({ "total_count": runs.len(), "check_runs": runs }),
             )
         }
         ("PATCH", ["check-runs", id]) => {
@@ -248,6 +270,22 @@ fn update_check_run(run: &mut FakeCheckRun, body: &Value) -> Response {
         StatusCode::OK,
         json!({ "id": run.id, "status": run.status, "conclusion": run.conclusion }),
     )
+}
+
+/// One entry of `GET /pulls/{n}/files`: the given patch with its counts, else a one-line dummy change.
+fn pr_file(filename: &str, patch: Option<&str>) -> Value {
+    let patch = patch.unwrap_or("@@ -1 +1 @@\n-a\n+b");
+    let count = |sign: char| {
+        patch
+            .lines()
+            .filter(|l| l.starts_with(sign) && !l.starts_with("+++") && !l.starts_with("---"))
+            .count()
+    };
+    let (additions, deletions) = (count('+'), count('-'));
+    json!({
+        "filename": filename, "status": "modified", "additions": additions, "deletions": deletions,
+        "changes": additions + deletions, "patch": patch,
+    })
 }
 
 fn comment_json(comment: &FakeComment) -> Value {

@@ -1,0 +1,229 @@
+"""The pipeline: plan → compile head (and base) → probe → compare → write tests → run them → FindBugs →
+manifest.
+
+Each step is guarded: an internal error becomes a ``tool`` problem and the next step runs. The manifest is
+written last, whatever happened, and the process exits 0 once it is written (runners/PROTOCOL.md).
+"""
+
+from __future__ import annotations
+
+import shutil
+import traceback
+from pathlib import Path
+
+from . import build, characterize, generate, junit_runs, probe, tools
+from .findbugs import run_findbugs
+from .manifest import Manifest
+from .plan import Plan, PlanError, load_plan
+
+
+def main(root: Path | None = None) -> int:
+    root = root or Path.cwd()
+    out, scratch = root / "out", root / ".ato-java"
+    manifest = Manifest()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        scratch.mkdir(parents=True, exist_ok=True)
+        pipeline(root, out, scratch, manifest)
+    except BaseException as err:  # noqa: BLE001 - the manifest must be written whatever happened
+        manifest.problem("tool", f"harness error: {describe(err)}")
+    manifest.write(out / "manifest.json")
+    shutil.rmtree(scratch, ignore_errors=True)
+    return 0
+
+
+def pipeline(root: Path, out: Path, scratch: Path, manifest: Manifest) -> None:
+    try:
+        plan = load_plan(root / "plan.json")
+    except PlanError as err:
+        manifest.problem("tool", f"bad plan: {err}")
+        return
+    timeout = plan.step_timeout_secs
+    manifest.tools.update(tools.versions(timeout))
+    for other in plan.files:
+        if other.language != "java":
+            manifest.note(f"{other.path}: language {other.language!r} is not handled by the java runner")
+    files = [f for f in plan.files if f.language == "java"]
+    if not files:
+        return
+    toolbox = tools.prepare(scratch, timeout)
+    head_tree, base_tree = root / "head", root / "base"
+
+    report_build_files(manifest, head_tree)
+    paths = tuple(f.path for f in files)
+    head = build.compile_tree(head_tree, scratch / "classes-head", timeout, targets=paths)
+    if not head.ok:
+        report_compile_failure(manifest, head, "head", declared=bool(build.declared_dependencies(head_tree)[1]))
+        return
+    facts = [
+        f
+        for f in (guarded(manifest, f"reading {t.path}", generate.FileFacts, t, head_tree, path=t.path) for t in files)
+        if f
+    ]
+    refs = [ref for f in facts for ref in f.refs]
+
+    base = None
+    if plan.has_base and refs:
+        base = build.compile_tree(base_tree, scratch / "classes-base", timeout, targets=paths)
+        if not base.ok and not base.sources:
+            base = None  # no Java on base yet: every method is new, nothing to say
+        elif not base.ok:
+            first = base.errors[0] if base.errors else None
+            where = f" ({first.path}:{first.line}: {first.message})" if first else f" ({base.failure})"
+            manifest.note(
+                "The base tree does not compile" + where + ": nothing to compare against, so every "
+                "changed method is pinned on head with regression tests."
+            )
+            base = None
+    outcome = characterize.Outcome()
+    if refs:
+        outcome = (
+            guarded(
+                manifest,
+                "characterizing the changed methods",
+                characterize_all,
+                manifest,
+                toolbox,
+                plan,
+                refs,
+                head,
+                base,
+                scratch,
+            )
+            or outcome
+        )
+    generate.record_outcome(manifest, facts, outcome, timeout)
+    guarded(
+        manifest,
+        "running the generated tests",
+        write_and_run,
+        manifest,
+        toolbox,
+        plan,
+        facts,
+        outcome,
+        head,
+        out,
+        scratch,
+    )
+    targets = [(f.target.path, f.package, f.types) for f in facts]
+    guarded(manifest, "running FindBugs", run_findbugs, manifest, head, targets, out, scratch, timeout)
+
+
+def characterize_all(manifest, toolbox, plan: Plan, refs, head, base, scratch) -> characterize.Outcome:
+    passes = {}
+    for side, tree in (("head", head), ("base", base)):
+        if tree is None:
+            continue
+        result = probe.run_pass(
+            toolbox, tree.classpath(), refs, plan.seed, plan.step_timeout_secs, scratch / f"probe-{side}", tree.tree
+        )
+        if result.failure:
+            kind = "timeout" if result.out_of_time else "tool"
+            manifest.problem(
+                kind, f"calling the changed methods on {side}: {result.failure}; {len(result.calls)} call(s) were made"
+            )
+        passes[side] = result
+        if side == "head":
+            report_probe(manifest, result, refs)
+    return characterize.compare(refs, passes["head"], passes.get("base"))
+
+
+def report_probe(manifest: Manifest, first: probe.Pass, refs) -> None:
+    by_class = {r.binary_class: r for r in refs}
+    for error in first.load_errors:
+        manifest.problem("import_error", f"{error['class']} could not be loaded: {error['error']}: {error['message']}")
+    for item in first.unsupported:
+        ref = by_class.get(item["class"])
+        name = f"{ref.symbol.name.rsplit('.', 1)[0]}.{item['sig']}" if ref else item["sig"]
+        manifest.note(f"{name} was not called: {item['why']}")
+
+
+def write_and_run(manifest: Manifest, toolbox, plan: Plan, facts, outcome, head, out: Path, scratch: Path) -> None:
+    classes = [generate.test_class(f, outcome) for f in facts]
+    for cls in classes:
+        path = out / cls.out_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(cls.render(), encoding="utf-8")
+    files = {out / c.out_file: c for c in classes}
+    good, bad = junit_runs.compile_tests(
+        list(files), out, scratch / "test-classes", head.classpath(), plan.step_timeout_secs
+    )
+    kept = [files[f] for f in good]
+    for file, error in bad.items():
+        cls = files[file]
+        file.write_text(cls.render(kinds=("smoke",)), encoding="utf-8")
+        retry, _ = junit_runs.compile_tests(
+            [file], out, scratch / "test-classes", head.classpath(), plan.step_timeout_secs
+        )
+        if retry:
+            kept.append(cls)
+            cls.methods = [m for m in cls.methods if m.kind == "smoke"]
+            manifest.problem(
+                "tool",
+                f"the pinned tests of {cls.source_path} did not compile ({error}); only its smoke tests were kept",
+                path=cls.source_path,
+            )
+        else:
+            file.unlink(missing_ok=True)
+            manifest.problem(
+                "tool", f"the generated tests of {cls.source_path} did not compile: {error}", path=cls.source_path
+            )
+    for cls in kept:
+        manifest.generated_file(cls.out_file, cls.repo_path)
+        for method in cls.methods:
+            manifest.test(cls.test_id(method), cls.out_file, method.kind, method.target)
+    if kept:
+        junit_runs.run_all(
+            manifest,
+            [c.qualified for c in kept],
+            scratch / "test-classes",
+            head.classpath(),
+            toolbox,
+            out,
+            scratch,
+            plan.seed,
+            plan.reruns,
+            plan.step_timeout_secs,
+            head.classes,
+            head.tree,
+        )
+
+
+def report_build_files(manifest: Manifest, tree: Path) -> None:
+    tool, dependencies = build.declared_dependencies(tree)
+    if tool is None:
+        return
+    if dependencies:
+        manifest.problem(
+            "dependencies",
+            f"{tool} dependencies cannot be resolved in the sandbox (no network, no "
+            f"local repository, no {tool} in the image): {', '.join(dependencies)}; "
+            "the sources were compiled with javac without them",
+        )
+    else:
+        manifest.note(f"{tool} project without dependencies: compiled with javac (the image has no {tool}).")
+
+
+def report_compile_failure(manifest: Manifest, head: build.Build, side: str, declared: bool) -> None:
+    if head.failure:
+        manifest.problem("tool", f"the {side} tree could not be compiled: {head.failure}")
+        return
+    for error in head.errors:
+        kind = "dependencies" if declared and build.missing_symbol(error) else "syntax_error"
+        manifest.problem(kind, f"javac: {error.message}", path=error.path, line=error.line)
+    manifest.note(f"The {side} tree does not compile: no tests were generated or run.")
+
+
+def guarded(manifest: Manifest, what: str, step, *args, path: str | None = None, **kwargs):
+    try:
+        return step(*args, **kwargs)
+    except Exception as err:  # noqa: BLE001 - by design: report and go on
+        manifest.problem("tool", f"{what}: {describe(err)}", path=path)
+        return None
+
+
+def describe(err: BaseException) -> str:
+    frames = traceback.extract_tb(err.__traceback__)
+    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    return f"{type(err).__name__}: {err}{where}"

@@ -1,0 +1,76 @@
+"""``plan.json``: the host's instructions (schema in runners/PROTOCOL.md), validated once here."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class PlanError(Exception):
+    """The plan is missing, is not JSON, or does not follow the protocol."""
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A changed or new public class or method, qualified within its file (``Calc.add``, ``Outer.Inner``)."""
+
+    name: str
+    kind: str
+    start_line: int
+    end_line: int
+    is_new: bool
+
+
+@dataclass(frozen=True)
+class TargetFile:
+    path: str
+    language: str
+    changed_lines: tuple[int, ...]
+    symbols: tuple[Symbol, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    seed: int
+    reruns: int
+    step_timeout_secs: int
+    has_base: bool
+    files: tuple[TargetFile, ...]
+
+
+def load_plan(path: Path) -> Plan:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise PlanError(f"cannot read {path.name}: {err.strerror or err}") from err
+    except ValueError as err:
+        raise PlanError(f"{path.name} is not valid JSON: {err}") from err
+    try:
+        return _parse(raw)
+    except (KeyError, TypeError, ValueError) as err:
+        raise PlanError(f"{path.name} does not follow the protocol: {type(err).__name__} {err}") from err
+
+
+def _parse(raw: dict) -> Plan:
+    if raw.get("protocol") != 1:
+        raise ValueError(f"protocol {raw.get('protocol')!r} is not 1")
+    files = tuple(
+        TargetFile(
+            path=str(f["path"]),
+            language=str(f["language"]),
+            changed_lines=tuple(int(n) for n in f.get("changed_lines", [])),
+            symbols=tuple(
+                Symbol(str(s["name"]), str(s["kind"]), int(s["start_line"]), int(s["end_line"]), bool(s["is_new"]))
+                for s in f.get("symbols", [])
+            ),
+        )
+        for f in raw.get("files", [])
+    )
+    return Plan(
+        seed=int(raw.get("seed", 0)),
+        reruns=max(1, int(raw.get("reruns", 3))),
+        step_timeout_secs=max(1, int(raw.get("step_timeout_secs", 60))),
+        has_base=bool(raw.get("has_base", False)),
+        files=files,
+    )
