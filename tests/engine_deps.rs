@@ -8,7 +8,9 @@ use std::path::Path;
 use std::process::Command;
 
 use ato::deps::{CacheEntry, Detection, HeadFiles, detect};
-use ato::model::{ProblemKind, RunResults, Runner, RunnerResult, SandboxOutcome, TestStatus};
+use ato::model::{
+    ProblemKind, RunResults, Runner, RunnerResult, SandboxOutcome, TestKind, TestStatus,
+};
 use e2e_support::{AtoRun, Repo, ato_containers, ato_run, require_docker};
 use sha2::Digest;
 
@@ -155,6 +157,20 @@ def network_interfaces() -> list:
     ['lo']
     """
     return sorted(os.listdir("/sys/class/net"))
+
+
+def cache_is_read_only() -> bool:
+    """The installed dependencies cannot be changed by the code under test.
+
+    >>> cache_is_read_only()
+    True
+    """
+    try:
+        with open("/deps/python/planted.py", "w") as planted:
+            planted.write("x = 1\n")
+    except OSError:
+        return True
+    return False
 "#;
 
 fn python_fixture(requirements: &str) -> Repo {
@@ -169,9 +185,13 @@ fn python_fixture(requirements: &str) -> Repo {
     repo
 }
 
+/// The doctest of `symbol` ran and passed (other kinds, recorded on the head, would pass whatever it did).
 fn passed_doctest_of(runner: &RunnerResult, symbol: &str) -> bool {
+    let target = format!("::{symbol}");
     runner.tests.iter().any(|t| {
-        t.status == TestStatus::Passed && t.target.as_deref().is_some_and(|t| t.ends_with(symbol))
+        t.kind == TestKind::Doctest
+            && t.status == TestStatus::Passed
+            && t.target.as_deref().is_some_and(|t| t.ends_with(&target))
     })
 }
 
@@ -201,6 +221,11 @@ fn python_vendored_wheel_is_installed_once_then_the_cache_is_mounted_read_only()
     assert!(
         passed_doctest_of(python, "quadruple"),
         "{:#?}",
+        python.tests
+    );
+    assert!(
+        passed_doctest_of(python, "cache_is_read_only"),
+        "the cache is mounted read-only: {:#?}",
         python.tests
     );
     assert!(
