@@ -448,3 +448,52 @@ fn javascript_vendored_tarball_in_the_lock_is_installed_once_then_cached() {
         );
     }
 }
+
+#[test]
+fn two_processes_at_once_install_once_and_both_get_the_dependencies() {
+    require_docker();
+    let repo = python_fixture(&format!("# fixture {}\ntinydep==1.0\n", nonce()));
+    // Built before, so the two runs do not each build it (two builds are two images, two digests).
+    let built = Command::new(env!("CARGO_BIN_EXE_ato"))
+        .args(["runners", "build", "python"])
+        .output()
+        .expect("ato runs");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+
+    let (a, b) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| run_last_commit(&repo));
+        let b = scope.spawn(|| run_last_commit(&repo));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    let entry = cache_entry(&repo, Runner::Python);
+    let _cleanup = cleanup(&entry);
+    let mut phases: Vec<String> = [&a, &b]
+        .iter()
+        .map(|run| deps_phase(run, "python").0)
+        .collect();
+    phases.sort();
+    assert_eq!(
+        phases,
+        vec!["cache hit", "installed"],
+        "one fills, the other waits for it\nfirst:\n{}\nsecond:\n{}",
+        a.stderr,
+        b.stderr
+    );
+    for run in [&a, &b] {
+        let python = runner(run.results(), Runner::Python);
+        assert!(
+            passed_doctest_of(python, "quadruple"),
+            "{:#?}\n{}",
+            python.tests,
+            run.stderr
+        );
+        assert!(
+            ato_containers(Some(&run.results().run_id)).is_empty(),
+            "no container left"
+        );
+    }
+}

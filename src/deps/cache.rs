@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
+use std::time::Duration;
 
 use bollard::Docker;
 use bollard::models::VolumeCreateRequest;
@@ -20,6 +21,9 @@ use crate::model::Runner;
 pub const DEPS_LABEL: &str = "ato.deps";
 const RUNNER_LABEL: &str = "ato.deps.runner";
 const ROLE_LABEL: &str = "ato.deps.role";
+/// A token unique to one fill: Docker answers a create of an existing volume with that volume, so the token
+/// tells whether this process made it or another one is filling it.
+const FILLER_LABEL: &str = "ato.deps.filler";
 
 /// The two volumes of one cache entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,13 +83,18 @@ pub async fn state(docker: &Docker, entry: &CacheEntry) -> Result<State, DepsErr
     })
 }
 
-/// Creates the empty data volume to fill.
-pub async fn create(docker: &Docker, entry: &CacheEntry) -> Result<(), DepsError> {
-    docker
-        .create_volume(entry.request(&entry.data, "data"))
+/// Creates the empty data volume to fill. `false` when another process created it first (and fills it).
+pub async fn create(docker: &Docker, entry: &CacheEntry) -> Result<bool, DepsError> {
+    let token = format!("{:016x}", rand::random::<u64>());
+    let mut request = entry.request(&entry.data, "data");
+    if let Some(labels) = request.labels.as_mut() {
+        labels.insert(FILLER_LABEL.to_string(), token.clone());
+    }
+    let volume = docker
+        .create_volume(request)
         .await
         .map_err(DepsError::docker("create the dependency cache volume"))?;
-    Ok(())
+    Ok(volume.labels.get(FILLER_LABEL) == Some(&token))
 }
 
 /// Records that the data volume is filled.
@@ -115,6 +124,24 @@ pub async fn remove(docker: &Docker, entry: &CacheEntry) -> Result<bool, DepsErr
         }
     }
     Ok(true)
+}
+
+/// How long ago the data volume was created; `None` when it is gone or Docker does not say.
+pub async fn data_age(docker: &Docker, entry: &CacheEntry) -> Result<Option<Duration>, DepsError> {
+    let volume = match docker.inspect_volume(&entry.data).await {
+        Ok(volume) => volume,
+        Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 404, ..
+        }) => return Ok(None),
+        Err(err) => return Err(DepsError::docker("inspect a dependency cache volume")(err)),
+    };
+    let created = volume.created_at.as_deref().and_then(|at| {
+        time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()
+    });
+    Ok(created.map(|created| {
+        let age = time::OffsetDateTime::now_utc() - created;
+        Duration::from_secs_f64(age.as_seconds_f64().max(0.0))
+    }))
 }
 
 async fn exists(docker: &Docker, name: &str) -> Result<bool, DepsError> {

@@ -16,6 +16,9 @@ use crate::sandbox::{Job, Limits, Network, Sandbox, VolumeMount};
 
 /// How often a run waits for another process's fill of the same cache to finish.
 const FILL_POLL: Duration = Duration::from_millis(500);
+/// An incomplete cache younger than this may be one another process has just created and is about to mount
+/// (once mounted, Docker refuses its removal); older and unused, it is the leftover of a fill that died.
+const FILL_START_GRACE: Duration = Duration::from_secs(30);
 
 /// What happened to the cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,8 +110,19 @@ pub async fn prepare(
     let _filling = cache::lock(&entry).await;
     let docker = sandbox.docker();
     let deadline = Instant::now() + limits.timeout;
+    // Set once another process is seen creating the volume: its fill is then waited for, never removed.
+    let mut filled_elsewhere = false;
     loop {
-        match cache::state(docker, &entry).await? {
+        let state = match cache::state(docker, &entry).await? {
+            // Created here: this process fills it.
+            State::Absent if cache::create(docker, &entry).await? => break,
+            State::Absent => {
+                filled_elsewhere = true;
+                State::Incomplete
+            }
+            state => state,
+        };
+        match state {
             State::Complete => {
                 let mut prepared = mounted(&entry, CacheUse::Hit, started);
                 prepared.notes.push(format!(
@@ -117,11 +131,16 @@ pub async fn prepare(
                 ));
                 return Ok(prepared);
             }
-            State::Absent => break,
-            // A fill that died is removed; one still running elsewhere is waited for.
-            State::Incomplete => {
-                if cache::remove(docker, &entry).await? {
-                    break;
+            // A fill that died is removed (and the next look creates the volume afresh); one still running
+            // elsewhere is waited for.
+            State::Absent | State::Incomplete => {
+                // Docker refuses to remove a volume a container uses: a fill still running is kept.
+                let leftover = !filled_elsewhere
+                    && cache::data_age(docker, &entry)
+                        .await?
+                        .is_none_or(|age| age >= FILL_START_GRACE);
+                if leftover && cache::remove(docker, &entry).await? {
+                    continue;
                 }
                 if Instant::now() >= deadline || cancel.is_cancelled() {
                     let mut prepared = Prepared::new(CacheUse::Failed, started);
@@ -159,9 +178,13 @@ async fn fill(
     started: Instant,
 ) -> Result<Prepared, DepsError> {
     let docker = sandbox.docker();
-    let tar = deps_workspace(workspace, &script::files(manifest, settings.network))
-        .map_err(DepsError::Workspace)?;
-    cache::create(docker, entry).await?;
+    let tar = match deps_workspace(workspace, &script::files(manifest, settings.network)) {
+        Ok(tar) => tar,
+        Err(why) => {
+            discard(docker, entry).await;
+            return Err(DepsError::Workspace(why));
+        }
+    };
     let mut job = Job::new(run_id, image, tar, limits.clone());
     job.command = Some(script::command());
     job.volumes = vec![VolumeMount {
