@@ -14,6 +14,7 @@ mod cleanup;
 mod error;
 mod job;
 mod limits;
+mod mounts;
 mod output;
 mod run;
 pub mod spec;
@@ -27,13 +28,11 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 pub use error::SandboxError;
-pub use job::{
-    Finished, Job, Network, Outcome, RESULTS_DIR, User, VolumeMount, WORKSPACE_DIR, classify,
-    read_workspace,
-};
+pub use job::{Finished, Job, Outcome, RESULTS_DIR, User, WORKSPACE_DIR, classify, read_workspace};
 pub use limits::{
     CPU_LIMIT_VAR, Limits, MEM_LIMIT_VAR, TIMEOUT_VAR, parse_cpus, parse_memory, parse_timeout,
 };
+pub use mounts::{Network, VolumeMount};
 pub use spec::RUN_LABEL;
 pub use tar_owner::give_entries_to;
 

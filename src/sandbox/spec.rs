@@ -17,7 +17,8 @@ use bollard::models::{
     MountVolumeOptions, ResourcesUlimits, VolumeCreateRequest,
 };
 
-use super::job::{Job, Network, WORKSPACE_DIR};
+use super::job::{Job, WORKSPACE_DIR};
+use super::mounts::Network;
 
 /// The label every container and volume of ato carries; its value is the run id. [`super::Sandbox::sweep`]
 /// removes everything that has it.
