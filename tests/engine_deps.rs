@@ -11,7 +11,8 @@ use ato::model::{
     ProblemKind, RunResults, Runner, RunnerResult, SandboxOutcome, TestKind, TestStatus,
 };
 use deps_support::{
-    cache_entry, cleanup, deps_phase, nonce, npm_tarball, volume_exists, write_wheel,
+    cache_entry, cleanup, deps_phase, nonce, npm_tarball, volume_exists, volumes_named_in,
+    write_wheel,
 };
 use e2e_support::{AtoRun, Repo, ato_containers, ato_run, require_docker};
 
@@ -103,7 +104,8 @@ fn python_vendored_wheel_is_installed_once_then_the_cache_is_mounted_read_only()
 
     let first = run_last_commit(&repo);
     let entry = cache_entry(&repo, Runner::Python);
-    let _cleanup = cleanup(&entry);
+    let mut volumes = cleanup(&entry);
+    volumes.0.extend(volumes_named_in(&first));
     let python = runner(first.results(), Runner::Python);
     assert_eq!(
         python.outcome,
@@ -147,6 +149,7 @@ fn python_vendored_wheel_is_installed_once_then_the_cache_is_mounted_read_only()
     assert!(volume_exists(&entry.data) && volume_exists(&entry.marker));
 
     let second = run_last_commit(&repo);
+    volumes.0.extend(volumes_named_in(&second));
     let python = runner(second.results(), Runner::Python);
     assert!(
         python.notes.iter().any(|n| n.contains("reused the cache")),
@@ -185,7 +188,8 @@ fn python_a_requirement_that_is_not_vendored_is_named_and_nothing_is_cached() {
 
     let run = run_last_commit(&repo);
     let entry = cache_entry(&repo, Runner::Python);
-    let _cleanup = cleanup(&entry);
+    let mut volumes = cleanup(&entry);
+    volumes.0.extend(volumes_named_in(&run));
     let python = runner(run.results(), Runner::Python);
     let missing: Vec<_> = python
         .problems
@@ -261,7 +265,8 @@ fn javascript_vendored_tarball_in_the_lock_is_installed_once_then_cached() {
 
     let first = run_last_commit(&repo);
     let entry = cache_entry(&repo, Runner::Node);
-    let _cleanup = cleanup(&entry);
+    let mut volumes = cleanup(&entry);
+    volumes.0.extend(volumes_named_in(&first));
     let node = runner(first.results(), Runner::Node);
     assert_eq!(
         node.outcome,
@@ -298,6 +303,7 @@ fn javascript_vendored_tarball_in_the_lock_is_installed_once_then_cached() {
     assert_eq!(what, "installed");
 
     let second = run_last_commit(&repo);
+    volumes.0.extend(volumes_named_in(&second));
     let node = runner(second.results(), Runner::Node);
     assert!(
         node.notes.iter().any(|n| n.contains("reused the cache")),
@@ -340,7 +346,9 @@ fn two_processes_at_once_install_once_and_both_get_the_dependencies() {
         (a.join().unwrap(), b.join().unwrap())
     });
     let entry = cache_entry(&repo, Runner::Python);
-    let _cleanup = cleanup(&entry);
+    let mut volumes = cleanup(&entry);
+    volumes.0.extend(volumes_named_in(&a));
+    volumes.0.extend(volumes_named_in(&b));
     let mut phases: Vec<String> = [&a, &b]
         .iter()
         .map(|run| deps_phase(run, "python").0)

@@ -76,6 +76,24 @@ impl Drop for RemoveVolumes {
     }
 }
 
+/// The cache volumes a run's notes name (a rebuild of the runner image between two runs gives a second
+/// digest, which the test must remove too).
+pub fn volumes_named_in(run: &AtoRun) -> Vec<String> {
+    let Some(results) = &run.results else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    for note in results.runners.iter().flat_map(|r| &r.notes) {
+        for word in note.split_whitespace() {
+            if word.starts_with("ato-deps-") {
+                names.push(format!("{word}-complete"));
+                names.push(word.to_string());
+            }
+        }
+    }
+    names
+}
+
 pub fn cleanup(entry: &CacheEntry) -> RemoveVolumes {
     RemoveVolumes(vec![entry.marker.clone(), entry.data.clone()])
 }
