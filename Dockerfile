@@ -4,10 +4,13 @@
 # from this image too. The Docker socket is never given to a runner container.
 FROM rust:1-trixie AS build
 WORKDIR /src
-COPY Cargo.toml Cargo.lock ./
+COPY Cargo.toml Cargo.lock build.rs ./
 COPY src ./src
 COPY runners ./runners
 COPY migrations ./migrations
+# The benches are declared in Cargo.toml, so the manifest needs their files (their support is in tests/).
+COPY benches ./benches
+COPY tests ./tests
 RUN cargo build --release --locked --bin ato
 
 FROM debian:trixie-slim

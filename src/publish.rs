@@ -2,7 +2,9 @@
 //! sends what this returns, and the GitHub client applies GitHub's size limits.
 
 use crate::github::{Annotation, AnnotationLevel, CheckRunOutput, Conclusion};
-use crate::model::{RunResults, RunnerResult, Severity, TargetFile, TestStatus, Verdict};
+use crate::model::{
+    BehaviourChange, RunResults, RunnerResult, Severity, TargetFile, TestStatus, Verdict,
+};
 
 pub fn conclusion(verdict: Verdict) -> Conclusion {
     match verdict {
@@ -77,22 +79,41 @@ fn runner_annotations(runner: &RunnerResult, out: &mut Vec<Annotation>) {
             test.message.as_deref().unwrap_or("no message").to_string(),
         ));
     }
+    // One annotation per changed function, listing its differing calls: ten inputs are one finding.
+    let mut by_symbol: Vec<(String, Vec<&BehaviourChange>)> = Vec::new();
     for change in &runner.behaviour_changes {
         let target = format!("{}::{}", change.file, change.symbol);
+        match by_symbol.iter_mut().find(|(t, _)| *t == target) {
+            Some((_, changes)) => changes.push(change),
+            None => by_symbol.push((target, vec![change])),
+        }
+    }
+    for (target, changes) in by_symbol {
         let Some((path, line)) = symbol_line(&runner.targets, &target) else {
             continue;
+        };
+        let calls: Vec<String> = changes
+            .iter()
+            .map(|c| {
+                format!(
+                    "{}\n  base: {}\n  head: {}",
+                    c.input,
+                    c.base.plain(),
+                    c.head.plain()
+                )
+            })
+            .collect();
+        let count = changes.len();
+        let title = match count {
+            1 => format!("Behaviour changed: {}", changes[0].symbol),
+            n => format!("Behaviour changed: {} ({n} inputs)", changes[0].symbol),
         };
         out.push(annotation(
             path,
             line,
             AnnotationLevel::Warning,
-            format!("Behaviour changed: {}", change.symbol),
-            format!(
-                "{}\nbase: {}\nhead: {}",
-                change.input,
-                change.base.plain(),
-                change.head.plain()
-            ),
+            title,
+            calls.join("\n"),
         ));
     }
     for finding in runner.findings.iter().filter(|f| f.on_changed_line) {

@@ -111,6 +111,29 @@ fn annotations_land_on_changed_lines_only() {
 }
 
 #[test]
+fn behaviour_changes_of_one_function_are_one_annotation() {
+    let mut runner = runner();
+    let mut second = runner.behaviour_changes[0].clone();
+    second.input = "add(5, 6)".into();
+    runner.behaviour_changes.push(second);
+    let annotations = annotations(&results(runner, Verdict::Failure));
+    let changes: Vec<_> = annotations
+        .iter()
+        .filter(|a| {
+            a.title
+                .as_deref()
+                .is_some_and(|t| t.starts_with("Behaviour changed"))
+        })
+        .collect();
+    assert_eq!(changes.len(), 1, "{annotations:#?}");
+    assert_eq!(
+        changes[0].title.as_deref(),
+        Some("Behaviour changed: add (2 inputs)")
+    );
+    assert!(changes[0].message.contains("add(1, 2)") && changes[0].message.contains("add(5, 6)"));
+}
+
+#[test]
 fn a_symbol_whose_lines_did_not_change_gets_no_annotation() {
     let mut runner = runner();
     runner.targets[0].changed_lines = vec![2];
