@@ -26,6 +26,10 @@ enum Command {
     /// Exit status: 0 when the run completed and nothing failed, 1 when generated tests failed or behaviour
     /// changed between base and head, 2 when ato could not do its job (bad arguments, not a git repository,
     /// no Docker).
+    ///
+    /// The project's dependencies (requirements.txt or pyproject.toml; package.json with package-lock.json)
+    /// are installed first, from what the repository vendors, into a cache reused while they do not change.
+    /// ATO_DEPS_NETWORK=1 lets that install (never the tests) use the network.
     Run(RunArgs),
     /// Manage the runner images.
     Runners {

@@ -18,6 +18,7 @@ const STALE_LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(1
 pub async fn run() -> anyhow::Result<()> {
     let config = ServeConfig::from_env()?;
     let limits = Limits::from_env()?;
+    let deps = crate::deps::DepsSettings::from_env()?;
     let PrivateKeySource::Pem(pem) = config.private_key.clone() else {
         anyhow::bail!("GITHUB_PRIVATE_KEY_PATH was not read");
     };
@@ -55,6 +56,7 @@ pub async fn run() -> anyhow::Result<()> {
         github,
         sandbox,
         limits,
+        deps,
         interrupted_runs.into_iter().collect(),
     );
     let shutdown = CancellationToken::new();

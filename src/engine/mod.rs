@@ -53,6 +53,8 @@ pub enum EngineError {
     Image(#[from] runners::ImageError),
     #[error(transparent)]
     Plan(#[from] crate::plan::PlanError),
+    #[error(transparent)]
+    Deps(#[from] crate::deps::DepsError),
     #[error("cannot write the report to {path}: {source}")]
     Report {
         path: PathBuf,
@@ -86,6 +88,7 @@ pub async fn run_local(
         reruns: request.reruns,
         seed: request.seed,
         limits: Limits::from_env().map_err(EngineError::Sandbox)?,
+        deps: crate::deps::DepsSettings::from_env()?,
     };
     let config = PlanConfig {
         include: request.include.clone(),

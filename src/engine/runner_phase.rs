@@ -7,6 +7,7 @@ use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use crate::collect;
+use crate::deps::{self, DepsSettings};
 use crate::model::{Logs, Runner, RunnerResult, SandboxOutcome, TargetFile};
 use crate::runners;
 use crate::safe_tar;
@@ -21,6 +22,8 @@ pub struct RunnerSettings {
     pub reruns: u32,
     pub seed: u64,
     pub limits: Limits,
+    /// The dependency phase (its network is off unless the operator allows it).
+    pub deps: DepsSettings,
 }
 
 impl RunnerSettings {
@@ -77,17 +80,39 @@ pub async fn run_runner(
             })??
     };
 
+    let dependencies = deps::prepare(
+        sandbox,
+        run_id,
+        runner,
+        &result.image,
+        &workspace_tar,
+        &settings.limits,
+        &settings.deps,
+        cancel,
+    )
+    .await?;
+    if dependencies.cache != deps::CacheUse::NotNeeded {
+        progress(&format!(
+            "{} dependencies: {} ({} ms)",
+            runner.name(),
+            dependencies.cache.describe(),
+            dependencies.duration.as_millis()
+        ));
+    }
+
     progress(&format!(
         "running the {} runner on {} file(s)…",
         runner.name(),
         targets.len()
     ));
-    let job = Job::new(
+    let mut job = Job::new(
         run_id,
         &result.image,
         workspace_tar,
         settings.limits.clone(),
     );
+    // Read-only: the tests use the installed dependencies and can never change the cache.
+    job.volumes.extend(dependencies.mount.clone());
     let finished = sandbox.run(job, cancel).await?;
     result.logs = Logs {
         stdout: finished.stdout.clone(),
@@ -110,6 +135,9 @@ pub async fn run_runner(
             }
         }
     }
+    // What the dependency phase found comes first: a missing package explains the import errors after it.
+    result.problems.splice(0..0, dependencies.problems);
+    result.notes.splice(0..0, dependencies.notes);
     result.duration_ms = started.elapsed().as_millis() as u64;
     Ok(RunnerRun { result, sources })
 }

@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use super::mounts::{Network, VolumeMount, validate_mount};
 use super::{Limits, SandboxError};
 
 /// Where the workspace tar is unpacked, and the job's working directory (runners/PROTOCOL.md).
@@ -56,6 +57,10 @@ pub struct Job {
     /// The user the job runs as.
     pub user: User,
     pub limits: Limits,
+    /// Named volumes to mount; none by default.
+    pub volumes: Vec<VolumeMount>,
+    /// [`Network::None`] by default.
+    pub network: Network,
 }
 
 impl Job {
@@ -76,6 +81,8 @@ impl Job {
             results_dir: RESULTS_DIR.to_string(),
             user: User::NOBODY,
             limits,
+            volumes: Vec::new(),
+            network: Network::None,
         }
     }
 
@@ -122,6 +129,14 @@ impl Job {
             return invalid(format!(
                 "the results directory must be inside {WORKSPACE_DIR}"
             ));
+        }
+        for (index, mount) in self.volumes.iter().enumerate() {
+            validate_mount(mount).or_else(invalid)?;
+            if self.volumes[..index].iter().any(|other| {
+                other.target.trim_end_matches('/') == mount.target.trim_end_matches('/')
+            }) {
+                return invalid(format!("two volumes are mounted at {}", mount.target));
+            }
         }
         let size = self.workspace_tar.len() as u64;
         if size > self.limits.workspace_bytes {

@@ -1,6 +1,6 @@
 //! The sandbox: runs one hostile job in a throw-away, locked-down container (SPEC.md "The sandbox").
 //!
-//! Every container gets no network, a read-only root filesystem, a small tmpfs `/tmp` (`HOME=/tmp`), all
+//! Every container gets no network (only a dependency-phase job may ask for one, see [`Network`]), a read-only root filesystem, a small tmpfs `/tmp` (`HOME=/tmp`), all
 //! capabilities dropped, `no-new-privileges`, Docker's default seccomp profile, a non-root numeric user,
 //! pids, memory (no swap), CPU and `nofile` limits, a size-capped json-file log, only the job's environment,
 //! never a bind mount of the host and never the Docker socket, and the gVisor runtime when configured and
@@ -14,6 +14,7 @@ mod cleanup;
 mod error;
 mod job;
 mod limits;
+mod mounts;
 mod output;
 mod run;
 pub mod spec;
@@ -31,6 +32,7 @@ pub use job::{Finished, Job, Outcome, RESULTS_DIR, User, WORKSPACE_DIR, classify
 pub use limits::{
     CPU_LIMIT_VAR, Limits, MEM_LIMIT_VAR, TIMEOUT_VAR, parse_cpus, parse_memory, parse_timeout,
 };
+pub use mounts::{Network, VolumeMount};
 pub use spec::RUN_LABEL;
 pub use tar_owner::give_entries_to;
 

@@ -18,6 +18,7 @@ use bollard::models::{
 };
 
 use super::job::{Job, WORKSPACE_DIR};
+use super::mounts::Network;
 
 /// The label every container and volume of ato carries; its value is the run id. [`super::Sandbox::sweep`]
 /// removes everything that has it.
@@ -95,8 +96,36 @@ pub fn workspace_volume(job: &Job, ids: &JobIds) -> VolumeCreateRequest {
 pub fn container(job: &Job, ids: &JobIds, runtime: Option<&str>) -> ContainerCreateBody {
     let limits = &job.limits;
     let holder_secs = (limits.timeout + HOLDER_GRACE).as_secs();
+    let mut mounts = vec![Mount {
+        target: Some(WORKSPACE_DIR.to_string()),
+        source: Some(ids.name()),
+        typ: Some(MountType::VOLUME),
+        read_only: Some(false),
+        volume_options: Some(MountVolumeOptions {
+            no_copy: Some(true),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }];
+    // An empty named volume takes the owner of the image's folder it is mounted over (copy-up), which is
+    // how a non-root job can fill a fresh dependency cache; a read-only one is never copied into.
+    mounts.extend(job.volumes.iter().map(|volume| Mount {
+        target: Some(volume.target.clone()),
+        source: Some(volume.volume.clone()),
+        typ: Some(MountType::VOLUME),
+        read_only: Some(volume.read_only),
+        volume_options: Some(MountVolumeOptions {
+            no_copy: Some(volume.read_only),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }));
+    let network_mode = match job.network {
+        Network::None => "none",
+        Network::Bridge => "bridge",
+    };
     let host_config = HostConfig {
-        network_mode: Some("none".to_string()),
+        network_mode: Some(network_mode.to_string()),
         readonly_rootfs: Some(true),
         cap_drop: Some(vec!["ALL".to_string()]),
         // The default seccomp profile stays on: nothing here disables it.
@@ -116,17 +145,7 @@ pub fn container(job: &Job, ids: &JobIds, runtime: Option<&str>) -> ContainerCre
             "/tmp".to_string(),
             format!("rw,nosuid,nodev,size={},mode=1777", limits.tmp_bytes),
         )])),
-        mounts: Some(vec![Mount {
-            target: Some(WORKSPACE_DIR.to_string()),
-            source: Some(ids.name()),
-            typ: Some(MountType::VOLUME),
-            read_only: Some(false),
-            volume_options: Some(MountVolumeOptions {
-                no_copy: Some(true),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }]),
+        mounts: Some(mounts),
         log_config: Some(HostConfigLogConfig {
             typ: Some("json-file".to_string()),
             config: Some(HashMap::from([
@@ -151,7 +170,7 @@ pub fn container(job: &Job, ids: &JobIds, runtime: Option<&str>) -> ContainerCre
         cmd: Some(vec![holder_secs.to_string()]),
         working_dir: Some(WORKSPACE_DIR.to_string()),
         labels: Some(ids.labels()),
-        network_disabled: Some(true),
+        network_disabled: Some(job.network == Network::None),
         attach_stdin: Some(false),
         attach_stdout: Some(false),
         attach_stderr: Some(false),
@@ -241,6 +260,36 @@ mod tests {
                 .any(|m| m.source.as_deref().unwrap_or("").contains("docker.sock"))
         );
         assert_eq!(host.runtime.as_deref(), Some("runsc"));
+    }
+
+    #[test]
+    fn extra_volumes_are_mounted_as_asked_and_network_only_when_asked() {
+        let mut job = job();
+        job.volumes = vec![crate::sandbox::VolumeMount {
+            volume: "ato-deps-python-abc".into(),
+            target: "/deps".into(),
+            read_only: true,
+        }];
+        let body = container(&job, &JobIds::new("r"), None);
+        let mounts = body.host_config.unwrap().mounts.unwrap();
+        assert_eq!(mounts.len(), 2);
+        assert_eq!(mounts[1].source.as_deref(), Some("ato-deps-python-abc"));
+        assert_eq!(mounts[1].target.as_deref(), Some("/deps"));
+        assert_eq!(mounts[1].read_only, Some(true));
+        assert_eq!(body.network_disabled, Some(true));
+
+        job.network = Network::Bridge;
+        job.volumes[0].read_only = false;
+        let body = container(&job, &JobIds::new("r"), None);
+        let host = body.host_config.unwrap();
+        assert_eq!(host.network_mode.as_deref(), Some("bridge"));
+        assert_eq!(body.network_disabled, Some(false));
+        assert_eq!(host.mounts.unwrap()[1].read_only, Some(false));
+        assert_eq!(
+            host.cap_drop,
+            Some(vec!["ALL".to_string()]),
+            "still locked down"
+        );
     }
 
     #[test]

@@ -295,6 +295,7 @@ async fn run_pull_request(
         reruns: config.reruns,
         seed: 1,
         limits,
+        deps: workers.deps,
     };
     let out = report_dir(&workers.state.data_dir, run_id);
     let progress = |line: &str| tracing::info!("{line}");

@@ -29,6 +29,7 @@ pub struct Workers {
     pub github: GithubApp,
     pub sandbox: Sandbox,
     pub limits: Limits,
+    pub deps: crate::deps::DepsSettings,
     /// Run ids of the jobs a previous process left running: their check runs are still in progress on
     /// GitHub, and the jobs' next attempts close them.
     pub interrupted_runs: HashSet<String>,
@@ -41,6 +42,7 @@ impl Workers {
         github: GithubApp,
         sandbox: Sandbox,
         limits: Limits,
+        deps: crate::deps::DepsSettings,
         interrupted_runs: HashSet<String>,
     ) -> Arc<Workers> {
         Arc::new(Workers {
@@ -48,6 +50,7 @@ impl Workers {
             github,
             sandbox,
             limits,
+            deps,
             interrupted_runs,
             running: Mutex::new(HashMap::new()),
         })

@@ -8,6 +8,19 @@ import { runNode, nodeFlags } from './processes.mjs';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const TS_REGISTER = path.join(HERE, 'ts_register.mjs');
 const CHILD = path.join(HERE, 'child.mjs');
+/** The project's node_modules, installed by ato's dependency phase (`npm ci`) and mounted read-only. */
+export const DEPS_NODE_MODULES = '/deps/node/node_modules';
+
+/**
+ * Makes the installed dependencies resolvable from `tree`: a `node_modules` link to them, since ES modules
+ * ignore NODE_PATH and resolve only through node_modules folders. A tree that has its own is left alone.
+ */
+export function linkDependencies(tree, deps = DEPS_NODE_MODULES) {
+  const link = path.join(tree, 'node_modules');
+  if (!fs.existsSync(deps) || !fs.existsSync(tree) || fs.existsSync(link)) return false;
+  fs.symlinkSync(deps, link, 'dir');
+  return true;
+}
 
 export class Workspace {
   constructor(root) {
@@ -19,6 +32,8 @@ export class Workspace {
     this.tests = path.join(this.out, 'tests');
     this.scratch = fs.mkdtempSync(path.join(process.env.TMPDIR || '/tmp', 'ato-node-'));
     this.requests = 0;
+    linkDependencies(this.head);
+    linkDependencies(this.base);
   }
 
   tree(side) {

@@ -13,6 +13,9 @@ from pathlib import Path
 from .processes import Finished, run_limited
 
 HARNESS_ROOT = Path(__file__).resolve().parent.parent
+# The project's dependencies, installed by ato's dependency phase (`pip install --target`) and mounted
+# read-only; absent when the project has none.
+DEPS_DIR = Path("/deps/python")
 
 
 @dataclass
@@ -46,7 +49,7 @@ class Workspace:
         env = {
             "PATH": os.environ.get("PATH", "/usr/local/bin:/usr/bin:/bin"),
             "HOME": str(self.scratch / "home"),
-            "PYTHONPATH": str(HARNESS_ROOT),
+            "PYTHONPATH": python_path(),
             "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONHASHSEED": "0",
             "PYTHONIOENCODING": "utf-8",
@@ -74,6 +77,14 @@ class Workspace:
             log_name=f"{mode}-{n}",
         )
         return read_events(results_path), finished
+
+
+def python_path(deps: Path = DEPS_DIR) -> str:
+    """The harness first, then the project's installed dependencies when the dependency phase gave any."""
+    entries = [str(HARNESS_ROOT)]
+    if deps.is_dir():
+        entries.append(str(deps))
+    return os.pathsep.join(entries)
 
 
 def read_events(path: Path) -> list[dict]:

@@ -1,0 +1,111 @@
+//! The dependency phase: installs a project's dependencies once, in their own container, into a cache the
+//! test containers mount read-only at `/deps`.
+//!
+//! Per runner: [`manifest::detect`] finds what the project declares (Python: `requirements.txt`, else
+//! `pyproject.toml`'s `[project].dependencies`; Node: `package.json` with its `package-lock.json`), keyed by
+//! a digest of those files, the vendored archives and the runner image. A complete cache for that digest is
+//! mounted as it is; otherwise a dependency container fills it (`pip install --target`, `npm ci
+//! --ignore-scripts`), hardened like every sandbox job and without network unless the operator sets
+//! `ATO_DEPS_NETWORK=1`. A fill that fails is removed, never cached, and becomes `dependencies` problems
+//! naming each package that could not be had. The test phase never has a network.
+
+mod cache;
+mod head_files;
+mod manifest;
+mod npm_lock;
+mod outcome;
+mod phase;
+mod requirements;
+mod script;
+
+pub use cache::{CacheEntry, DEPS_LABEL};
+pub use head_files::HeadFiles;
+pub use manifest::{CACHE_FORMAT, Detection, Install, Manifest, detect};
+pub use phase::{CacheUse, Prepared, prepare};
+pub use requirements::{Requirement, parse_pyproject, parse_requirements};
+pub use script::DEPS_DIR;
+
+/// Environment variable: `1` lets the dependency container reach the network; unset or `0` keeps it off.
+pub const NETWORK_VAR: &str = "ATO_DEPS_NETWORK";
+
+/// How the dependency phase runs; the same for every run of a process.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DepsSettings {
+    /// The dependency container may use the network (never the test container). Off by default.
+    pub network: bool,
+}
+
+impl DepsSettings {
+    /// Reads `ATO_DEPS_NETWORK`.
+    pub fn from_env() -> Result<DepsSettings, DepsError> {
+        DepsSettings::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// [`DepsSettings::from_env`] over any lookup. Only an explicit `1`/`true`/`yes`/`on` allows the network;
+    /// anything unrecognised is an error rather than a guess.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<DepsSettings, DepsError> {
+        let network = match lookup(NETWORK_VAR) {
+            None => false,
+            Some(value) => match value.trim().to_ascii_lowercase().as_str() {
+                "" | "0" | "false" | "no" | "off" => false,
+                "1" | "true" | "yes" | "on" => true,
+                _ => {
+                    return Err(DepsError::BadSetting {
+                        variable: NETWORK_VAR,
+                        value,
+                    });
+                }
+            },
+        };
+        Ok(DepsSettings { network })
+    }
+}
+
+/// Why the dependency phase could not run at all. A failed install is not an error: it is a problem in the
+/// report.
+#[derive(Debug, thiserror::Error)]
+pub enum DepsError {
+    #[error(transparent)]
+    Sandbox(#[from] crate::sandbox::SandboxError),
+    #[error("Docker failed to {action}: {source}")]
+    Docker {
+        action: &'static str,
+        #[source]
+        source: bollard::errors::Error,
+    },
+    #[error("{variable} is malformed ({value:?}): expected 1 to allow the network or 0 to deny it")]
+    BadSetting {
+        variable: &'static str,
+        value: String,
+    },
+    #[error("the dependency phase could not read the workspace: {0}")]
+    Workspace(String),
+}
+
+impl DepsError {
+    pub(crate) fn docker(action: &'static str) -> impl FnOnce(bollard::errors::Error) -> DepsError {
+        move |source| DepsError::Docker { action, source }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_network_is_off_unless_explicitly_allowed() {
+        let with = |value: Option<&str>| {
+            DepsSettings::from_lookup(|_| value.map(str::to_string)).map(|s| s.network)
+        };
+        assert!(!with(None).unwrap());
+        assert!(!with(Some("0")).unwrap());
+        assert!(!with(Some("")).unwrap());
+        assert!(with(Some("1")).unwrap());
+        assert!(with(Some(" TRUE ")).unwrap());
+        let error = with(Some("maybe")).unwrap_err().to_string();
+        assert!(
+            error.contains("ATO_DEPS_NETWORK") && error.contains("maybe"),
+            "{error}"
+        );
+    }
+}

@@ -1,0 +1,256 @@
+//! The dependency phase of one runner in one run: look the cache up, fill it when needed, and say what the
+//! test container mounts.
+
+use std::time::{Duration, Instant};
+
+use tokio_util::sync::CancellationToken;
+
+use super::cache::{self, CacheEntry, State};
+use super::head_files::{HeadFiles, deps_workspace};
+use super::manifest::{Detection, Manifest, detect, problem};
+use super::outcome::{Ended, Fill, judge};
+use super::script::{self, DEPS_DIR};
+use super::{DepsError, DepsSettings};
+use crate::model::{Problem, Runner};
+use crate::sandbox::{Job, Limits, Network, Sandbox, VolumeMount};
+
+/// How often a run waits for another process's fill of the same cache to finish.
+const FILL_POLL: Duration = Duration::from_millis(500);
+/// An incomplete cache younger than this may be one another process has just created and is about to mount
+/// (once mounted, Docker refuses its removal); older and unused, it is the leftover of a fill that died.
+const FILL_START_GRACE: Duration = Duration::from_secs(30);
+
+/// What happened to the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheUse {
+    /// The project declares no dependencies.
+    NotNeeded,
+    /// A complete cache was mounted as it was.
+    Hit,
+    /// A dependency container filled it in this run.
+    Filled,
+    /// Nothing could be installed; the problems say why.
+    Failed,
+}
+
+/// What the dependency phase gives the test phase.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The cache, read-only at `/deps`, when the dependencies are installed.
+    pub mount: Option<VolumeMount>,
+    pub cache: CacheUse,
+    /// `dependencies` problems: each package that could not be installed.
+    pub problems: Vec<Problem>,
+    pub notes: Vec<String>,
+    pub duration: Duration,
+}
+
+impl CacheUse {
+    /// A word for progress lines: `cache hit`, `installed`, …
+    pub fn describe(self) -> &'static str {
+        match self {
+            CacheUse::NotNeeded => "none declared",
+            CacheUse::Hit => "cache hit",
+            CacheUse::Filled => "installed",
+            CacheUse::Failed => "not installed",
+        }
+    }
+}
+
+impl Prepared {
+    fn new(cache: CacheUse, started: Instant) -> Prepared {
+        Prepared {
+            mount: None,
+            cache,
+            problems: Vec::new(),
+            notes: Vec::new(),
+            duration: started.elapsed(),
+        }
+    }
+}
+
+/// Runs the dependency phase of `runner` for the head tree of `workspace` (a runner workspace tar, see
+/// runners/PROTOCOL.md), with the runner's `image` and the run's `limits`.
+#[allow(clippy::too_many_arguments)]
+pub async fn prepare(
+    sandbox: &Sandbox,
+    run_id: &str,
+    runner: Runner,
+    image: &str,
+    workspace: &[u8],
+    limits: &Limits,
+    settings: &DepsSettings,
+    cancel: &CancellationToken,
+) -> Result<Prepared, DepsError> {
+    let started = Instant::now();
+    let files = {
+        let tar = workspace.to_vec();
+        tokio::task::spawn_blocking(move || HeadFiles::from_workspace_tar(&tar))
+            .await
+            .map_err(|err| DepsError::Workspace(err.to_string()))?
+            .map_err(DepsError::Workspace)?
+    };
+    let manifest = match detect(runner, &files) {
+        Detection::None => return Ok(Prepared::new(CacheUse::NotNeeded, started)),
+        Detection::Unusable(problems) => {
+            let mut prepared = Prepared::new(CacheUse::Failed, started);
+            prepared.problems = problems;
+            return Ok(prepared);
+        }
+        Detection::Found(manifest) => manifest,
+    };
+    let image_id = sandbox
+        .docker()
+        .inspect_image(image)
+        .await
+        .map_err(DepsError::docker("inspect the runner image"))?
+        .id
+        .unwrap_or_else(|| image.to_string());
+    let entry = CacheEntry::new(runner, &manifest.cache_digest(&image_id));
+    let _filling = cache::lock(&entry).await;
+    let docker = sandbox.docker();
+    let deadline = Instant::now() + limits.timeout;
+    // Set once another process is seen creating the volume: its fill is then waited for, never removed.
+    let mut filled_elsewhere = false;
+    loop {
+        let state = match cache::state(docker, &entry).await? {
+            // Created here: this process fills it.
+            State::Absent if cache::create(docker, &entry).await? => break,
+            State::Absent => {
+                filled_elsewhere = true;
+                State::Incomplete
+            }
+            state => state,
+        };
+        match state {
+            State::Complete => {
+                let mut prepared = mounted(&entry, CacheUse::Hit, started);
+                prepared.notes.push(format!(
+                    "dependencies of {}: reused the cache {} (installed by an earlier run)",
+                    manifest.source, entry.data
+                ));
+                return Ok(prepared);
+            }
+            // A fill that died is removed (and the next look creates the volume afresh); one still running
+            // elsewhere is waited for.
+            State::Absent | State::Incomplete => {
+                // Docker refuses to remove a volume a container uses: a fill still running is kept.
+                let leftover = !filled_elsewhere
+                    && cache::data_age(docker, &entry)
+                        .await?
+                        .is_none_or(|age| age >= FILL_START_GRACE);
+                if leftover && cache::remove(docker, &entry).await? {
+                    continue;
+                }
+                if Instant::now() >= deadline || cancel.is_cancelled() {
+                    let mut prepared = Prepared::new(CacheUse::Failed, started);
+                    prepared.problems.push(problem(
+                        &manifest.source,
+                        format!(
+                            "the dependencies of {} were being installed by another ato process that did \
+                             not finish in time; none were installed",
+                            manifest.source
+                        ),
+                    ));
+                    return Ok(prepared);
+                }
+                tokio::time::sleep(FILL_POLL).await;
+            }
+        }
+    }
+    fill(
+        sandbox, run_id, image, workspace, limits, settings, &manifest, &entry, cancel, started,
+    )
+    .await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn fill(
+    sandbox: &Sandbox,
+    run_id: &str,
+    image: &str,
+    workspace: &[u8],
+    limits: &Limits,
+    settings: &DepsSettings,
+    manifest: &Manifest,
+    entry: &CacheEntry,
+    cancel: &CancellationToken,
+    started: Instant,
+) -> Result<Prepared, DepsError> {
+    let docker = sandbox.docker();
+    let tar = match deps_workspace(workspace, &script::files(manifest, settings.network)) {
+        Ok(tar) => tar,
+        Err(why) => {
+            discard(docker, entry).await;
+            return Err(DepsError::Workspace(why));
+        }
+    };
+    let mut job = Job::new(run_id, image, tar, limits.clone());
+    job.command = Some(script::command());
+    job.volumes = vec![VolumeMount {
+        volume: entry.data.clone(),
+        target: DEPS_DIR.to_string(),
+        read_only: false,
+    }];
+    job.network = if settings.network {
+        Network::Bridge
+    } else {
+        Network::None
+    };
+    let finished = match sandbox.run(job, cancel).await {
+        Ok(finished) => finished,
+        Err(error) => {
+            discard(docker, entry).await;
+            return Err(error.into());
+        }
+    };
+    let ended = Ended {
+        outcome: finished.outcome,
+        stdout: &finished.stdout,
+        stderr: &finished.stderr,
+        timeout_secs: limits.timeout.as_secs(),
+        network: settings.network,
+    };
+    match judge(manifest, &ended) {
+        Fill::Installed => {
+            cache::mark_complete(docker, entry).await?;
+            let mut prepared = mounted(entry, CacheUse::Filled, started);
+            prepared.notes.push(format!(
+                "dependencies of {}: installed into the cache {} in {:.1} s{}",
+                manifest.source,
+                entry.data,
+                finished.duration.as_secs_f64(),
+                if settings.network {
+                    ""
+                } else {
+                    " without network"
+                }
+            ));
+            Ok(prepared)
+        }
+        Fill::Failed(problems) => {
+            tracing::info!(cache = %entry.data, stderr = %finished.stderr, "the dependency phase failed");
+            discard(docker, entry).await;
+            let mut prepared = Prepared::new(CacheUse::Failed, started);
+            prepared.problems = problems;
+            Ok(prepared)
+        }
+    }
+}
+
+fn mounted(entry: &CacheEntry, cache: CacheUse, started: Instant) -> Prepared {
+    let mut prepared = Prepared::new(cache, started);
+    prepared.mount = Some(VolumeMount {
+        volume: entry.data.clone(),
+        target: DEPS_DIR.to_string(),
+        read_only: true,
+    });
+    prepared
+}
+
+/// A failed fill is never cached.
+async fn discard(docker: &bollard::Docker, entry: &CacheEntry) {
+    if let Err(error) = cache::remove(docker, entry).await {
+        tracing::warn!(cache = %entry.data, %error, "could not remove a failed dependency cache");
+    }
+}
