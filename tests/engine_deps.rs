@@ -7,34 +7,16 @@ mod e2e_support;
 use std::io::Write;
 use std::process::Command;
 
-use ato::model::{
-    ProblemKind, RunResults, Runner, RunnerResult, SandboxOutcome, TestKind, TestStatus,
-};
+use ato::model::{ProblemKind, Runner, RunnerResult, SandboxOutcome, TestKind, TestStatus};
 use deps_support::{
     cache_entry, cleanup, deps_phase, nonce, npm_tarball, volume_exists, volumes_named_in,
     write_wheel,
 };
-use e2e_support::{AtoRun, Repo, ato_containers, ato_run, require_docker};
+use e2e_support::{Repo, ato_containers, require_docker, run_last_commit, runner_result};
 
 /// The network of the dependency phase is off unless said otherwise; say it, whatever the caller's
 /// environment holds.
 const OFFLINE: &[(&str, &str)] = &[("ATO_DEPS_NETWORK", "0")];
-
-fn run_last_commit(repo: &Repo) -> AtoRun {
-    ato_run(
-        repo.path(),
-        &["--base", "HEAD~1", "--head", "HEAD"],
-        OFFLINE,
-    )
-}
-
-fn runner(results: &RunResults, which: Runner) -> &RunnerResult {
-    results
-        .runners
-        .iter()
-        .find(|r| r.runner == which)
-        .unwrap_or_else(|| panic!("a {which:?} runner result: {results:#?}"))
-}
 
 const PY_BASE: &str = "def quadruple(x: int) -> int:\n    return x * 4\n";
 
@@ -102,11 +84,11 @@ fn python_vendored_wheel_is_installed_once_then_the_cache_is_mounted_read_only()
     require_docker();
     let repo = python_fixture(&format!("# fixture {}\ntinydep==1.0\n", nonce()));
 
-    let first = run_last_commit(&repo);
+    let first = run_last_commit(&repo, OFFLINE);
     let entry = cache_entry(&repo, Runner::Python);
     let mut volumes = cleanup(&entry);
     volumes.0.extend(volumes_named_in(&first));
-    let python = runner(first.results(), Runner::Python);
+    let python = runner_result(first.results(), Runner::Python);
     assert_eq!(
         python.outcome,
         SandboxOutcome::Completed { exit_code: 0 },
@@ -148,9 +130,9 @@ fn python_vendored_wheel_is_installed_once_then_the_cache_is_mounted_read_only()
     assert_eq!(what, "installed");
     assert!(volume_exists(&entry.data) && volume_exists(&entry.marker));
 
-    let second = run_last_commit(&repo);
+    let second = run_last_commit(&repo, OFFLINE);
     volumes.0.extend(volumes_named_in(&second));
-    let python = runner(second.results(), Runner::Python);
+    let python = runner_result(second.results(), Runner::Python);
     assert!(
         python.notes.iter().any(|n| n.contains("reused the cache")),
         "{:#?}\n(a rebuild of the runner image between the runs changes the digest)\nfirst run:\n{}\nsecond run:\n{}",
@@ -186,11 +168,11 @@ fn python_a_requirement_that_is_not_vendored_is_named_and_nothing_is_cached() {
         nonce()
     ));
 
-    let run = run_last_commit(&repo);
+    let run = run_last_commit(&repo, OFFLINE);
     let entry = cache_entry(&repo, Runner::Python);
     let mut volumes = cleanup(&entry);
     volumes.0.extend(volumes_named_in(&run));
-    let python = runner(run.results(), Runner::Python);
+    let python = runner_result(run.results(), Runner::Python);
     let missing: Vec<_> = python
         .problems
         .iter()
@@ -263,11 +245,11 @@ fn javascript_vendored_tarball_in_the_lock_is_installed_once_then_cached() {
     )
     .commit("quadruple through tiny");
 
-    let first = run_last_commit(&repo);
+    let first = run_last_commit(&repo, OFFLINE);
     let entry = cache_entry(&repo, Runner::Node);
     let mut volumes = cleanup(&entry);
     volumes.0.extend(volumes_named_in(&first));
-    let node = runner(first.results(), Runner::Node);
+    let node = runner_result(first.results(), Runner::Node);
     assert_eq!(
         node.outcome,
         SandboxOutcome::Completed { exit_code: 0 },
@@ -302,9 +284,9 @@ fn javascript_vendored_tarball_in_the_lock_is_installed_once_then_cached() {
     let (what, fill_ms) = deps_phase(&first, "node");
     assert_eq!(what, "installed");
 
-    let second = run_last_commit(&repo);
+    let second = run_last_commit(&repo, OFFLINE);
     volumes.0.extend(volumes_named_in(&second));
-    let node = runner(second.results(), Runner::Node);
+    let node = runner_result(second.results(), Runner::Node);
     assert!(
         node.notes.iter().any(|n| n.contains("reused the cache")),
         "{:#?}\n(a rebuild of the runner image between the runs changes the digest)\nfirst run:\n{}\nsecond run:\n{}",
@@ -341,8 +323,8 @@ fn two_processes_at_once_install_once_and_both_get_the_dependencies() {
     );
 
     let (a, b) = std::thread::scope(|scope| {
-        let a = scope.spawn(|| run_last_commit(&repo));
-        let b = scope.spawn(|| run_last_commit(&repo));
+        let a = scope.spawn(|| run_last_commit(&repo, OFFLINE));
+        let b = scope.spawn(|| run_last_commit(&repo, OFFLINE));
         (a.join().unwrap(), b.join().unwrap())
     });
     let entry = cache_entry(&repo, Runner::Python);
@@ -362,7 +344,7 @@ fn two_processes_at_once_install_once_and_both_get_the_dependencies() {
         b.stderr
     );
     for run in [&a, &b] {
-        let python = runner(run.results(), Runner::Python);
+        let python = runner_result(run.results(), Runner::Python);
         assert!(
             passed_doctest_of(python, "quadruple"),
             "{:#?}\n{}",

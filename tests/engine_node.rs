@@ -7,19 +7,10 @@ use ato::model::{
     Observation, ProblemKind, RunResults, RunnerResult, SandboxOutcome, TestKind, TestStatus,
     Verdict,
 };
-use e2e_support::{AtoRun, Repo, ato_run, require_docker};
-
-/// Runs ato on the last commit of `repo` and returns the run with its node runner's results.
-fn run_last_commit(repo: &Repo) -> AtoRun {
-    ato_run(repo.path(), &["--base", "HEAD~1", "--head", "HEAD"], &[])
-}
+use e2e_support::{Repo, require_docker, run_last_commit, runner_result};
 
 fn node(results: &RunResults) -> &RunnerResult {
-    results
-        .runners
-        .iter()
-        .find(|r| r.runner == ato::model::Runner::Node)
-        .unwrap_or_else(|| panic!("a node runner result: {results:#?}"))
+    runner_result(results, ato::model::Runner::Node)
 }
 
 /// Asserts a behaviour change of `symbol` where head throws `error` and base returned.
@@ -63,7 +54,7 @@ fn javascript_a_changed_result_is_a_behaviour_change_with_input_and_both_values(
     )
     .commit("cap at 100");
 
-    let run = run_last_commit(&repo);
+    let run = run_last_commit(&repo, &[]);
     assert_eq!(
         run.exit_code, 1,
         "a behaviour change fails the run; ato said:\n{}",
@@ -131,7 +122,7 @@ fn javascript_a_new_function_gets_tests_that_run_pass_and_cover_it() {
     )
     .commit("add shout");
 
-    let run = run_last_commit(&repo);
+    let run = run_last_commit(&repo, &[]);
     assert_eq!(run.exit_code, 0, "ato said:\n{}", run.stderr);
     let results = run.results();
     assert_eq!(results.verdict, Verdict::Success, "{}", results.summary);
@@ -199,7 +190,7 @@ fn javascript_eslint_findings_on_changed_lines_are_reported() {
     )
     .commit("add run");
 
-    let run = run_last_commit(&repo);
+    let run = run_last_commit(&repo, &[]);
     let node = node(run.results());
     let findings = &node.findings;
     assert!(
@@ -230,7 +221,7 @@ fn javascript_a_syntax_error_is_a_clear_problem_not_a_crash() {
         .commit("base");
     repo.write("src/ok.js", "export function f(x) {\n  return x +;\n}\n")
         .commit("broken");
-    let run = run_last_commit(&repo);
+    let run = run_last_commit(&repo, &[]);
     assert_ne!(run.exit_code, 2, "{}", run.stderr);
     let node = node(run.results());
     assert_eq!(node.outcome, SandboxOutcome::Completed { exit_code: 0 });
@@ -257,7 +248,7 @@ fn typescript_a_change_to_a_throw_is_a_behaviour_change_and_a_new_function_gets_
     .write("src/types.ts", "export interface Item {\n  cents: number;\n}\n")
     .commit("labels refuse negatives; half");
 
-    let run = run_last_commit(&repo);
+    let run = run_last_commit(&repo, &[]);
     assert_eq!(run.exit_code, 1, "ato said:\n{}", run.stderr);
     let results = run.results();
     let node = node(results);
@@ -315,7 +306,7 @@ fn typescript_eslint_findings_and_syntax_errors_are_reported_on_the_typescript_l
     .write("src/b.ts", "export const b: number = (1 + ;\n")
     .commit("eval and a broken file");
 
-    let run = run_last_commit(&repo);
+    let run = run_last_commit(&repo, &[]);
     let node = node(run.results());
     assert_eq!(node.outcome, SandboxOutcome::Completed { exit_code: 0 });
     assert!(
@@ -353,7 +344,7 @@ fn hostile_modules_become_problems_and_the_runner_still_completes() {
     )
     .commit("hostile");
 
-    let run = run_last_commit(&repo);
+    let run = run_last_commit(&repo, &[]);
     let node = node(run.results());
     assert_eq!(node.outcome, SandboxOutcome::Completed { exit_code: 0 });
     assert!(

@@ -134,3 +134,17 @@ pub fn ato_run(repo: &Path, args: &[&str], env: &[(&str, &str)]) -> AtoRun {
         results,
     }
 }
+
+/// `ato run` on the last commit of `repo`: `--base HEAD~1 --head HEAD`.
+pub fn run_last_commit(repo: &Repo, env: &[(&str, &str)]) -> AtoRun {
+    ato_run(repo.path(), &["--base", "HEAD~1", "--head", "HEAD"], env)
+}
+
+/// The result of one runner, failing the test when that runner did not run.
+pub fn runner_result(results: &RunResults, which: ato::model::Runner) -> &ato::model::RunnerResult {
+    results
+        .runners
+        .iter()
+        .find(|r| r.runner == which)
+        .unwrap_or_else(|| panic!("a {which:?} runner result: {results:#?}"))
+}
