@@ -421,11 +421,13 @@ fn a_call_past_its_deadline_is_killed() {
     let repo = TestRepo::new();
     repo.write("a.py", "x = 1\n");
     repo.commit("one");
-    let err = repo
-        .open()
-        .with_timeout(Duration::ZERO)
-        .resolve("HEAD")
-        .unwrap_err();
+    let opened = repo.open().with_timeout(Duration::from_millis(300));
+    // git opens its config includes on start-up; a FIFO nobody writes to keeps it waiting for ever.
+    let fifo = repo.path().join(".git/hang");
+    let made = Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    repo.git(&["config", "include.path", fifo.to_str().unwrap()]);
+    let err = opened.resolve("HEAD").unwrap_err();
     assert!(matches!(err, GitError::Timeout { .. }), "{err:?}");
     assert!(
         err.to_string().contains("git rev-parse did not finish"),
