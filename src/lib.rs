@@ -9,6 +9,8 @@
 pub mod collect;
 pub mod deps;
 pub mod engine;
+pub mod generate;
+pub mod llm;
 pub mod git;
 pub mod github;
 pub mod model;

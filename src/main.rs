@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use ato::engine::{self, RunRequest};
+use ato::repo_config::Generation;
 use ato::model::{Runner, Verdict};
 
 #[derive(Parser)]
@@ -66,6 +67,30 @@ struct RunArgs {
     /// Never test changed files matching this glob (repeatable).
     #[arg(long)]
     exclude: Vec<String>,
+    /// Which generators run: builtin, llm, both or off (static checkers only) [default: builtin, plus the
+    /// model when LLM_BASE_URL and LLM_MODEL configure one]. The model's answers are cached under
+    /// ATO_DATA_DIR (else ~/.cache/ato); ATO_LLM_MAX_FILES, ATO_LLM_MAX_TOKENS and ATO_LLM_REPAIRS bound a run.
+    #[arg(long, value_enum)]
+    generate: Option<GenerateArg>,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum GenerateArg {
+    Builtin,
+    Llm,
+    Both,
+    Off,
+}
+
+impl From<GenerateArg> for Generation {
+    fn from(arg: GenerateArg) -> Generation {
+        match arg {
+            GenerateArg::Builtin => Generation::Builtin,
+            GenerateArg::Llm => Generation::Llm,
+            GenerateArg::Both => Generation::Both,
+            GenerateArg::Off => Generation::Off,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -108,6 +133,7 @@ async fn run(args: RunArgs) -> ExitCode {
         seed: args.seed,
         include: args.include,
         exclude: args.exclude,
+        generate: args.generate.map(Generation::from),
     };
     match engine::run_local(request, &progress).await {
         Ok(outcome) => {

@@ -124,6 +124,92 @@ pub struct RunnerResult {
     /// The generated test files, relative to the output folder.
     pub generated_files: Vec<GeneratedFile>,
     pub logs: Logs,
+    /// The tests a language model wrote, when one is configured and asked (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_tests: Option<ModelTests>,
+}
+
+/// What a language model wrote for one runner, and how much of it survived the validation funnel.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ModelTests {
+    /// The model's name as configured (`LLM_MODEL`).
+    pub model: String,
+    pub funnel: Funnel,
+    pub usage: ModelUsage,
+    /// One per symbol the model was asked about, in plan order.
+    pub candidates: Vec<Candidate>,
+    /// Facts a reader should know: budget reached, a file withheld as secret, the model unreachable…
+    pub notes: Vec<String>,
+}
+
+/// The funnel: each stage counts the generated test modules that got that far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Funnel {
+    /// The model answered with code.
+    pub generated: u32,
+    /// It imported or compiled and had at least one test.
+    pub builds: u32,
+    /// Every test in it passed on the first run.
+    pub passes: u32,
+    /// It passed on every rerun (not flaky).
+    pub stable: u32,
+    /// It ran changed lines that no builtin test and no earlier kept module ran.
+    pub adds_coverage: u32,
+}
+
+/// The model calls of a runner.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelUsage {
+    /// Requests answered by the model (repairs included), not counting retries.
+    pub requests: u32,
+    pub prompt_tokens: u64,
+    pub completion_tokens: u64,
+    /// Symbols answered from the cache, with no request.
+    pub cache_hits: u32,
+    /// Repair requests: a failing module sent back with its error.
+    pub repairs: u32,
+    /// Secrets replaced before anything was sent.
+    pub redactions: u32,
+}
+
+/// One test module the model was asked for, and where it left the funnel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// `pkg/calc.py::add`.
+    pub target: String,
+    pub stage: CandidateStage,
+    /// The module, relative to the output folder, when there is code.
+    pub file: Option<String>,
+    /// Where the patch of tests you can add puts it.
+    pub repo_path: String,
+    /// Repairs it went through.
+    pub repairs: u32,
+    /// Outcome of each run of the last version.
+    pub runs: Vec<RunStatus>,
+    /// The changed lines it ran that nothing before it ran, per file.
+    pub new_lines: std::collections::BTreeMap<String, Vec<u32>>,
+    /// Why it did not build or pass, or why there is no code (escaped when rendered).
+    pub error: Option<String>,
+    /// The answer came from the cache.
+    pub cached: bool,
+}
+
+/// Where a candidate left the funnel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CandidateStage {
+    /// No code: the model failed, timed out, answered without code, or the budget ran out.
+    NoCode,
+    /// It did not import or compile (after the repairs).
+    DoesNotBuild,
+    /// It failed on every run (after the repairs): a possible bug, or a wrong test.
+    Fails,
+    /// Mixed outcomes over the reruns.
+    Flaky,
+    /// It passed every run but ran no changed line that was not already covered.
+    NoNewCoverage,
+    /// It passed every run and added coverage: offered in the patch of tests you can add.
+    Kept,
 }
 
 /// How the runner container ended. Distinct on purpose: each is reported differently.

@@ -28,7 +28,8 @@ pub struct RepoConfig {
     pub languages: Option<Vec<Language>>,
     pub include: Vec<String>,
     pub exclude: Vec<String>,
-    pub generate: Generation,
+    /// `None`: the builtin generator, and the model too when the operator configured one.
+    pub generate: Option<Generation>,
     pub reruns: u32,
     /// The runner containers' wall clock; `None` keeps the operator's `RUNNER_TIMEOUT_SECS`.
     pub timeout_secs: Option<u64>,
@@ -44,7 +45,7 @@ impl Default for RepoConfig {
             languages: None,
             include: Vec::new(),
             exclude: Vec::new(),
-            generate: Generation::Builtin,
+            generate: None,
             reruns: 3,
             timeout_secs: None,
             comment: true,
@@ -119,7 +120,7 @@ fn apply(config: &mut RepoConfig, key: &str, value: serde_norway::Value) -> Resu
         }
         "include" => config.include = get(value, "a list of globs")?,
         "exclude" => config.exclude = get(value, "a list of globs")?,
-        "generate" => config.generate = get(value, "one of builtin, llm, both, off")?,
+        "generate" => config.generate = Some(get(value, "one of builtin, llm, both, off")?),
         "reruns" => {
             let reruns: u32 = get(value, "a whole number from 1 to 20")?;
             if !(1..=20).contains(&reruns) {
@@ -162,7 +163,7 @@ mod tests {
                 languages: Some(vec![Language::Python, Language::Java]),
                 include: vec!["src/**".into()],
                 exclude: vec!["src/legacy/**".into()],
-                generate: Generation::Both,
+                generate: Some(Generation::Both),
                 reruns: 5,
                 timeout_secs: Some(120),
                 comment: false,

@@ -19,6 +19,8 @@ pub async fn run() -> anyhow::Result<()> {
     let config = ServeConfig::from_env()?;
     let limits = Limits::from_env()?;
     let deps = crate::deps::DepsSettings::from_env()?;
+    let model = crate::generate::ModelSettings::from_env(Some(&config.data_dir))
+        .map_err(anyhow::Error::msg)?;
     let PrivateKeySource::Pem(pem) = config.private_key.clone() else {
         anyhow::bail!("GITHUB_PRIVATE_KEY_PATH was not read");
     };
@@ -57,6 +59,7 @@ pub async fn run() -> anyhow::Result<()> {
         sandbox,
         limits,
         deps,
+        model,
         interrupted_runs.into_iter().collect(),
     );
     let shutdown = CancellationToken::new();

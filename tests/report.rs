@@ -146,6 +146,7 @@ fn runner_result(runner: Runner, targets: Vec<TargetFile>, c: Collected) -> Runn
             stderr: String::new(),
             truncated: false,
         },
+        model_tests: None,
     }
 }
 

@@ -3,6 +3,7 @@
 //! The engine does not know where the code came from: [`Source`] is a local git repository for `ato run`
 //! and two unpacked tarballs for the GitHub App. It returns [`RunResults`] and writes the report files.
 
+mod model_phase;
 mod runner_phase;
 mod source;
 mod workspace;
@@ -12,7 +13,9 @@ use std::time::Instant;
 
 use tokio_util::sync::CancellationToken;
 
+use crate::generate::{self, ModelSettings};
 use crate::model::{RunResults, Runner, SCHEMA_VERSION};
+use crate::repo_config::Generation;
 use crate::plan::PlanConfig;
 use crate::report;
 use crate::runners;
@@ -32,6 +35,8 @@ pub struct RunRequest {
     pub seed: u64,
     pub include: Vec<String>,
     pub exclude: Vec<String>,
+    /// Which generators run; `None`: the builtin one, and the model too when LLM_* configure one.
+    pub generate: Option<Generation>,
 }
 
 /// What a finished run left behind.
@@ -60,6 +65,8 @@ pub enum EngineError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("{0}")]
+    Config(String),
     #[error("the run was cancelled")]
     Cancelled,
     #[error("{0}")]
@@ -89,7 +96,12 @@ pub async fn run_local(
         seed: request.seed,
         limits: Limits::from_env().map_err(EngineError::Sandbox)?,
         deps: crate::deps::DepsSettings::from_env()?,
+        builtin: true,
+        model: None,
+        notes: Vec::new(),
     };
+    let model = ModelSettings::from_env(Some(&data_dir())).map_err(EngineError::Config)?;
+    let settings = settings.with_generators(generate::choose(request.generate, model.as_ref()));
     let config = PlanConfig {
         include: request.include.clone(),
         exclude: request.exclude.clone(),
@@ -198,4 +210,13 @@ pub fn new_run_id() -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
     format!("{}-{:08x}", now.as_secs(), rand::random::<u32>())
+}
+
+/// Where `ato run` keeps what outlives a run (the model's answers): `ATO_DATA_DIR`, else the user's cache folder.
+fn data_dir() -> PathBuf {
+    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    var("ATO_DATA_DIR")
+        .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("ato")))
+        .or_else(|| var("HOME").map(|d| d.join(".cache").join("ato")))
+        .unwrap_or_else(|| std::env::temp_dir().join("ato"))
 }

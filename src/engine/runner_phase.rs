@@ -1,7 +1,7 @@
 //! One runner for one run: make sure its image exists, pack the workspace, run the container, read back
 //! what it wrote. Whatever the PR's code does in there ends up as a [`RunnerResult`], never as an error.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use tokio_util::sync::CancellationToken;
@@ -11,9 +11,11 @@ use crate::deps::{self, DepsSettings};
 use crate::model::{Logs, Runner, RunnerResult, SandboxOutcome, TargetFile};
 use crate::runners;
 use crate::safe_tar;
-use crate::sandbox::{Finished, Job, Limits, Outcome, Sandbox};
+use crate::generate::ModelSettings;
+use crate::sandbox::{Finished, Job, Limits, Outcome, Sandbox, VolumeMount};
 
-use super::workspace::{self, PROTOCOL_VERSION, RunnerPlan};
+use super::model_phase;
+use super::workspace::{self, PROTOCOL_VERSION, PlanCandidate, RunnerPlan};
 use super::{EngineError, Source};
 
 /// How runners run: the same for every runner of a run.
@@ -24,6 +26,22 @@ pub struct RunnerSettings {
     pub limits: Limits,
     /// The dependency phase (its network is off unless the operator allows it).
     pub deps: DepsSettings,
+    /// Whether the builtin generator runs (without it, the runner only runs the static checker).
+    pub builtin: bool,
+    /// The model that writes more tests, when one is configured and the repository wants it.
+    pub model: Option<ModelSettings>,
+    /// Said in every runner's notes (e.g. a wish for a model that is not configured).
+    pub notes: Vec<String>,
+}
+
+impl RunnerSettings {
+    /// Settings with the given generators.
+    pub fn with_generators(mut self, generators: crate::generate::Generators) -> RunnerSettings {
+        self.builtin = generators.builtin;
+        self.model = generators.model;
+        self.notes.extend(generators.note);
+        self
+    }
 }
 
 impl RunnerSettings {
@@ -61,24 +79,21 @@ pub async fn run_runner(
         });
     }
     result.image = runners::ensure(sandbox.docker(), runner, progress).await?;
-
-    let plan = RunnerPlan {
-        protocol: PROTOCOL_VERSION,
+    let mut container = Container {
+        run_id,
         runner,
-        seed: settings.seed,
-        reruns: settings.reruns,
-        step_timeout_secs: settings.step_timeout_secs(),
-        has_base: source.has_base(),
-        files: targets.to_vec(),
+        image: result.image.clone(),
+        source,
+        settings,
+        sandbox,
+        deps: None,
+        out_dir: out.join("runners").join(runner.name()),
+        cancel,
+        progress,
     };
-    let workspace_tar = {
-        let source = source.clone();
-        tokio::task::spawn_blocking(move || workspace::pack(&plan, &source))
-            .await
-            .map_err(|err| {
-                EngineError::Internal(format!("packing the workspace failed: {err}"))
-            })??
-    };
+    let workspace_tar = container
+        .workspace(targets, Vec::new(), Vec::new())
+        .await?;
 
     let dependencies = deps::prepare(
         sandbox,
@@ -99,27 +114,29 @@ pub async fn run_runner(
             dependencies.duration.as_millis()
         ));
     }
+    // Read-only: the tests use the installed dependencies and can never change the cache.
+    container.deps = dependencies.mount.clone();
 
     progress(&format!(
         "running the {} runner on {} file(s)…",
         runner.name(),
         targets.len()
     ));
-    let mut job = Job::new(
-        run_id,
-        &result.image,
-        workspace_tar,
-        settings.limits.clone(),
-    );
-    // Read-only: the tests use the installed dependencies and can never change the cache.
-    job.volumes.extend(dependencies.mount.clone());
-    let finished = sandbox.run(job, cancel).await?;
+    // The model is asked on the host while the builtin generator runs in the sandbox.
+    let asking = async {
+        match &settings.model {
+            Some(model) => Some(model_phase::ask(model, targets, source).await),
+            None => None,
+        }
+    };
+    let (finished, asked) = tokio::join!(sandbox.run(container.job(workspace_tar), cancel), asking);
+    let finished = finished?;
     result.logs = Logs {
         stdout: finished.stdout.clone(),
         stderr: finished.stderr.clone(),
         truncated: finished.output_truncated,
     };
-    let runner_out = out.join("runners").join(runner.name());
+    let runner_out = container.out_dir.clone();
     result.outcome = outcome(&finished, &settings.limits);
     let mut sources = Vec::new();
     if let SandboxOutcome::Completed { .. } = result.outcome {
@@ -135,11 +152,84 @@ pub async fn run_runner(
             }
         }
     }
+    if let (Some(asked), Some(model)) = (asked, &settings.model) {
+        let model_run = model_phase::validate(
+            asked?,
+            model,
+            &container,
+            targets,
+            &result.coverage,
+            &runner_out,
+        )
+        .await?;
+        result.generated_files.extend(model_run.generated);
+        sources.extend(model_run.sources);
+        result.model_tests = Some(model_run.tests);
+    }
     // What the dependency phase found comes first: a missing package explains the import errors after it.
     result.problems.splice(0..0, dependencies.problems);
     result.notes.splice(0..0, dependencies.notes);
+    result.notes.extend(settings.notes.iter().cloned());
     result.duration_ms = started.elapsed().as_millis() as u64;
     Ok(RunnerRun { result, sources })
+}
+
+/// What every container of one runner in one run shares: the builtin run and the validation rounds.
+pub struct Container<'a> {
+    pub run_id: &'a str,
+    pub runner: Runner,
+    pub image: String,
+    pub source: &'a Source,
+    pub settings: &'a RunnerSettings,
+    pub sandbox: &'a Sandbox,
+    /// The installed dependencies, mounted read-only at `/deps`.
+    pub deps: Option<VolumeMount>,
+    /// `out/runners/<name>`.
+    pub out_dir: PathBuf,
+    pub cancel: &'a CancellationToken,
+    progress: runners::Progress<'a>,
+}
+
+impl Container<'_> {
+    pub fn progress(&self, message: &str) {
+        (self.progress)(message)
+    }
+
+    /// The workspace tar: a normal plan, or a `validate` plan when there are candidates (with their files).
+    pub async fn workspace(
+        &self,
+        targets: &[TargetFile],
+        candidates: Vec<PlanCandidate>,
+        files: Vec<(String, Vec<u8>)>,
+    ) -> Result<Vec<u8>, EngineError> {
+        let plan = RunnerPlan {
+            protocol: PROTOCOL_VERSION,
+            runner: self.runner,
+            seed: self.settings.seed,
+            reruns: self.settings.reruns,
+            step_timeout_secs: self.settings.step_timeout_secs(),
+            has_base: self.source.has_base(),
+            builtin: self.settings.builtin,
+            files: targets.to_vec(),
+            mode: (!candidates.is_empty()).then_some("validate"),
+            candidates,
+        };
+        let source = self.source.clone();
+        tokio::task::spawn_blocking(move || workspace::pack(&plan, &source, &files))
+            .await
+            .map_err(|err| EngineError::Internal(format!("packing the workspace failed: {err}")))?
+    }
+
+    pub fn job(&self, workspace_tar: Vec<u8>) -> Job {
+        let mut job = Job::new(
+            self.run_id,
+            &self.image,
+            workspace_tar,
+            self.settings.limits.clone(),
+        );
+        job.volumes.extend(self.deps.clone());
+        job
+    }
 }
 
 /// A runner's result and the generated test files, as `(repo path, contents)`, for the report and patch.
@@ -165,6 +255,7 @@ fn empty_result(runner: Runner, targets: &[TargetFile]) -> RunnerResult {
         notes: Vec::new(),
         generated_files: Vec::new(),
         logs: Logs::default(),
+        model_tests: None,
     }
 }
 

@@ -186,4 +186,64 @@ impl Source {
             }
         }
     }
+
+    /// The diff from base to head, as the planner read it.
+    pub fn diff_text(&self) -> Result<String, EngineError> {
+        match self {
+            Source::Local {
+                repo,
+                base_sha,
+                head,
+                ..
+            } => Ok(repo.diff(base_sha, head)?),
+            Source::Dirs { diff, .. } => Ok(diff.clone()),
+        }
+    }
+
+    /// Every file of the head tree, as repository paths.
+    pub fn head_files(&self) -> Result<Vec<String>, EngineError> {
+        match self {
+            Source::Local { repo, head, .. } => Ok(repo.list_files(head)?),
+            Source::Dirs { head_dir, .. } => {
+                let mut files = Vec::new();
+                list_dir(head_dir, head_dir, &mut files, 0);
+                files.sort();
+                Ok(files)
+            }
+        }
+    }
+
+    /// A head file's text, `None` when it is missing or unreadable.
+    pub fn read_head(&self, path: &str) -> Option<String> {
+        let bytes = match self {
+            Source::Local { repo, head, .. } => repo.read_file(head, path).ok().flatten()?,
+            Source::Dirs { head_dir, .. } => {
+                crate::git::check_relative(path).ok()?;
+                std::fs::read(head_dir.join(path)).ok()?
+            }
+        };
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    }
+}
+
+/// Regular files under `dir`, relative to `root`; symbolic links are not followed.
+fn list_dir(root: &Path, dir: &Path, files: &mut Vec<String>, depth: usize) {
+    const MAX_FILES: usize = 100_000;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if files.len() >= MAX_FILES || depth > 64 {
+            return;
+        }
+        let Ok(kind) = entry.file_type() else { continue };
+        let path = entry.path();
+        if kind.is_dir() {
+            list_dir(root, &path, files, depth + 1);
+        } else if kind.is_file()
+            && let Ok(rel) = path.strip_prefix(root)
+        {
+            files.push(rel.to_string_lossy().into_owned());
+        }
+    }
 }

@@ -294,6 +294,29 @@ impl Repo {
             Tree::WorkingTree => tree::read_working_file(&self.root, path, MAX_FILE_BYTES),
         }
     }
+
+    /// Every file path in `tree`: a commit's blobs, or the working tree's tracked and untracked, not ignored,
+    /// files.
+    pub fn list_files(&self, tree: &Tree) -> Result<Vec<String>, GitError> {
+        let listing = match tree {
+            Tree::Commit(rev) => {
+                let sha = self.resolve(rev)?;
+                self.git()
+                    .args(["ls-tree", "-r", "-z", "--name-only", "--full-tree"])
+                    .args(["--end-of-options", &sha])
+                    .run()?
+            }
+            Tree::WorkingTree => self
+                .git()
+                .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+                .run()?,
+        };
+        Ok(listing
+            .split(|b| *b == 0)
+            .filter(|p| !p.is_empty())
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .collect())
+    }
 }
 
 /// The object id of the blob in one `ls-tree -z` line, if the entry is a blob.

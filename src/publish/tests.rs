@@ -85,6 +85,7 @@ fn runner() -> RunnerResult {
         notes: vec![],
         generated_files: vec![],
         logs: Logs::default(),
+        model_tests: None,
     }
 }
 

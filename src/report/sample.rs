@@ -30,6 +30,7 @@ pub fn runner(runner: Runner) -> RunnerResult {
         notes: vec![],
         generated_files: vec![],
         logs: Logs::default(),
+        model_tests: None,
     }
 }
 

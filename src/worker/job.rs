@@ -16,6 +16,7 @@ use crate::github::{
 use crate::model::{Revision, RunResults};
 use crate::plan::PlanConfig;
 use crate::publish;
+use crate::generate;
 use crate::repo_config::{self, RepoConfig};
 use crate::report::{self, ReportLinks};
 use crate::store::{Job, JobTrigger, RequestedCommand};
@@ -296,7 +297,11 @@ async fn run_pull_request(
         seed: 1,
         limits,
         deps: workers.deps,
-    };
+        builtin: true,
+        model: None,
+        notes: Vec::new(),
+    }
+    .with_generators(generate::choose(config.generate, workers.model.as_ref()));
     let out = report_dir(&workers.state.data_dir, run_id);
     let progress = |line: &str| tracing::info!("{line}");
     engine::run(

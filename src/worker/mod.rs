@@ -30,6 +30,8 @@ pub struct Workers {
     pub sandbox: Sandbox,
     pub limits: Limits,
     pub deps: crate::deps::DepsSettings,
+    /// The operator's model, when one is configured (LLM_*).
+    pub model: Option<crate::generate::ModelSettings>,
     /// Run ids of the jobs a previous process left running: their check runs are still in progress on
     /// GitHub, and the jobs' next attempts close them.
     pub interrupted_runs: HashSet<String>,
@@ -43,6 +45,7 @@ impl Workers {
         sandbox: Sandbox,
         limits: Limits,
         deps: crate::deps::DepsSettings,
+        model: Option<crate::generate::ModelSettings>,
         interrupted_runs: HashSet<String>,
     ) -> Arc<Workers> {
         Arc::new(Workers {
@@ -51,6 +54,7 @@ impl Workers {
             sandbox,
             limits,
             deps,
+            model,
             interrupted_runs,
             running: Mutex::new(HashMap::new()),
         })
