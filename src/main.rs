@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use ato::engine::{self, RunRequest};
-use ato::repo_config::Generation;
 use ato::model::{Runner, Verdict};
+use ato::repo_config::Generation;
 
 #[derive(Parser)]
 #[command(

@@ -15,8 +15,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::generate::{self, ModelSettings};
 use crate::model::{RunResults, Runner, SCHEMA_VERSION};
-use crate::repo_config::Generation;
 use crate::plan::PlanConfig;
+use crate::repo_config::Generation;
 use crate::report;
 use crate::runners;
 use crate::sandbox::{Limits, Sandbox};
@@ -214,7 +214,11 @@ pub fn new_run_id() -> String {
 
 /// Where `ato run` keeps what outlives a run (the model's answers): `ATO_DATA_DIR`, else the user's cache folder.
 fn data_dir() -> PathBuf {
-    let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     var("ATO_DATA_DIR")
         .or_else(|| var("XDG_CACHE_HOME").map(|d| d.join("ato")))
         .or_else(|| var("HOME").map(|d| d.join(".cache").join("ato")))

@@ -137,7 +137,9 @@ pub async fn validate(
         pending = repair_all(&mut asked, settings, &repair).await;
     }
     remember(&asked.drafts, settings);
-    Ok(settle(asked, settings, &last, targets, baseline, runner_out))
+    Ok(settle(
+        asked, settings, &last, targets, baseline, runner_out,
+    ))
 }
 
 /// Sends the failing modules back with their errors; returns those that came back with new code.
@@ -216,9 +218,7 @@ async fn run_round(
         .run(job, container.cancel)
         .await
         .map_err(EngineError::Sandbox)?;
-    let dest = container
-        .out_dir
-        .join(format!("validate-{}", round + 1));
+    let dest = container.out_dir.join(format!("validate-{}", round + 1));
     let failure = |why: String| -> BTreeMap<String, Checked> {
         pending
             .iter()
@@ -246,16 +246,17 @@ async fn run_round(
         return Ok(failure("the validation run wrote no results".into()));
     };
     let _ = std::fs::remove_dir_all(&dest);
-    std::fs::create_dir_all(&dest).map_err(|err| {
-        EngineError::Internal(format!("cannot create {}: {err}", dest.display()))
-    })?;
+    std::fs::create_dir_all(&dest)
+        .map_err(|err| EngineError::Internal(format!("cannot create {}: {err}", dest.display())))?;
     let limits = safe_tar::Limits {
         strip_components: 1,
         links: safe_tar::LinkPolicy::RefuseAll,
         ..safe_tar::Limits::default()
     };
     if let Err(err) = safe_tar::unpack(results, &dest, &limits) {
-        return Ok(failure(format!("the validation results were refused: {err}")));
+        return Ok(failure(format!(
+            "the validation results were refused: {err}"
+        )));
     }
     Ok(validation::read(&dest).unwrap_or_else(failure))
 }
@@ -288,7 +289,12 @@ fn settle(
         .collect();
     let covered: funnel::Lines = baseline
         .iter()
-        .map(|c| (c.path.clone(), c.covered.iter().copied().collect::<BTreeSet<_>>()))
+        .map(|c| {
+            (
+                c.path.clone(),
+                c.covered.iter().copied().collect::<BTreeSet<_>>(),
+            )
+        })
         .collect();
     let finals: Vec<Final> = asked
         .drafts

@@ -8,10 +8,10 @@ use tokio_util::sync::CancellationToken;
 
 use crate::collect;
 use crate::deps::{self, DepsSettings};
+use crate::generate::ModelSettings;
 use crate::model::{Logs, Runner, RunnerResult, SandboxOutcome, TargetFile};
 use crate::runners;
 use crate::safe_tar;
-use crate::generate::ModelSettings;
 use crate::sandbox::{Finished, Job, Limits, Outcome, Sandbox, VolumeMount};
 
 use super::model_phase;
@@ -91,9 +91,7 @@ pub async fn run_runner(
         cancel,
         progress,
     };
-    let workspace_tar = container
-        .workspace(targets, Vec::new(), Vec::new())
-        .await?;
+    let workspace_tar = container.workspace(targets, Vec::new(), Vec::new()).await?;
 
     let dependencies = deps::prepare(
         sandbox,

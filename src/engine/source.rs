@@ -236,7 +236,9 @@ fn list_dir(root: &Path, dir: &Path, files: &mut Vec<String>, depth: usize) {
         if files.len() >= MAX_FILES || depth > 64 {
             return;
         }
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         let path = entry.path();
         if kind.is_dir() {
             list_dir(root, &path, files, depth + 1);

@@ -120,7 +120,9 @@ mod tests {
         let k = key("x", "f");
         std::fs::create_dir_all(dir.path().join("llm-cache")).unwrap();
         std::fs::write(
-            dir.path().join("llm-cache").join(format!("{}.json", k.digest())),
+            dir.path()
+                .join("llm-cache")
+                .join(format!("{}.json", k.digest())),
             "{",
         )
         .unwrap();

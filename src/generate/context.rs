@@ -198,7 +198,11 @@ mod tests {
         assert_eq!(import_target(Python, "calc.py", ""), "calc");
         assert_eq!(import_target(TypeScript, "src/calc.ts", ""), "./calc.ts");
         assert_eq!(
-            import_target(Java, "src/main/java/org/x/Calc.java", "package org.x;\nclass Calc {}"),
+            import_target(
+                Java,
+                "src/main/java/org/x/Calc.java",
+                "package org.x;\nclass Calc {}"
+            ),
             "org.x.Calc"
         );
         assert_eq!(import_target(Java, "Calc.java", "class Calc {}"), "Calc");

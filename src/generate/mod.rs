@@ -316,7 +316,11 @@ pub fn choose(wish: Option<Generation>, model: Option<&ModelSettings>) -> Genera
         (Some(wish @ (Generation::Llm | Generation::Both)), None) => Generators {
             builtin: true,
             model: None,
-            note: missing(if wish == Generation::Llm { "llm" } else { "both" }),
+            note: missing(if wish == Generation::Llm {
+                "llm"
+            } else {
+                "both"
+            }),
         },
     }
 }
@@ -341,7 +345,11 @@ mod tests {
         assert_eq!(s.budget.max_files, 3);
         assert_eq!(s.budget.max_tokens, DEFAULT_MAX_TOKENS);
         assert_eq!(s.max_repairs, DEFAULT_REPAIRS);
-        assert!(ModelSettings::from_lookup(&|_| None, None).unwrap().is_none());
+        assert!(
+            ModelSettings::from_lookup(&|_| None, None)
+                .unwrap()
+                .is_none()
+        );
         let bad = |name: &str| match name {
             "LLM_BASE_URL" => Some("http://127.0.0.1:9/v1".to_string()),
             "LLM_MODEL" => Some("m".to_string()),

@@ -102,7 +102,12 @@ mod tests {
         let long = "x".repeat(5000);
         let text = format!(r#"{{"candidates":[{{"id":"a","error":"{long}"}}]}}"#);
         assert_eq!(
-            parse(&text).unwrap()["a"].error.as_ref().unwrap().chars().count(),
+            parse(&text).unwrap()["a"]
+                .error
+                .as_ref()
+                .unwrap()
+                .chars()
+                .count(),
             4001
         );
         assert!(parse("[").unwrap_err().contains("validation.json"));

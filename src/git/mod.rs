@@ -308,7 +308,13 @@ impl Repo {
             }
             Tree::WorkingTree => self
                 .git()
-                .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+                .args([
+                    "ls-files",
+                    "-z",
+                    "--cached",
+                    "--others",
+                    "--exclude-standard",
+                ])
                 .run()?,
         };
         Ok(listing

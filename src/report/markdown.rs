@@ -12,6 +12,7 @@ use super::fit::{Section, fit};
 use super::items::{
     behaviour_change, failed_test, finding_row, flaky_test, problems, unfinished_runners,
 };
+use super::model_items;
 use super::verdict::{Tally, describe_outcome};
 use crate::model::{BehaviourChange, RunResults, RunnerResult, TestCase, TestStatus, Verdict};
 
@@ -97,6 +98,7 @@ pub(crate) fn document(results: &RunResults, style: Style) -> (String, Vec<Secti
                 .map(|c| behaviour_change(c, style))
                 .collect(),
         },
+        model_items::possible_bugs(runners, style),
         Section {
             heading: format!("### 🔁 Flaky tests ({})\n", tests(TestStatus::Flaky).len()),
             items: tests(TestStatus::Flaky)
@@ -116,6 +118,7 @@ pub(crate) fn document(results: &RunResults, style: Style) -> (String, Vec<Secti
         },
         unfinished_runners(runners, style),
         problems(runners, style),
+        model_items::funnel(runners, style),
         Section {
             heading: "### 🧪 What was tested\n".into(),
             items: runners

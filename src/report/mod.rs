@@ -9,6 +9,7 @@ pub mod fit;
 pub mod html;
 mod items;
 pub mod markdown;
+mod model_items;
 pub mod patch;
 pub mod verdict;
 

@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Workers, pr_diff};
 use crate::engine::{self, EngineError, RunnerSettings, Source};
+use crate::generate;
 use crate::github::{
     CheckRunId, CommentId, CommitSha, Conclusion, Installation, InstallationId, NewCheckRun,
     PrNumber, PullRequest, Reaction, RepoName, TarballLimits,
@@ -16,7 +17,6 @@ use crate::github::{
 use crate::model::{Revision, RunResults};
 use crate::plan::PlanConfig;
 use crate::publish;
-use crate::generate;
 use crate::repo_config::{self, RepoConfig};
 use crate::report::{self, ReportLinks};
 use crate::store::{Job, JobTrigger, RequestedCommand};
