@@ -1,5 +1,5 @@
 """The pipeline: plan → compile head (and base) → probe → compare → write tests → run them → FindBugs →
-manifest.
+manifest. In validate mode (``plan.mode``): plan → compile head → validate the candidates → manifest.
 
 Each step is guarded: an internal error becomes a ``tool`` problem and the next step runs. The manifest is
 written last, whatever happened, and the process exits 0 once it is written (runners/PROTOCOL.md).
@@ -11,7 +11,8 @@ import shutil
 import traceback
 from pathlib import Path
 
-from . import build, characterize, generate, junit_runs, probe, tools
+from . import build, characterize, generate, junit_runs, probe, tools, validate
+from .compile_report import report_build_files, report_compile_failure
 from .findbugs import run_findbugs
 from .manifest import Manifest
 from .plan import Plan, PlanError, load_plan
@@ -40,6 +41,10 @@ def pipeline(root: Path, out: Path, scratch: Path, manifest: Manifest) -> None:
         return
     timeout = plan.step_timeout_secs
     manifest.tools.update(tools.versions(timeout))
+    if plan.mode == "validate":
+        # Only the candidates: no generated tests, no characterization, no FindBugs.
+        guarded(manifest, "validating the candidates", validate.run_validation, manifest, plan, root, scratch)
+        return
     for other in plan.files:
         if other.language != "java":
             manifest.note(f"{other.path}: language {other.language!r} is not handled by the java runner")
@@ -188,31 +193,6 @@ def write_and_run(manifest: Manifest, toolbox, plan: Plan, facts, outcome, head,
             head.classes,
             head.tree,
         )
-
-
-def report_build_files(manifest: Manifest, tree: Path) -> None:
-    tool, dependencies = build.declared_dependencies(tree)
-    if tool is None:
-        return
-    if dependencies:
-        manifest.problem(
-            "dependencies",
-            f"{tool} dependencies cannot be resolved in the sandbox (no network, no "
-            f"local repository, no {tool} in the image): {', '.join(dependencies)}; "
-            "the sources were compiled with javac without them",
-        )
-    else:
-        manifest.note(f"{tool} project without dependencies: compiled with javac (the image has no {tool}).")
-
-
-def report_compile_failure(manifest: Manifest, head: build.Build, side: str, declared: bool) -> None:
-    if head.failure:
-        manifest.problem("tool", f"the {side} tree could not be compiled: {head.failure}")
-        return
-    for error in head.errors:
-        kind = "dependencies" if declared and build.missing_symbol(error) else "syntax_error"
-        manifest.problem(kind, f"javac: {error.message}", path=error.path, line=error.line)
-    manifest.note(f"The {side} tree does not compile: no tests were generated or run.")
 
 
 def guarded(manifest: Manifest, what: str, step, *args, path: str | None = None, **kwargs):

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+# "generate": make and run the builtin tests (the default); "validate": only run the plan's candidates.
+MODES = ("generate", "validate")
+CANDIDATE_ID = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class PlanError(Exception):
@@ -31,12 +36,24 @@ class TargetFile:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """A JUnit 5 test class written by the host's model (``candidates/CalcLlmTest.java``, relative to the
+    workspace), to be checked like a generated test."""
+
+    id: str
+    file: str
+    target: str
+
+
+@dataclass(frozen=True)
 class Plan:
     seed: int
     reruns: int
     step_timeout_secs: int
     has_base: bool
     files: tuple[TargetFile, ...]
+    mode: str = "generate"
+    candidates: tuple[Candidate, ...] = ()
 
 
 def load_plan(path: Path) -> Plan:
@@ -67,10 +84,35 @@ def _parse(raw: dict) -> Plan:
         )
         for f in raw.get("files", [])
     )
+    mode = raw.get("mode", "generate")
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     return Plan(
         seed=int(raw.get("seed", 0)),
         reruns=max(1, int(raw.get("reruns", 3))),
         step_timeout_secs=max(1, int(raw.get("step_timeout_secs", 60))),
         has_base=bool(raw.get("has_base", False)),
         files=files,
+        mode=mode,
+        candidates=_candidates(raw.get("candidates", [])),
     )
+
+
+def _candidates(raw: list) -> tuple[Candidate, ...]:
+    if not isinstance(raw, list):
+        raise TypeError("candidates must be an array")
+    found: list[Candidate] = []
+    for i, item in enumerate(raw):
+        where = f"candidates[{i}]"
+        cid, file = item["id"], item["file"]
+        if not isinstance(cid, str) or not CANDIDATE_ID.fullmatch(cid):
+            raise ValueError(f"{where}.id must be letters, digits, '_' or '-': {cid!r}")
+        if not isinstance(file, str) or not Path(file).parts or file.startswith("/") or ".." in Path(file).parts:
+            raise ValueError(f"{where}.file must be a path relative to the workspace: {file!r}")
+        for j, seen in enumerate(found):
+            if seen.id == cid:
+                raise ValueError(f"{where}.id repeats candidates[{j}].id {cid!r}")
+            if Path(seen.file) == Path(file):
+                raise ValueError(f"{where}.file repeats candidates[{j}].file {file!r}")
+        found.append(Candidate(id=cid, file=file, target=str(item.get("target", ""))))
+    return tuple(found)

@@ -18,6 +18,8 @@ JARS = Path("/usr/share/java")
 CONSOLE_LAUNCHER = JARS / "junit-platform-console-standalone.jar"
 # What generated tests compile against (the console launcher bundles the rest to run them).
 JUNIT_COMPILE = [JARS / "junit-jupiter-api.jar", JARS / "apiguardian-api.jar", JARS / "opentest4j.jar"]
+# What candidate tests (written by the host's model) compile against: parameterized tests too.
+CANDIDATE_COMPILE = [*JUNIT_COMPILE, JARS / "junit-jupiter-params.jar"]
 JACOCO_AGENT_HOLDER = JARS / "org.jacoco.agent.jar"  # holds jacocoagent.jar as a resource
 JACOCO_LIBS = [
     JARS / "org.jacoco.core.jar",
@@ -98,7 +100,8 @@ def prepare(scratch: Path, timeout: float) -> Toolbox:
     helper.mkdir(parents=True, exist_ok=True)
     sources = sorted(str(p) for p in HELPER_SOURCES.glob("ato/*.java"))
     done = procs.run(
-        ["javac", *JAVAC_FLAGS, "-d", str(helper), "-cp", cp(*JACOCO_LIBS), *sources], tool_timeout(timeout)
+        ["javac", *JAVAC_FLAGS, "-d", str(helper), "-cp", cp(*JACOCO_LIBS, CONSOLE_LAUNCHER), *sources],
+        tool_timeout(timeout),
     )
     if not done.ok:
         raise ToolError(f"the harness's Java helper did not compile: {done.describe()}")

@@ -1,5 +1,7 @@
 """The pipeline: plan → generate (per file) → write tests → run them → bandit → manifest.
 
+In validate mode (``plan.mode``) the pipeline is plan → validate the candidates → manifest (``validate``).
+
 Each step is guarded: an internal error becomes a ``tool`` problem and the next step runs. The manifest is
 written last, whatever happened, and the process exits 0 once it is written (``runners/PROTOCOL.md``).
 """
@@ -22,6 +24,7 @@ from .pytest_runs import run_tests
 from .static_check import run_bandit
 from .target import generate_for_target
 from .testfile import REPO_TESTS_DIR, GeneratedTestFile, junit_id
+from .validate import run_validation
 from .workspace import Workspace
 
 
@@ -70,6 +73,10 @@ def run_pipeline(ws: Workspace, manifest: Manifest) -> None:
         plan = load_plan(ws.plan)
     except PlanError as err:
         manifest.problem("tool", f"bad plan: {err}")
+        return
+    if plan.mode == "validate":
+        # Only the candidates: no builtin tests, no characterization, no bandit.
+        _guarded(manifest, "validating the candidates", run_validation, ws, manifest, plan)
         return
     ws.tests.mkdir(parents=True, exist_ok=True)
     python_files = [f for f in plan.files if f.language == "python"]

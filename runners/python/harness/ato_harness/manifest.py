@@ -66,16 +66,20 @@ class Manifest:
         }
 
     def write(self, path: Path) -> None:
-        """Write atomically: the host must never see a partial manifest."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            # ASCII escapes: text from the code under test may hold lone surrogates, which UTF-8 cannot encode.
-            json.dump(self.to_json(), f, indent=2, ensure_ascii=True)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
+        write_json_atomically(path, self.to_json())
+
+
+def write_json_atomically(path: Path, data: dict) -> None:
+    """Write ``data`` to ``path`` through a temporary file: the host must never see a partial output file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        # ASCII escapes: text from the code under test may hold lone surrogates, which UTF-8 cannot encode.
+        json.dump(data, f, indent=2, ensure_ascii=True)
+        f.write("\n")
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
 
 
 def _cut_observation(obs: dict) -> dict:

@@ -7,12 +7,16 @@ with a message that says which field is wrong.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_RERUNS = 3
 DEFAULT_STEP_TIMEOUT_SECS = 60
 SYMBOL_KINDS = ("function", "class", "method")
+# "generate": make, run and check the builtin tests (the default); "validate": only run the plan's candidates.
+MODES = ("generate", "validate")
+CANDIDATE_ID = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class PlanError(Exception):
@@ -39,12 +43,27 @@ class TargetFile:
 
 
 @dataclass(frozen=True)
+class Candidate:
+    """A test module written elsewhere (by the host's language model) to be checked like a builtin test.
+
+    ``file`` is relative to the workspace (``candidates/test_llm_calc_add.py``); ``target`` is informative
+    (``pkg/calc.py::add``).
+    """
+
+    id: str
+    file: str
+    target: str
+
+
+@dataclass(frozen=True)
 class Plan:
     seed: int
     reruns: int
     step_timeout_secs: int
     has_base: bool
     files: tuple[TargetFile, ...] = field(default_factory=tuple)
+    mode: str = "generate"
+    candidates: tuple[Candidate, ...] = field(default_factory=tuple)
 
 
 def load_plan(path: Path) -> Plan:
@@ -73,12 +92,17 @@ def parse_plan(raw: object) -> Plan:
         raise PlanError("reruns must be at least 1")
     if step_timeout < 1:
         raise PlanError("step_timeout_secs must be at least 1")
+    mode = _expect_str(obj.get("mode", "generate"), "mode")
+    if mode not in MODES:
+        raise PlanError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     return Plan(
         seed=_expect_int(obj.get("seed", 0), "seed"),
         reruns=reruns,
         step_timeout_secs=step_timeout,
         has_base=_expect_bool(obj.get("has_base", False), "has_base"),
         files=files,
+        mode=mode,
+        candidates=_parse_candidates(obj.get("candidates", [])),
     )
 
 
@@ -101,6 +125,28 @@ def _parse_file(raw: object, where: str) -> TargetFile:
         changed_lines=lines,
         symbols=symbols,
     )
+
+
+def _parse_candidates(raw: object) -> tuple[Candidate, ...]:
+    candidates: list[Candidate] = []
+    for i, item in enumerate(_expect_list(raw, "candidates")):
+        where = f"candidates[{i}]"
+        obj = _expect_dict(item, where)
+        cid = _expect_str(obj.get("id"), f"{where}.id")
+        if not CANDIDATE_ID.fullmatch(cid):
+            raise PlanError(f"{where}.id must be letters, digits, '_' or '-': {cid!r}")
+        file = _expect_str(obj.get("file"), f"{where}.file")
+        parts = Path(file).parts
+        if not parts or file.startswith("/") or ".." in parts:
+            raise PlanError(f"{where}.file must be relative to the workspace: {file!r}")
+        for j, seen in enumerate(candidates):
+            if seen.id == cid:
+                raise PlanError(f"{where}.id repeats candidates[{j}].id {cid!r}")
+            if Path(seen.file) == Path(file):
+                # Results are told apart by file, so two candidates cannot share one.
+                raise PlanError(f"{where}.file repeats candidates[{j}].file {file!r}")
+        candidates.append(Candidate(id=cid, file=file, target=_expect_str(obj.get("target", ""), f"{where}.target")))
+    return tuple(candidates)
 
 
 def _parse_symbol(raw: object, where: str) -> Symbol:

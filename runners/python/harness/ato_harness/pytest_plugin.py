@@ -105,6 +105,7 @@ def pytest_runtest_protocol(item, nextitem):
         return
 
     def on_alarm(signum, frame):
+        __tracebackhide__ = True  # the frame of the limit itself says nothing about the test
         raise PerTestTimeout(f"test did not finish within {seconds:g}s (ato per-test limit)")
 
     previous = signal.signal(signal.SIGALRM, on_alarm)

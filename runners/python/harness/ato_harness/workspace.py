@@ -79,9 +79,11 @@ class Workspace:
         return read_events(results_path), finished
 
 
-def python_path(deps: Path = DEPS_DIR) -> str:
-    """The harness first, then the project's installed dependencies when the dependency phase gave any."""
-    entries = [str(HARNESS_ROOT)]
+def python_path(deps: Path = DEPS_DIR, extra: tuple[Path, ...] = ()) -> str:
+    """The harness first, then ``extra`` folders (the head tree's import roots, when tests import the project
+    as a user's test would), then the project's installed dependencies when the dependency phase gave any:
+    the head tree wins over a copy of the project installed as a dependency."""
+    entries = [str(HARNESS_ROOT)] + [str(folder) for folder in extra]
     if deps.is_dir():
         entries.append(str(deps))
     return os.pathsep.join(entries)

@@ -74,3 +74,48 @@ def test_unreadable_and_invalid_json(tmp_path):
     bad.write_text("{nope")
     with pytest.raises(PlanError, match="not valid JSON"):
         load_plan(bad)
+
+
+def test_validate_mode_and_candidates_load():
+    plan = parse_plan(
+        {
+            **GOOD,
+            "mode": "validate",
+            "candidates": [{"id": "c1", "file": "candidates/test_llm_calc_add.py", "target": "pkg/calc.py::add"}],
+        }
+    )
+    assert plan.mode == "validate"
+    [candidate] = plan.candidates
+    assert (candidate.id, candidate.file, candidate.target) == (
+        "c1",
+        "candidates/test_llm_calc_add.py",
+        "pkg/calc.py::add",
+    )
+    assert parse_plan(GOOD).mode == "generate" and parse_plan(GOOD).candidates == ()
+
+
+def with_candidates(*candidates, mode="validate"):
+    return {**GOOD, "mode": mode, "candidates": list(candidates)}
+
+
+C1 = {"id": "c1", "file": "candidates/a.py", "target": "pkg/calc.py::add"}
+
+
+@pytest.mark.parametrize(
+    ("plan", "message"),
+    [
+        (with_candidates(mode="check"), "mode must be one of generate, validate"),
+        ({**GOOD, "candidates": {}}, "candidates must be an array"),
+        (with_candidates({**C1, "id": "c 1"}), r"candidates\[0\].id must be letters"),
+        (with_candidates({**C1, "id": ""}), r"candidates\[0\].id must be letters"),
+        (with_candidates({**C1, "file": "/etc/passwd"}), "relative to the workspace"),
+        (with_candidates({**C1, "file": "../x.py"}), "relative to the workspace"),
+        (with_candidates({**C1, "file": ""}), "relative to the workspace"),
+        (with_candidates({**C1, "file": 3}), r"candidates\[0\].file must be a string"),
+        (with_candidates(C1, {**C1, "file": "candidates/b.py"}), r"candidates\[1\].id repeats candidates\[0\].id"),
+        (with_candidates(C1, {**C1, "id": "c2", "file": "candidates/./a.py"}), r"candidates\[1\].file repeats"),
+    ],
+)
+def test_bad_candidates_say_what_is_wrong(plan, message):
+    with pytest.raises(PlanError, match=message):
+        parse_plan(plan)

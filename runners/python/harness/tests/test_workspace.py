@@ -15,3 +15,11 @@ def test_dependencies_follow_the_harness_when_installed(tmp_path):
 def test_children_get_the_harness_on_their_path(tmp_path):
     env = Workspace(tmp_path).child_env()
     assert env["PYTHONPATH"].split(os.pathsep)[0] == str(HARNESS_ROOT)
+
+
+def test_extra_folders_come_between_the_harness_and_the_dependencies(tmp_path):
+    deps = tmp_path / "deps"
+    deps.mkdir()
+    head = tmp_path / "head"
+    entries = python_path(deps, extra=(head / "src", head)).split(os.pathsep)
+    assert entries == [str(HARNESS_ROOT), str(head / "src"), str(head), str(deps)]
