@@ -54,6 +54,8 @@ class Plan:
     files: tuple[TargetFile, ...]
     mode: str = "generate"
     candidates: tuple[Candidate, ...] = ()
+    # False: no generated tests (the repository asked for the model's only, or for none); FindBugs still runs.
+    builtin: bool = True
 
 
 def load_plan(path: Path) -> Plan:
@@ -95,7 +97,14 @@ def _parse(raw: dict) -> Plan:
         files=files,
         mode=mode,
         candidates=_candidates(raw.get("candidates", [])),
+        builtin=_flag(raw.get("builtin", True), "builtin"),
     )
+
+
+def _flag(value: object, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be true or false, not {value!r}")
+    return value
 
 
 def _candidates(raw: list) -> tuple[Candidate, ...]:

@@ -370,3 +370,34 @@ class PlanTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@unittest.skipUnless(tools.CONSOLE_LAUNCHER.is_file(), "needs the Java runner image (JDK, JUnit 5, JaCoCo)")
+class WithoutBuiltinTest(unittest.TestCase):
+    def test_only_findbugs_runs(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            (root / "head" / CALC_PATH).parent.mkdir(parents=True)
+            (root / "head" / CALC_PATH).write_text(CALC)
+            plan = {
+                "protocol": 1,
+                "seed": 1,
+                "reruns": 1,
+                "step_timeout_secs": 60,
+                "has_base": False,
+                "builtin": False,
+                "files": [{"path": CALC_PATH, "language": "java", "changed_lines": [5], "symbols": []}],
+            }
+            (root / "plan.json").write_text(json.dumps(plan))
+            self.assertEqual(main.main(root), 0)
+            manifest = json.loads((root / "out" / "manifest.json").read_text())
+            self.assertEqual(manifest["tests"], [])
+            self.assertTrue(any("only FindBugs ran" in n for n in manifest["notes"]), manifest["notes"])
+            self.assertTrue((root / "out" / "static" / "findbugs.xml").is_file(), manifest)
+
+    def test_builtin_must_be_a_flag(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "plan.json"
+            path.write_text(json.dumps({"protocol": 1, "builtin": "no"}))
+            with self.assertRaisesRegex(PlanError, "builtin"):
+                load_plan(path)

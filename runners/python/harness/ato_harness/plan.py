@@ -64,6 +64,8 @@ class Plan:
     files: tuple[TargetFile, ...] = field(default_factory=tuple)
     mode: str = "generate"
     candidates: tuple[Candidate, ...] = field(default_factory=tuple)
+    # False: no builtin tests (the repository asked for the model's only, or for none); the checker still runs.
+    builtin: bool = True
 
 
 def load_plan(path: Path) -> Plan:
@@ -103,6 +105,7 @@ def parse_plan(raw: object) -> Plan:
         files=files,
         mode=mode,
         candidates=_parse_candidates(obj.get("candidates", [])),
+        builtin=_expect_bool(obj.get("builtin", True), "builtin"),
     )
 
 

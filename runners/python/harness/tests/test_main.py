@@ -91,3 +91,31 @@ def test_text_with_lone_surrogates_still_makes_a_valid_manifest(tmp_path):
     manifest.write(tmp_path / "manifest.json")
     loaded = json.loads((tmp_path / "manifest.json").read_text(encoding="ascii"))
     assert loaded["behaviour_changes"][0]["head"]["message"] == "bad \udc80"
+
+
+def test_without_the_builtin_generator_only_bandit_runs(tmp_path):
+    head = tmp_path / "head"
+    head.mkdir()
+    (head / "calc.py").write_text("import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n")
+    plan = {
+        "protocol": 1,
+        "seed": 1,
+        "reruns": 1,
+        "step_timeout_secs": 30,
+        "has_base": False,
+        "builtin": False,
+        "files": [
+            {
+                "path": "calc.py",
+                "language": "python",
+                "changed_lines": [1, 2, 3, 4, 5],
+                "symbols": [{"name": "run", "kind": "function", "start_line": 4, "end_line": 5, "is_new": True}],
+            }
+        ],
+    }
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    assert main.main(tmp_path) == 0
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["tests"] == [] and manifest["generated"] == []
+    assert any("only bandit ran" in note for note in manifest["notes"]), manifest["notes"]
+    assert (tmp_path / "out" / "static" / "bandit.json").is_file()

@@ -119,3 +119,10 @@ C1 = {"id": "c1", "file": "candidates/a.py", "target": "pkg/calc.py::add"}
 def test_bad_candidates_say_what_is_wrong(plan, message):
     with pytest.raises(PlanError, match=message):
         parse_plan(plan)
+
+
+def test_builtin_can_be_turned_off_and_must_be_a_bool():
+    assert parse_plan(GOOD).builtin is True
+    assert parse_plan({**GOOD, "builtin": False}).builtin is False
+    with pytest.raises(PlanError, match="builtin"):
+        parse_plan({**GOOD, "builtin": "no"})
