@@ -11,6 +11,7 @@ pub mod deps;
 pub mod engine;
 pub mod git;
 pub mod github;
+pub mod llm;
 pub mod model;
 pub mod plan;
 pub mod publish;
