@@ -13,6 +13,7 @@ pub mod redact;
 mod retry;
 mod text;
 
+pub use answer::extract_code;
+pub use client::{Completion, LlmClient, LlmError, Message};
 pub use config::{LlmConfig, LlmConfigError};
-
 pub use redact::{Redacted, is_secret_file, redact};
