@@ -16,4 +16,5 @@ mod text;
 pub use answer::extract_code;
 pub use client::{Completion, LlmClient, LlmError, Message};
 pub use config::{LlmConfig, LlmConfigError};
+pub use prompt::{PROMPT_VERSION, PromptInput};
 pub use redact::{Redacted, is_secret_file, redact};
