@@ -1,0 +1,20 @@
+//! Test generation by a language model: everything that talks to the model or shapes what it sees.
+//!
+//! [`config`] reads the endpoint from the environment, [`client`] calls an OpenAI-compatible
+//! chat-completions API with deadlines and bounded retries, [`prompt`] builds the messages (after [`redact`]
+//! has taken the secrets out of every part), and [`answer`] finds the test code in what the model said.
+//! Only [`client`] does I/O; the rest is pure and unit-tested.
+
+pub mod answer;
+pub mod client;
+pub mod config;
+pub mod prompt;
+pub mod redact;
+mod retry;
+mod text;
+
+pub use answer::extract_code;
+pub use client::{Completion, LlmClient, LlmError, Message};
+pub use config::{LlmConfig, LlmConfigError};
+pub use prompt::{PROMPT_VERSION, PromptInput};
+pub use redact::{Redacted, is_secret_file, redact};
