@@ -1,4 +1,5 @@
 // The Node.js runner's pipeline: plan → generate (per file) → write tests → run them → eslint → manifest.
+// In `validate` mode: plan → validate the candidates (validate.mjs) → validation.json and manifest.
 //
 // Each step is guarded: an internal error becomes a `tool` problem and the next step runs. The manifest is
 // written last, whatever happened, and the process exits 0 once it is written (runners/PROTOCOL.md).
@@ -6,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { Manifest } from './manifest.mjs';
+import { Manifest, writeJsonAtomic } from './manifest.mjs';
 import { loadPlan, PlanError } from './plan.mjs';
 import { Workspace } from './workspace.mjs';
 import { generateForTarget } from './target.mjs';
@@ -15,6 +16,7 @@ import { runEslint } from './eslint_check.mjs';
 import { frameworkNote } from './framework.mjs';
 import { TestNames, junitId } from './testfile.mjs';
 import { typescript } from './typescript.mjs';
+import { validateCandidates, VALIDATION_PROTOCOL } from './validate.mjs';
 
 const require = createRequire(import.meta.url);
 const LANGUAGES = new Set(['javascript', 'typescript']);
@@ -63,6 +65,10 @@ async function pipeline(ws, manifest) {
     }
     throw err;
   }
+  if (plan.mode === 'validate') {
+    await validate(ws, plan, manifest);
+    return;
+  }
   fs.mkdirSync(ws.tests, { recursive: true });
   const targets = plan.files.filter((f) => LANGUAGES.has(f.language));
   for (const other of plan.files.filter((f) => !LANGUAGES.has(f.language))) {
@@ -87,6 +93,22 @@ async function pipeline(ws, manifest) {
   await guarded(manifest, 'running the generated tests', () => runTests(ws, manifest, written, plan, ctx.compiledTs));
   await guarded(manifest, 'running eslint',
     () => runEslint(ws, manifest, targets, plan, manifest.tools.eslint ?? 'unknown', ctx.compiledTs));
+}
+
+/**
+ * Validate mode: no builtin generation, characterization or eslint. validation.json has an entry for every
+ * candidate whatever happens, so an internal error is written into each entry the harness did not finish.
+ */
+async function validate(ws, plan, manifest) {
+  try {
+    await validateCandidates(ws, plan, manifest);
+  } catch (err) {
+    manifest.problem('tool', `validating the candidates: ${describe(err)}`);
+    const error = `the harness stopped before this candidate: ${describe(err)}`;
+    const candidates = plan.candidates.map((c) => ({ id: c.id, collected: false, tests: 0, runs: [], error,
+      covered: {} }));
+    writeJsonAtomic(path.join(ws.out, 'validation.json'), { protocol: VALIDATION_PROTOCOL, candidates });
+  }
 }
 
 export async function main(root = process.cwd()) {
