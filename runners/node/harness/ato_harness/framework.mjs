@@ -96,10 +96,7 @@ export function chooseStyle(framework, tools) {
         + `${tool.version} from ${where(tool)}`,
     };
   }
-  return {
-    framework: 'node:test',
-    tool: null,
-    note: `the repository uses ${framework}, which is not installed here (neither in the project's dependencies `
-      + `nor in the runner image): tests are generated for node:test and run with \`node --test\``,
-  };
+  // The wording the report has always had (neither the project's dependencies nor the image have it).
+  const note = `${framework} is not installed in this image; tests use node:test`;
+  return { framework: 'node:test', tool: null, note };
 }

@@ -115,7 +115,8 @@ async function validate(ws, plan, manifest, tools) {
   for (const name of ['jest', 'vitest']) {
     runners[name] = tools[name]
       ? toolRunner(name, tools[name], { vitestCoverage: Boolean(tools.vitestCoverage), testTimeoutMs: moduleTimeoutMs })
-      : { available: false, reason: `${name} is not installed: neither in the project's dependencies nor in the runner image` };
+      : { available: false,
+        reason: `${name} is not installed: neither in the project's dependencies nor in the runner image` };
   }
   try {
     await validateCandidates(ws, plan, manifest, runners);

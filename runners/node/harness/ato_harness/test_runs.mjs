@@ -65,7 +65,8 @@ export async function runTests(ws, manifest, files, plan, excluded = new Set()) 
  * finds them as it would in the repository, rewritten for each run in that run's order, and removed after
  * the last run. The tool's JSON report becomes out/junit/run-K.xml; run 1's lcov becomes the coverage.
  */
-export async function runToolTests(ws, manifest, files, plan, style, { excluded = new Set(), vitestCoverage = false } = {}) {
+export async function runToolTests(ws, manifest, files, plan, style,
+  { excluded = new Set(), vitestCoverage = false } = {}) {
   if (files.length === 0) return;
   const junitDir = path.join(ws.out, 'junit');
   fs.mkdirSync(junitDir, { recursive: true });

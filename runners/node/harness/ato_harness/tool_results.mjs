@@ -11,6 +11,8 @@ import path from 'node:path';
 import { JUNIT_CLASSNAME } from './testfile.mjs';
 
 const FRAME_CAP = 8;
+/** Frames of the tools themselves (npm's or Debian's package folders) and of node. */
+const TOOL_FRAME = /node_modules\/|\/usr\/share\/nodejs\/|\/usr\/lib\/nodejs\/|\(node:|^\s+at node:|\(<anonymous>\)$/;
 const SKIPPED = new Set(['pending', 'skipped', 'todo', 'disabled']);
 
 /** ANSI colour codes, which jest and vitest put in messages when they think a terminal is watching. */
@@ -39,7 +41,7 @@ export function trimFailure(text) {
     // Code frames (`> 12 | source`, `   | ^`) show the tool's own source as often as the test's: dropped.
     if (/^\s*>?\s*\d+ \|/.test(line) || /^\s+\|\s*\^/.test(line)) continue;
     if (/^\s+at /.test(line)) {
-      if (/node_modules\/|\/usr\/share\/nodejs\/|\/usr\/lib\/nodejs\/|\(node:|^\s+at node:|\(<anonymous>\)$/.test(line)) continue;
+      if (TOOL_FRAME.test(line)) continue;
       frames += 1;
       if (frames > FRAME_CAP) continue;
     }
@@ -65,7 +67,10 @@ function relative(head, file) {
   return rel.startsWith('..') || path.isAbsolute(rel) ? String(file ?? '') : rel.split(path.sep).join('/');
 }
 
-/** A file's results, in the shape both tools give: `{ file, failedToRun, message, cases: [{ classname, name, status, message, seconds }] }`. */
+/**
+ * A file's results, in the shape both tools give:
+ * `{ file, failedToRun, message, cases: [{ classname, name, fullName, status, message, seconds }] }`.
+ */
 export function fileResults(result) {
   const assertions = Array.isArray(result.assertionResults) ? result.assertionResults : [];
   const cases = assertions.map((a) => {
@@ -105,7 +110,8 @@ export function reportToJunit(report, head) {
       if (c.status === 'failed') {
         suiteFailures += 1;
         const first = c.message.split('\n')[0] ?? '';
-        cases.push(`    <testcase ${attrs}>\n      <failure message="${xmlEscape(first)}">${xmlEscape(c.message)}</failure>\n    </testcase>`);
+        cases.push(`    <testcase ${attrs}>\n      <failure message="${xmlEscape(first)}">${xmlEscape(c.message)}`
+          + '</failure>\n    </testcase>');
       } else if (c.status === 'skipped') {
         suiteSkipped += 1;
         cases.push(`    <testcase ${attrs}>\n      <skipped/>\n    </testcase>`);
