@@ -65,13 +65,24 @@ function notCollected(id, error, extra = {}) {
   return { id, collected: false, tests: 0, runs: [], error, covered: {}, ...extra };
 }
 
-function readRecords(file) {
+/** The reporter's records; a line cut by a kill is skipped, what came before it is kept. */
+export function readRecords(file) {
+  let text;
   try {
-    return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+    text = fs.readFileSync(file, 'utf8');
   } catch {
-    // no events file, or a line cut by a kill: what was read so far is all there is
     return [];
   }
+  const records = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      records.push(JSON.parse(line));
+    } catch {
+      // the last line of a run that was stopped while writing it
+    }
+  }
+  return records;
 }
 
 /**
