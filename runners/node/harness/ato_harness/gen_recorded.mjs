@@ -1,5 +1,5 @@
 // Characterization and regression tests: calls whose results were observed (the same on base and head, or
-// recorded on head for new functions), pinned with assert.deepStrictEqual or assert.throws.
+// recorded on head for new functions), pinned with a deep equality or the error's name and message.
 // Only results whose text evaluates back to an equal value are pinned; others would be tests that lie.
 
 import { GeneratedTestFile, isIdentifier } from './testfile.mjs';
@@ -33,12 +33,9 @@ export function recordedTests(kind, target, calls, names) {
     const name = names.take(`${target.path} ${shortText(expr, 80)} ${outcome}`);
     const lines = [`const ${owner} = pick(await load(), ${JSON.stringify(owner)});`];
     if (obs.kind === 'returned') {
-      lines.push(`assert.deepStrictEqual(${call.isAsync ? 'await ' : ''}${expr}, ${obs.value});`);
+      lines.push({ op: 'deepEqual', actual: `${call.isAsync ? 'await ' : ''}${expr}`, expected: obs.value });
     } else {
-      const check = `(err) => errorName(err) === ${JSON.stringify(obs.error)} && err.message === ${JSON.stringify(obs.message)}`;
-      lines.push(call.isAsync
-        ? `await assert.rejects(async () => ${expr}, ${check});`
-        : `assert.throws(() => ${expr}, ${check});`);
+      lines.push({ op: 'throws', call: expr, error: obs.error, message: obs.message, async: Boolean(call.isAsync) });
     }
     file.add(name, `${target.path}::${call.symbol}`, lines);
   }

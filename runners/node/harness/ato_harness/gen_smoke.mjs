@@ -16,14 +16,14 @@ export function smokeTests(target, inspected, names) {
       const what = info.isClass ? 'a class' : `a ${info.type}`;
       file.add(names.take(`${target.path} exports ${symbol.name} as ${what}`), id, [
         `const value = pick(await load(), ${JSON.stringify(symbol.name)});`,
-        `assert.equal(typeof value, ${JSON.stringify(info.type)});`,
-        ...(info.isClass ? ["assert.match(Function.prototype.toString.call(value), /^class\\b/);"] : []),
+        { op: 'equal', actual: 'typeof value', expected: JSON.stringify(info.type) },
+        ...(info.isClass ? [{ op: 'match', actual: 'Function.prototype.toString.call(value)', pattern: '/^class\\b/' }] : []),
       ]);
     } else {
       const where = info.how === 'instance' ? `.prototype[${JSON.stringify(member)}]` : `[${JSON.stringify(member)}]`;
       file.add(names.take(`${target.path} ${symbol.name} is a ${info.type}`), id, [
         `const owner = pick(await load(), ${JSON.stringify(owner)});`,
-        `assert.equal(typeof owner${where}, ${JSON.stringify(info.type)});`,
+        { op: 'equal', actual: `typeof owner${where}`, expected: JSON.stringify(info.type) },
       ]);
     }
   }

@@ -1,4 +1,5 @@
 // The Node.js runner's pipeline: plan → generate (per file) → write tests → run them → eslint → manifest.
+// In `validate` mode: plan → validate the candidates (validate.mjs) → validation.json and manifest.
 //
 // Each step is guarded: an internal error becomes a `tool` problem and the next step runs. The manifest is
 // written last, whatever happened, and the process exits 0 once it is written (runners/PROTOCOL.md).
@@ -6,15 +7,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { Manifest } from './manifest.mjs';
+import { Manifest, writeJsonAtomic } from './manifest.mjs';
 import { loadPlan, PlanError } from './plan.mjs';
 import { Workspace } from './workspace.mjs';
 import { generateForTarget } from './target.mjs';
-import { runTests } from './test_runs.mjs';
+import { runTests, runToolTests } from './test_runs.mjs';
 import { runEslint } from './eslint_check.mjs';
-import { frameworkNote } from './framework.mjs';
+import { repoFramework, packageIsEsm, findTools, chooseStyle } from './framework.mjs';
+import { toolRunner } from './tool_runs.mjs';
 import { TestNames, junitId } from './testfile.mjs';
 import { typescript } from './typescript.mjs';
+import { validateCandidates, VALIDATION_PROTOCOL, moduleTimeoutMs } from './validate.mjs';
 
 const require = createRequire(import.meta.url);
 const LANGUAGES = new Set(['javascript', 'typescript']);
@@ -27,12 +30,13 @@ function packageVersion(name) {
   }
 }
 
-export function toolVersions() {
+export function toolVersions(found = {}) {
   const tools = { node: process.versions.node };
   const ts = typescript();
   if (ts) tools.typescript = ts.version;
   const eslint = packageVersion('eslint');
   if (eslint) tools.eslint = eslint;
+  for (const name of ['jest', 'vitest']) if (found[name]) tools[name] = found[name].version;
   return tools;
 }
 
@@ -52,7 +56,7 @@ async function guarded(manifest, what, step, filePath = null) {
   }
 }
 
-async function pipeline(ws, manifest) {
+async function pipeline(ws, manifest, tools) {
   let plan;
   try {
     plan = loadPlan(ws.plan);
@@ -63,13 +67,18 @@ async function pipeline(ws, manifest) {
     }
     throw err;
   }
+  if (plan.mode === 'validate') {
+    await validate(ws, plan, manifest, tools);
+    return;
+  }
   fs.mkdirSync(ws.tests, { recursive: true });
   const targets = plan.files.filter((f) => LANGUAGES.has(f.language));
   for (const other of plan.files.filter((f) => !LANGUAGES.has(f.language))) {
     manifest.note(`${other.path}: language ${other.language} is not handled by the node runner`);
   }
-  const note = frameworkNote(ws.head);
-  if (note) manifest.note(note);
+  const style = chooseStyle(repoFramework(ws.head), tools);
+  if (style.note) manifest.note(style.note);
+  const esm = packageIsEsm(ws.head);
   const names = new TestNames();
   const ctx = { compiledTs: new Set() };
   const written = [];
@@ -77,6 +86,8 @@ async function pipeline(ws, manifest) {
     const files = await guarded(manifest, `generating tests for ${target.path}`,
       () => generateForTarget(ws, plan, manifest, target, names, ctx), target.path) ?? [];
     for (const file of files) {
+      file.framework = style.framework;
+      file.esm = esm;
       fs.writeFileSync(path.join(ws.tests, file.name), file.render());
       const rel = `tests/${file.name}`;
       manifest.generatedFile(rel, file.repoPath);
@@ -84,17 +95,49 @@ async function pipeline(ws, manifest) {
       written.push(file);
     }
   }
-  await guarded(manifest, 'running the generated tests', () => runTests(ws, manifest, written, plan, ctx.compiledTs));
+  if (style.framework === 'node:test') {
+    await guarded(manifest, 'running the generated tests', () => runTests(ws, manifest, written, plan, ctx.compiledTs));
+  } else {
+    await guarded(manifest, `running the generated tests with ${style.framework}`,
+      () => runToolTests(ws, manifest, written, plan, style,
+        { excluded: ctx.compiledTs, vitestCoverage: Boolean(tools.vitestCoverage) }));
+  }
   await guarded(manifest, 'running eslint',
     () => runEslint(ws, manifest, targets, plan, manifest.tools.eslint ?? 'unknown', ctx.compiledTs));
 }
 
+/**
+ * Validate mode: no builtin generation, characterization or eslint. validation.json has an entry for every
+ * candidate whatever happens, so an internal error is written into each entry the harness did not finish.
+ */
+async function validate(ws, plan, manifest, tools) {
+  const runners = { repoFramework: repoFramework(ws.head) };
+  for (const name of ['jest', 'vitest']) {
+    runners[name] = tools[name]
+      ? toolRunner(name, tools[name], { vitestCoverage: Boolean(tools.vitestCoverage), testTimeoutMs: moduleTimeoutMs })
+      : { available: false,
+        reason: `${name} is not installed: neither in the project's dependencies nor in the runner image` };
+  }
+  try {
+    await validateCandidates(ws, plan, manifest, runners);
+  } catch (err) {
+    manifest.problem('tool', `validating the candidates: ${describe(err)}`);
+    const error = `the harness stopped before this candidate: ${describe(err)}`;
+    const candidates = plan.candidates.map((c) => ({ id: c.id, collected: false, tests: 0, runs: [], error,
+      covered: {} }));
+    writeJsonAtomic(path.join(ws.out, 'validation.json'), { protocol: VALIDATION_PROTOCOL, candidates });
+  }
+}
+
 export async function main(root = process.cwd()) {
-  const manifest = new Manifest(toolVersions());
   let ws = null;
+  let manifest = new Manifest(toolVersions());
   try {
     ws = new Workspace(root);
-    await pipeline(ws, manifest);
+    // After the workspace: the project's dependencies are linked, and may bring their own jest or vitest.
+    const tools = findTools();
+    manifest = new Manifest(toolVersions(tools));
+    await pipeline(ws, manifest, tools);
   } catch (err) {
     manifest.problem('tool', `harness error: ${describe(err)}`);
   }

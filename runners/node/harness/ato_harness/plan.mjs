@@ -7,6 +7,8 @@ export class PlanError extends Error {}
 
 const LANGUAGES = new Set(['javascript', 'typescript', 'python', 'java']);
 const SYMBOL_KINDS = new Set(['function', 'class', 'method']);
+const MODES = new Set(['generate', 'validate']);
+const CANDIDATE_ID = /^[A-Za-z0-9_-]+$/;
 
 function positiveInt(value, name, fallback) {
   if (value === undefined || value === null) return fallback;
@@ -19,6 +21,28 @@ function safeRelativePath(p) {
     throw new PlanError(`file path ${JSON.stringify(p)} is not a relative path inside the repository`);
   }
   return p;
+}
+
+/**
+ * The test modules to check in `validate` mode (runners/PROTOCOL.md): `{ id, file, target }`, `file` relative
+ * to /work. Ids must be unique: validation.json is keyed by them.
+ */
+function parseCandidates(raw) {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) throw new PlanError('candidates must be a list');
+  const seen = new Set();
+  return raw.map((c) => {
+    if (c === null || typeof c !== 'object') throw new PlanError('a candidate is not an object');
+    if (typeof c.id !== 'string' || !CANDIDATE_ID.test(c.id)) {
+      throw new PlanError(`candidate id ${JSON.stringify(c.id)} is not made of letters, digits, _ and -`);
+    }
+    if (seen.has(c.id)) throw new PlanError(`candidate id ${c.id} is used twice`);
+    seen.add(c.id);
+    if (c.target !== undefined && c.target !== null && typeof c.target !== 'string') {
+      throw new PlanError(`candidate ${c.id}: target must be a string`);
+    }
+    return { id: c.id, file: safeRelativePath(c.file), target: c.target ?? null };
+  });
 }
 
 /** Parses the plan's JSON text. Throws PlanError with a message that says what is wrong. */
@@ -50,7 +74,11 @@ export function parsePlan(text) {
     const changedLines = (Array.isArray(f.changed_lines) ? f.changed_lines : []).filter(Number.isInteger);
     return { path: safeRelativePath(f.path), language: f.language, changedLines, symbols };
   });
+  const mode = raw.mode ?? 'generate';
+  if (!MODES.has(mode)) throw new PlanError(`mode ${JSON.stringify(mode)} is not one of generate, validate`);
   return {
+    mode,
+    candidates: mode === 'validate' ? parseCandidates(raw.candidates) : [],
     seed: positiveInt(raw.seed, 'seed', 0),
     reruns: Math.max(1, Math.min(positiveInt(raw.reruns, 'reruns', 3), 50)),
     stepTimeoutSecs: Math.max(1, positiveInt(raw.step_timeout_secs, 'step_timeout_secs', 60)),
