@@ -72,7 +72,8 @@ def price_prose(x):
 
 const SECRETS_MODULE: &str = "TOKEN = \"ghp_plantedGithubToken0123456789abcdefABCD\"\n\n\ndef rotate():\n    return TOKEN[::-1]\n";
 const ENV_FILE: &str = "GITHUB_TOKEN=ghp_plantedGithubToken0123456789abcdefABCD\n";
-const KEY_FILE: &str = "-----BEGIN RSA PRIVATE KEY-----\nMIIEplantedPrivateKeyBody\n-----END RSA PRIVATE KEY-----\n";
+const KEY_FILE: &str =
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIEplantedPrivateKeyBody\n-----END RSA PRIVATE KEY-----\n";
 
 fn test_for(name: &str, input: i64, expected: i64) -> String {
     format!(
@@ -81,8 +82,9 @@ fn test_for(name: &str, input: i64, expected: i64) -> String {
 }
 
 fn script() -> Vec<Rule> {
-    let rule = |when: &str, replies: Vec<Reply>| Rule {
-        when: when.to_string(),
+    // The question names its symbol on one line; a repair repeats the question.
+    let rule = |symbol: &str, replies: Vec<Reply>| Rule {
+        when: format!("Symbol to test: {symbol}\n"),
         replies,
     };
     let flaky = "import os\nimport tempfile\n\nfrom shop.pricing import price_flaky\n\n\n\
@@ -94,27 +96,62 @@ fn script() -> Vec<Rule> {
         test_for("price_prose", 2, 18)
     );
     vec![
-        rule("def price_good(", vec![answer(&format!(
-            "import pytest\n\n{}\n\ndef test_negative():\n    with pytest.raises(ValueError):\n        price_good(-1)\n",
-            test_for("price_good", 2, 4)
-        ))]),
-        rule("price_broken", vec![answer("from shop.nonexistent import price_broken\n\n\ndef test_it():\n    assert price_broken(1) == 2\n")]),
-        rule("price_wrong", vec![
-            answer(&test_for("price_wrong", 2, 7)),
-            answer(&test_for("price_wrong", 2, 6)),
-        ]),
+        rule(
+            "price_good",
+            vec![answer(&format!(
+                "import pytest\n\n{}\n\ndef test_negative():\n    with pytest.raises(ValueError):\n        price_good(-1)\n",
+                test_for("price_good", 2, 4)
+            ))],
+        ),
+        rule(
+            "price_broken",
+            vec![answer(
+                "from shop.nonexistent import price_broken\n\n\ndef test_it():\n    assert price_broken(1) == 2\n",
+            )],
+        ),
+        rule(
+            "price_wrong",
+            vec![
+                answer(&test_for("price_wrong", 2, 7)),
+                answer(&test_for("price_wrong", 2, 6)),
+            ],
+        ),
         rule("price_flaky", vec![answer(flaky)]),
-        rule("price_nocover", vec![answer("def test_arithmetic():\n    assert 1 + 1 == 2\n")]),
-        rule("price_server", vec![
-            Reply::Status { status: 500, retry_after: None, body: "upstream error".into() },
-            answer(&test_for("price_server", 2, 12)),
-        ]),
-        rule("price_limited", vec![
-            Reply::Status { status: 429, retry_after: Some("1".into()), body: "slow down".into() },
-            answer(&test_for("price_limited", 2, 14)),
-        ]),
+        rule(
+            "price_nocover",
+            vec![answer("def test_arithmetic():\n    assert 1 + 1 == 2\n")],
+        ),
+        rule(
+            "price_server",
+            vec![
+                Reply::Status {
+                    status: 500,
+                    retry_after: None,
+                    body: "upstream error".into(),
+                },
+                answer(&test_for("price_server", 2, 12)),
+            ],
+        ),
+        rule(
+            "price_limited",
+            vec![
+                Reply::Status {
+                    status: 429,
+                    retry_after: Some("1".into()),
+                    body: "slow down".into(),
+                },
+                answer(&test_for("price_limited", 2, 14)),
+            ],
+        ),
         rule("price_hang", vec![Reply::Hang]),
-        rule("price_prose", vec![Reply::Answer { text: prose, prompt_tokens: 100, completion_tokens: 50 }]),
+        rule(
+            "price_prose",
+            vec![Reply::Answer {
+                text: prose,
+                prompt_tokens: 100,
+                completion_tokens: 50,
+            }],
+        ),
     ]
 }
 
@@ -212,10 +249,21 @@ async fn the_funnel_counts_what_the_script_implies_and_no_secret_is_sent() {
     assert_eq!(tests.usage.repairs, 3);
     assert_eq!(tests.usage.cache_hits, 0);
     assert!(tests.usage.redactions >= 3, "{:#?}", tests.usage);
-    let wrong = tests.candidates.iter().find(|c| c.target.ends_with("price_wrong")).unwrap();
+    let wrong = tests
+        .candidates
+        .iter()
+        .find(|c| c.target.ends_with("price_wrong"))
+        .unwrap();
     assert_eq!(wrong.repairs, 1);
-    let hang = tests.candidates.iter().find(|c| c.target.ends_with("price_hang")).unwrap();
-    assert!(hang.error.as_deref().unwrap_or("").contains("3 s"), "{hang:#?}");
+    let hang = tests
+        .candidates
+        .iter()
+        .find(|c| c.target.ends_with("price_hang"))
+        .unwrap();
+    assert!(
+        hang.error.as_deref().unwrap_or("").contains("3 s"),
+        "{hang:#?}"
+    );
     assert!(
         tests.notes.iter().any(|n| n.contains("shop/secrets.py")),
         "{:#?}",
@@ -223,21 +271,38 @@ async fn the_funnel_counts_what_the_script_implies_and_no_secret_is_sent() {
     );
 
     let requests = fake.requests();
-    assert_eq!(requests.len(), 11 + 3, "every answer, the 500, the 429 and the hang");
+    assert_eq!(
+        requests.len(),
+        11 + 3,
+        "every answer, the 500, the 429 and the hang"
+    );
     for request in &requests {
         for secret in PLANTED {
-            assert!(!request.body.contains(secret), "{secret} was sent: {}", request.body);
+            assert!(
+                !request.body.contains(secret),
+                "{secret} was sent: {}",
+                request.body
+            );
         }
-        assert_eq!(request.authorization.as_deref(), Some(&*format!("Bearer {API_KEY}")));
+        assert_eq!(
+            request.authorization.as_deref(),
+            Some(&*format!("Bearer {API_KEY}"))
+        );
     }
     for file in ["results.json", "report.md", "report.html"] {
-        assert!(!run.read(file).contains(API_KEY), "the API key is in {file}");
+        assert!(
+            !run.read(file).contains(API_KEY),
+            "the API key is in {file}"
+        );
     }
     assert!(!run.stderr.contains(API_KEY));
 
     // The kept modules are the tests you can add; the possible bug is shown apart.
     let patch = run.read("ato-tests.patch");
-    assert!(patch.contains("tests/ato/test_llm_pricing_price_good.py"), "{patch}");
+    assert!(
+        patch.contains("tests/ato/test_llm_pricing_price_good.py"),
+        "{patch}"
+    );
     assert!(!patch.contains("price_flaky"), "{patch}");
     let report = run.read("report.md");
     assert!(report.contains("### 🤖 Model-written tests"), "{report}");
@@ -249,12 +314,20 @@ async fn the_funnel_counts_what_the_script_implies_and_no_secret_is_sent() {
 async fn a_second_run_on_the_same_files_sends_nothing() {
     require_docker();
     let rules = vec![
-        Rule { when: "def price_good(".into(), replies: vec![answer(&test_for("price_good", 2, 4))] },
-        Rule { when: "def price_wrong(".into(), replies: vec![answer(&test_for("price_wrong", 2, 6))] },
+        Rule::new(
+            "Symbol to test: price_good\n",
+            vec![answer(&test_for("price_good", 2, 4))],
+        ),
+        Rule::new(
+            "Symbol to test: price_wrong\n",
+            vec![answer(&test_for("price_wrong", 2, 6))],
+        ),
     ];
     let fake = FakeLlm::start(rules, Duration::ZERO).await;
     let repo = Repo::new();
-    repo.write("shop/__init__.py", "").write("shop/pricing.py", BASE).commit("base");
+    repo.write("shop/__init__.py", "")
+        .write("shop/pricing.py", BASE)
+        .commit("base");
     repo.write(
         "shop/pricing.py",
         "def price_good(x):\n    return x * 2\n\n\ndef price_wrong(x):\n    return x * 3\n",
@@ -270,7 +343,8 @@ async fn a_second_run_on_the_same_files_sends_nothing() {
             .collect();
         let path = repo.path().to_path_buf();
         let run = tokio::task::spawn_blocking(move || {
-            let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let vars: Vec<(&str, &str)> =
+                vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             e2e_support::ato_run(
                 &path,
                 &["--base", "HEAD~1", "--head", "HEAD", "--generate", "llm"],
@@ -280,7 +354,11 @@ async fn a_second_run_on_the_same_files_sends_nothing() {
         .await
         .unwrap();
         let tests = model_tests(&run).clone();
-        assert_eq!(fake.requests().len(), 2, "round {round}: only the first run asks");
+        assert_eq!(
+            fake.requests().len(),
+            2,
+            "round {round}: only the first run asks"
+        );
         assert_eq!(tests.usage.cache_hits, if round == 0 { 0 } else { 2 });
         assert_eq!(tests.usage.requests, if round == 0 { 2 } else { 0 });
         funnels.push(tests.funnel);

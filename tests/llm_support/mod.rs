@@ -1,5 +1,5 @@
 //! A fake OpenAI-compatible chat-completions server for tests: real HTTP (axum on 127.0.0.1, a free port),
-//! scripted replies chosen by what the last user message contains, a fixed delay before every reply, and a
+//! scripted replies chosen by what the first user message (the question) contains, a fixed delay before every reply, and a
 //! record of every request it received.
 //!
 //! It speaks the wire format of `POST /v1/chat/completions`; other paths get 404, a body that is not a chat
@@ -84,7 +84,7 @@ pub fn answer(code: &str) -> Reply {
     ))
 }
 
-/// Replies for requests whose last user message contains `when` (`""` matches all): in turn, the last one
+/// Replies for requests whose first user message (the question; a repair repeats it) contains `when` (`""` matches all): in turn, the last one
 /// repeating.
 #[derive(Debug, Clone)]
 pub struct Rule {
@@ -222,7 +222,7 @@ async fn handle(
             &format!("no route for {method} {}", uri.path()),
         );
     }
-    let Some((model, last_user)) = chat_request(&body) else {
+    let Some((model, question)) = chat_request(&body) else {
         return error(
             StatusCode::BAD_REQUEST,
             "the body is not a chat request: it needs a model and messages of role and content",
@@ -233,7 +233,7 @@ async fn handle(
         shared
             .rules
             .iter()
-            .position(|rule| last_user.contains(&rule.when))
+            .position(|rule| question.contains(&rule.when))
             .map(|i| {
                 let replies = &shared.rules[i].replies;
                 let reply = replies
@@ -246,10 +246,10 @@ async fn handle(
     tokio::time::sleep(shared.delay).await;
     match reply {
         None => {
-            let start: String = last_user.chars().take(200).collect();
+            let start: String = question.chars().take(200).collect();
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
-                format!("no rule matches the last user message: {start}"),
+                format!("no rule matches the first user message: {start}"),
             )
                 .into_response()
         }
@@ -312,7 +312,7 @@ async fn handle(
     }
 }
 
-/// The model and the last user message of a chat request, or `None` when the body is not one.
+/// The model and the first user message of a chat request, or `None` when the body is not one.
 fn chat_request(body: &str) -> Option<(String, String)> {
     let value: Value = serde_json::from_str(body).ok()?;
     let model = value.get("model")?.as_str()?.to_string();
@@ -322,7 +322,19 @@ fn chat_request(body: &str) -> Option<(String, String)> {
             m.get("role").and_then(Value::as_str).is_some()
                 && m.get("content").and_then(Value::as_str).is_some()
         });
-    well_formed.then(|| (model, last_user_message(&value).unwrap_or_default()))
+    well_formed.then(|| (model, first_user_message(&value).unwrap_or_default()))
+}
+
+/// The question of a conversation: its first user message (a repair request repeats it before the error).
+fn first_user_message(request: &Value) -> Option<String> {
+    request
+        .get("messages")?
+        .as_array()?
+        .iter()
+        .find(|m| m.get("role").and_then(Value::as_str) == Some("user"))?
+        .get("content")?
+        .as_str()
+        .map(str::to_string)
 }
 
 fn last_user_message(request: &Value) -> Option<String> {

@@ -76,8 +76,13 @@ export function parsePlan(text) {
   });
   const mode = raw.mode ?? 'generate';
   if (!MODES.has(mode)) throw new PlanError(`mode ${JSON.stringify(mode)} is not one of generate, validate`);
+  if (raw.builtin !== undefined && typeof raw.builtin !== 'boolean') {
+    throw new PlanError(`builtin must be true or false, not ${JSON.stringify(raw.builtin)}`);
+  }
   return {
     mode,
+    // false: no builtin tests (the repository asked for the model's only, or for none); eslint still runs.
+    builtin: raw.builtin ?? true,
     candidates: mode === 'validate' ? parseCandidates(raw.candidates) : [],
     seed: positiveInt(raw.seed, 'seed', 0),
     reruns: Math.max(1, Math.min(positiveInt(raw.reruns, 'reruns', 3), 50)),

@@ -36,3 +36,9 @@ test('bad modes and candidates are clear plan errors', () => {
       JSON.stringify(extra));
   }
 });
+
+test('the builtin generator is on unless the plan turns it off', () => {
+  assert.equal(parsePlan(plan({})).builtin, true);
+  assert.equal(parsePlan(plan({ builtin: false })).builtin, false);
+  assert.throws(() => parsePlan(plan({ builtin: 'no' })), PlanError);
+});
