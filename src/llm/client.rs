@@ -162,6 +162,9 @@ pub struct LlmClient {
     endpoint: String,
     /// The base URL as errors show it: without a password.
     shown_url: String,
+    /// `Bearer <key>`, marked sensitive so no debug output shows it.
+    authorization: Option<HeaderValue>,
+    /// The key itself, only to scrub it from error bodies that echo it.
     api_key: Option<SecretString>,
     model: String,
     timeout: Duration,
@@ -235,10 +238,23 @@ impl LlmClient {
             .user_agent(concat!("ato/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| LlmError::Client(e.to_string()))?;
+        let authorization = match &config.api_key {
+            None => None,
+            Some(key) => {
+                let mut value = HeaderValue::from_str(&format!("Bearer {key}")).map_err(|_| {
+                    LlmError::Client(
+                        "the API key holds characters an HTTP header cannot carry".into(),
+                    )
+                })?;
+                value.set_sensitive(true);
+                Some(value)
+            }
+        };
         Ok(LlmClient {
             http,
             endpoint: format!("{}/chat/completions", config.base_url.trim_end_matches('/')),
             shown_url: without_password(&config.base_url),
+            authorization,
             api_key: config.api_key.clone().map(SecretString::from),
             model: config.model.clone(),
             timeout: config.timeout,
@@ -328,14 +344,8 @@ impl LlmClient {
             .post(&self.endpoint)
             .header(CONTENT_TYPE, "application/json")
             .body(body.to_vec());
-        if let Some(key) = &self.api_key {
-            let Ok(mut value) = HeaderValue::from_str(&format!("Bearer {}", key.expose_secret()))
-            else {
-                // The configuration checks the key; this only guards a hand-built config.
-                return Attempt::Broken("the API key cannot be sent in an HTTP header".into());
-            };
-            value.set_sensitive(true);
-            request = request.header(AUTHORIZATION, value);
+        if let Some(authorization) = &self.authorization {
+            request = request.header(AUTHORIZATION, authorization.clone());
         }
         let exchange = async {
             let mut response = request.send().await?;
@@ -563,9 +573,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn debug_shows_no_key() {
-        let client = LlmClient::new(&LlmConfig {
+    fn config() -> LlmConfig {
+        LlmConfig {
             base_url: "http://127.0.0.1:9/v1".into(),
             api_key: Some("sk-debug-secret".into()),
             model: "m".into(),
@@ -574,8 +583,29 @@ mod tests {
             concurrency: 1,
             backoff: Duration::ZERO,
             max_retry_after: Duration::from_secs(1),
+        }
+    }
+
+    #[test]
+    fn a_client_is_shared_across_tasks() {
+        fn send_sync_clone<T: Send + Sync + Clone + 'static>() {}
+        send_sync_clone::<LlmClient>();
+    }
+
+    #[test]
+    fn a_key_unfit_for_a_header_is_refused_at_once() {
+        let error = LlmClient::new(&LlmConfig {
+            api_key: Some("sk-line\nbreak".into()),
+            ..config()
         })
-        .unwrap();
+        .unwrap_err();
+        assert!(matches!(error, LlmError::Client(_)), "{error:?}");
+        assert!(!error.to_string().contains("break"), "{error}");
+    }
+
+    #[test]
+    fn debug_shows_no_key() {
+        let client = LlmClient::new(&config()).unwrap();
         let shown = format!("{client:?}");
         assert!(
             !shown.contains("debug-secret") && shown.contains("127.0.0.1:9"),

@@ -22,6 +22,8 @@ const ERROR_CHARS: usize = 4_000;
 const PREVIOUS_CODE_CHARS: usize = 16_000;
 /// Names (path, symbol, module, framework) are short; a long one is not a name.
 const NAME_CHARS: usize = 300;
+/// How much more than a part's size is redacted before the part is cut to size.
+const PRE_CUT_FACTOR: usize = 4;
 
 /// What the model is told about one symbol to test.
 #[derive(Debug, Clone, Copy)]
@@ -139,7 +141,12 @@ struct Parts {
 
 impl Parts {
     fn take(&mut self, text: &str, max_chars: usize) -> String {
-        let clean = redact(text);
+        // Redacting a huge text only to keep its start is slow; a generous prefix without a cut word is enough
+        // (redaction shrinks a text by far less than the margin).
+        let clean = redact(text::prefix_without_partial_word(
+            text,
+            max_chars * PRE_CUT_FACTOR,
+        ));
         self.redacted += clean.count;
         text::head(&clean.text, max_chars)
     }
@@ -365,6 +372,18 @@ mod tests {
         let user = &messages[1].content;
         assert!(user.len() < EXAMPLE_CHARS + 2_000, "{}", user.len());
         assert!(user.contains("…(cut)…"));
+    }
+
+    #[test]
+    fn a_huge_source_is_redacted_within_its_start_only() {
+        let token = format!("ghp_{}", "Q1w2E3r4T5".repeat(4));
+        // A token right where the pre-cut falls is dropped whole, not half-sent.
+        let filler = "x".repeat(SOURCE_CHARS * PRE_CUT_FACTOR - 10);
+        let source = format!("{filler} {token} and more {token}");
+        let (messages, redacted) = messages(&input(&source, None));
+        assert_eq!(redacted, 0);
+        assert!(!messages[1].content.contains("ghp_"));
+        assert!(messages[1].content.contains("…(cut)…"));
     }
 
     #[test]

@@ -36,6 +36,18 @@ pub fn head_and_tail(text: &str, max_chars: usize) -> String {
     format!("{}\n{CUT_MARK}\n{}", &text[..head_end], &text[tail_start..])
 }
 
+/// At most the first `max_chars` characters of `text`, without a word cut in two at the end: a secret cut in
+/// half no longer has the shape that redaction recognises, so a partial one must not survive a cut made before
+/// redacting. Word characters here are those of tokens and keys (letters, digits, `_-.+/=`).
+pub fn prefix_without_partial_word(text: &str, max_chars: usize) -> &str {
+    match char_boundary(text, max_chars) {
+        None => text,
+        Some(end) => text[..end].trim_end_matches(|c: char| {
+            c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '+' | '/' | '=')
+        }),
+    }
+}
+
 /// The byte index after the first `max_chars` characters, or `None` when the text is not longer than that.
 fn char_boundary(text: &str, max_chars: usize) -> Option<usize> {
     text.char_indices().nth(max_chars).map(|(i, _)| i)
@@ -65,6 +77,20 @@ mod tests {
         // A line break far back is not worth losing most of the text for.
         let text = format!("{}\n{}", "a".repeat(10), "b".repeat(200));
         assert!(head(&text, 100).contains(&"b".repeat(89)));
+    }
+
+    #[test]
+    fn a_prefix_drops_the_word_it_would_cut() {
+        assert_eq!(prefix_without_partial_word("short", 10), "short");
+        assert_eq!(
+            prefix_without_partial_word("key = ghp_abcdef", 12),
+            "key = "
+        );
+        assert_eq!(
+            prefix_without_partial_word("url://u:pass@h", 10),
+            "url://u:"
+        );
+        assert_eq!(prefix_without_partial_word("a b", 2), "a ");
     }
 
     #[test]
