@@ -5,7 +5,6 @@
 //! loopback; `LLM_CONCURRENCY` (default 8) changes the concurrency measured.
 
 #[path = "../tests/llm_support/mod.rs"]
-#[allow(dead_code)]
 mod llm_support;
 
 use std::time::{Duration, Instant};
