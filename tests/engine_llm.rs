@@ -366,3 +366,98 @@ async fn a_second_run_on_the_same_files_sends_nothing() {
     assert_eq!(funnels[0], funnels[1]);
     assert_eq!(funnels[0].adds_coverage, 2, "{funnels:?}");
 }
+
+const JS_HEAD: &str = "export function double(x) {\n  return x * 2;\n}\n";
+const JAVA_PATH: &str = "src/main/java/com/example/Calc.java";
+const JAVA_BASE: &str = "package com.example;\n\npublic class Calc {\n    public static int one() {\n        return 1;\n    }\n}\n";
+const JAVA_HEAD: &str = "package com.example;\n\npublic class Calc {\n    public static int one() {\n        return 1;\n    }\n\n    public static int triple(int x) {\n        return x * 3;\n    }\n}\n";
+
+fn fenced(tag: &str, code: &str) -> Reply {
+    Reply::text(&format!("Here you are:\n\n```{tag}\n{code}```\n"))
+}
+
+fn java_test(expected: i32) -> String {
+    format!(
+        "package com.example;\n\nimport static org.junit.jupiter.api.Assertions.assertEquals;\n\n\
+         import org.junit.jupiter.api.Test;\n\nclass CalcTripleLlmTest {{\n    @Test\n    void triples() {{\n        \
+         assertEquals({expected}, Calc.triple(2));\n    }}\n}}\n"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn javascript_and_java_modules_are_validated_in_their_own_runners() {
+    require_docker();
+    let rules = vec![
+        Rule::new(
+            "Symbol to test: double\n",
+            vec![fenced(
+                "js",
+                "import test from 'node:test';\nimport assert from 'node:assert/strict';\n\
+                 import { double } from './calc.mjs';\n\ntest('double doubles', () => {\n  assert.equal(double(2), 4);\n});\n",
+            )],
+        ),
+        Rule::new(
+            "Symbol to test: Calc.triple\n",
+            vec![fenced("java", &java_test(7)), fenced("java", &java_test(6))],
+        ),
+    ];
+    let fake = FakeLlm::start(rules, Duration::ZERO).await;
+    let repo = Repo::new();
+    repo.write("web/calc.mjs", "export const one = 1;\n")
+        .write(JAVA_PATH, JAVA_BASE)
+        .commit("base");
+    repo.write(
+        "web/calc.mjs",
+        &format!("export const one = 1;\n\n{JS_HEAD}"),
+    )
+    .write(JAVA_PATH, JAVA_HEAD)
+    .commit("head");
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_str().unwrap().to_string();
+    let vars: Vec<(String, String)> = env(&fake, &data_dir)
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let path = repo.path().to_path_buf();
+    let run = tokio::task::spawn_blocking(move || {
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        e2e_support::ato_run(
+            &path,
+            &["--base", "HEAD~1", "--head", "HEAD", "--generate", "llm"],
+            &vars,
+        )
+    })
+    .await
+    .unwrap();
+    for (runner, symbol, repairs) in [
+        (Runner::Node, "web/calc.mjs::double", 0),
+        (
+            Runner::Java,
+            "src/main/java/com/example/Calc.java::Calc.triple",
+            1,
+        ),
+    ] {
+        let tests = runner_result(run.results(), runner)
+            .model_tests
+            .clone()
+            .unwrap_or_else(|| panic!("{runner:?} model tests; ato said:\n{}", run.stderr));
+        let [candidate] = &tests.candidates[..] else {
+            panic!("one candidate for {runner:?}: {tests:#?}");
+        };
+        assert_eq!(candidate.target, symbol);
+        assert_eq!(
+            candidate.stage,
+            CandidateStage::Kept,
+            "{runner:?}: {tests:#?}"
+        );
+        assert_eq!(candidate.repairs, repairs, "{tests:#?}");
+        assert_eq!(tests.funnel.adds_coverage, 1);
+    }
+    let patch = run.read("ato-tests.patch");
+    assert!(patch.contains("web/calc.double.llm.test.mjs"), "{patch}");
+    assert!(
+        patch.contains("src/test/java/com/example/CalcTripleLlmTest.java"),
+        "{patch}"
+    );
+    assert!(ato_containers(Some(&run.results().run_id)).is_empty());
+}
