@@ -377,4 +377,100 @@ mod tests {
         let off = choose(Some(Generation::Off), Some(&model));
         assert!(!off.builtin && off.model.is_none());
     }
+
+    fn target(path: &str, symbols: &[&str]) -> TargetFile {
+        TargetFile {
+            path: path.into(),
+            language: Language::Python,
+            changed_lines: vec![1],
+            symbols: symbols
+                .iter()
+                .enumerate()
+                .map(|(i, name)| crate::model::Symbol {
+                    name: name.to_string(),
+                    kind: crate::model::SymbolKind::Function,
+                    start_line: i as u32 * 3 + 1,
+                    end_line: i as u32 * 3 + 2,
+                    is_new: true,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn drafts_keep_to_the_file_budget_withhold_secret_files_and_use_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut model = settings(); // ATO_LLM_MAX_FILES=3
+        model.cache = Cache::under(dir.path());
+        let text = "def a():\n    return 1\n\ndef b():\n    return 2\n";
+        let paths = [
+            "p/one.py",
+            "p/secrets.py",
+            "p/two.py",
+            "p/three.py",
+            "p/four.py",
+        ];
+        let view = TreeView {
+            diff: String::new(),
+            texts: paths
+                .iter()
+                .map(|p| (p.to_string(), text.to_string()))
+                .collect(),
+            test_files: Vec::new(),
+        };
+        let targets: Vec<TargetFile> = paths.iter().map(|p| target(p, &["a", "b"])).collect();
+        let mut usage = ModelUsage::default();
+        let (first, notes) = drafts(&targets, &view, &model, &mut usage);
+        let asked: Vec<String> = first.iter().map(Draft::target).collect();
+        assert_eq!(
+            asked,
+            [
+                "p/one.py::a",
+                "p/one.py::b",
+                "p/two.py::a",
+                "p/two.py::b",
+                "p/three.py::a",
+                "p/three.py::b"
+            ]
+        );
+        assert_eq!(first[0].id, "c1");
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("p/secrets.py") && n.contains("secret")),
+            "{notes:?}"
+        );
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.contains("p/four.py") && n.contains("ATO_LLM_MAX_FILES")),
+            "{notes:?}"
+        );
+        assert_eq!(usage.cache_hits, 0);
+
+        model
+            .cache
+            .put(
+                &first[1].cache_key,
+                &cache::Entry {
+                    code: "def test_b(): pass\n".into(),
+                    repairs: 1,
+                },
+            )
+            .unwrap();
+        let (again, _) = drafts(&targets, &view, &model, &mut usage);
+        assert!(again[1].cached && again[1].code.is_some() && again[1].repairs == 1);
+        assert!(!again[0].cached && again[0].code.is_none());
+        assert_eq!(usage.cache_hits, 1);
+    }
+
+    #[test]
+    fn the_token_budget_is_shared() {
+        let budget = TokenBudget::new(100);
+        assert!(!budget.spent());
+        budget.add(60);
+        assert!(!budget.spent());
+        budget.add(40);
+        assert!(budget.spent());
+    }
 }
