@@ -6,6 +6,7 @@ mod e2e_support;
 mod llm_support;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::Duration;
 
 use ato::model::{CandidateStage, ModelTests, Runner};
@@ -168,15 +169,28 @@ fn fixture() -> Repo {
     repo
 }
 
-fn env<'a>(fake: &'a FakeLlm, data_dir: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("LLM_BASE_URL", fake.url.as_str()),
-        ("LLM_MODEL", "fake-model"),
-        ("LLM_API_KEY", API_KEY),
-        ("LLM_TIMEOUT_SECS", "3"),
-        ("LLM_BACKOFF_MS", "100"),
-        ("ATO_DATA_DIR", data_dir),
-    ]
+/// `ato run --generate llm` on the last commit of `repo`, with the fake as the model and `data_dir` as
+/// ATO_DATA_DIR (the answers cache). The binary runs on a blocking thread while the runtime serves the fake.
+async fn run_with_model(fake: &FakeLlm, repo: &Repo, data_dir: &Path) -> e2e_support::AtoRun {
+    let vars: Vec<(&'static str, String)> = vec![
+        ("LLM_BASE_URL", fake.url.clone()),
+        ("LLM_MODEL", "fake-model".into()),
+        ("LLM_API_KEY", API_KEY.into()),
+        ("LLM_TIMEOUT_SECS", "3".into()),
+        ("LLM_BACKOFF_MS", "100".into()),
+        ("ATO_DATA_DIR", data_dir.to_str().unwrap().into()),
+    ];
+    let path = repo.path().to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        e2e_support::ato_run(
+            &path,
+            &["--base", "HEAD~1", "--head", "HEAD", "--generate", "llm"],
+            &vars,
+        )
+    })
+    .await
+    .expect("ato ran")
 }
 
 fn model_tests(run: &e2e_support::AtoRun) -> &ModelTests {
@@ -192,28 +206,7 @@ async fn the_funnel_counts_what_the_script_implies_and_no_secret_is_sent() {
     let fake = FakeLlm::start(script(), Duration::ZERO).await;
     let repo = fixture();
     let data = tempfile::tempdir().unwrap();
-    let data_dir = data.path().to_str().unwrap().to_string();
-    let url = fake.url.clone();
-    let run = {
-        let repo_path = repo.path().to_path_buf();
-        tokio::task::spawn_blocking(move || {
-            let fake_env = [
-                ("LLM_BASE_URL", url.as_str()),
-                ("LLM_MODEL", "fake-model"),
-                ("LLM_API_KEY", API_KEY),
-                ("LLM_TIMEOUT_SECS", "3"),
-                ("LLM_BACKOFF_MS", "100"),
-                ("ATO_DATA_DIR", data_dir.as_str()),
-            ];
-            e2e_support::ato_run(
-                &repo_path,
-                &["--base", "HEAD~1", "--head", "HEAD", "--generate", "llm"],
-                &fake_env,
-            )
-        })
-        .await
-        .unwrap()
-    };
+    let run = run_with_model(&fake, &repo, data.path()).await;
     let tests = model_tests(&run);
     let stages: BTreeMap<&str, CandidateStage> = tests
         .candidates
@@ -334,25 +327,9 @@ async fn a_second_run_on_the_same_files_sends_nothing() {
     )
     .commit("head");
     let data = tempfile::tempdir().unwrap();
-    let data_dir = data.path().to_str().unwrap().to_string();
     let mut funnels = Vec::new();
     for round in 0..2 {
-        let vars: Vec<(String, String)> = env(&fake, &data_dir)
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let path = repo.path().to_path_buf();
-        let run = tokio::task::spawn_blocking(move || {
-            let vars: Vec<(&str, &str)> =
-                vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-            e2e_support::ato_run(
-                &path,
-                &["--base", "HEAD~1", "--head", "HEAD", "--generate", "llm"],
-                &vars,
-            )
-        })
-        .await
-        .unwrap();
+        let run = run_with_model(&fake, &repo, data.path()).await;
         let tests = model_tests(&run).clone();
         assert_eq!(
             fake.requests().len(),
@@ -413,22 +390,7 @@ async fn javascript_and_java_modules_are_validated_in_their_own_runners() {
     .write(JAVA_PATH, JAVA_HEAD)
     .commit("head");
     let data = tempfile::tempdir().unwrap();
-    let data_dir = data.path().to_str().unwrap().to_string();
-    let vars: Vec<(String, String)> = env(&fake, &data_dir)
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let path = repo.path().to_path_buf();
-    let run = tokio::task::spawn_blocking(move || {
-        let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        e2e_support::ato_run(
-            &path,
-            &["--base", "HEAD~1", "--head", "HEAD", "--generate", "llm"],
-            &vars,
-        )
-    })
-    .await
-    .unwrap();
+    let run = run_with_model(&fake, &repo, data.path()).await;
     for (runner, symbol, repairs) in [
         (Runner::Node, "web/calc.mjs::double", 0),
         (

@@ -32,7 +32,7 @@ pub fn file_diff(diff: &str, path: &str) -> String {
             out.push_str(line);
         }
     }
-    cut(&out, MAX_DIFF_CHARS)
+    crate::llm::text::head(&out, MAX_DIFF_CHARS)
 }
 
 /// How a test imports the file: a Python module path, a relative JS specifier from the test's folder (the test
@@ -152,13 +152,6 @@ pub fn example_test<'a>(
         .copied()
         .find(|p| p.rsplit('/').next().is_some_and(|f| f.contains(stem)))
         .or_else(|| same.first().copied())
-}
-
-fn cut(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((at, _)) => format!("{}\n… (cut)", &text[..at]),
-        None => text.to_string(),
-    }
 }
 
 #[cfg(test)]

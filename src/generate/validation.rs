@@ -51,7 +51,9 @@ pub fn parse(text: &str) -> Result<BTreeMap<String, Checked>, String> {
         .candidates
         .into_iter()
         .map(|mut checked| {
-            checked.error = checked.error.map(|e| cut(&e, 4000));
+            checked.error = checked
+                .error
+                .map(|e| crate::llm::text::head_and_tail(&e, 4000));
             (checked.id.clone(), checked)
         })
         .collect())
@@ -68,13 +70,6 @@ fn runs<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<RunStatus>, D::Err
             _ => RunStatus::Error,
         })
         .collect())
-}
-
-fn cut(text: &str, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -101,14 +96,10 @@ mod tests {
     fn long_errors_are_cut_and_bad_files_named() {
         let long = "x".repeat(5000);
         let text = format!(r#"{{"candidates":[{{"id":"a","error":"{long}"}}]}}"#);
-        assert_eq!(
-            parse(&text).unwrap()["a"]
-                .error
-                .as_ref()
-                .unwrap()
-                .chars()
-                .count(),
-            4001
+        let error = parse(&text).unwrap()["a"].error.clone().unwrap();
+        assert!(
+            error.chars().count() < 4_020 && error.contains("(cut)"),
+            "{error}"
         );
         assert!(parse("[").unwrap_err().contains("validation.json"));
     }

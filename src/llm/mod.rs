@@ -11,7 +11,7 @@ pub mod config;
 pub mod prompt;
 pub mod redact;
 mod retry;
-mod text;
+pub mod text;
 
 pub use answer::extract_code;
 pub use client::{Completion, LlmClient, LlmError, Message};
