@@ -429,7 +429,7 @@ mod fake {
         .await;
         assert_eq!(
             (status, text.as_str()),
-            (500, "no rule matches the last user message: another")
+            (500, "no rule matches the first user message: another")
         );
         let (status, text) = post(
             &chat,
