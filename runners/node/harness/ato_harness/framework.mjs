@@ -1,8 +1,9 @@
 // The repository's own test framework (jest, vitest or node:test, from package.json) and whether its tool
 // can be run here: from the project's installed dependencies (/deps/node/node_modules, its own version)
-// first, else from the image (installed globally where the image was built with the npm registry). The
-// generated tests are written for the repository's framework only when its tool is found, because a test
-// the image cannot run cannot be checked; otherwise they use node:test, and a note says which was used.
+// first, else from the image (Debian's jest in /usr/share/nodejs; vitest only where the image was built with
+// the npm registry, installed globally). The generated tests are written for the repository's framework only
+// when its tool is found, because a test the image cannot run cannot be checked; otherwise they use
+// node:test, and a note says which was used.
 
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,6 +1,7 @@
 // With a real jest (in the project's dependencies or the image): generated tests in jest's style run with
-// jest, and jest-style candidates are validated with it. Skipped where no jest can be found (an image built
-// without the npm registry); the conversion and the rendering are tested without jest elsewhere.
+// jest, and jest-style candidates are validated with it. The image has Debian's jest; these are skipped only
+// where no jest can be found (a working copy run outside the image); the conversion and the rendering are
+// tested without jest elsewhere.
 
 import test from 'node:test';
 import assert from 'node:assert/strict';
