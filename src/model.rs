@@ -119,7 +119,7 @@ pub struct RunnerResult {
     pub findings: Vec<Finding>,
     /// Problems with the PR's code that stopped some generation or running: syntax errors, imports that hang…
     pub problems: Vec<Problem>,
-    /// Facts a reader should know (e.g. "jest is not installed in this image; tests use node:test").
+    /// Facts a reader should know (e.g. "vitest is not installed in this image; tests use node:test").
     pub notes: Vec<String>,
     /// The generated test files, relative to the output folder.
     pub generated_files: Vec<GeneratedFile>,
