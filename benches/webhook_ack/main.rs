@@ -25,14 +25,16 @@
 //! killed with SIGKILL and the database is opened: every acknowledged delivery must be in it, with its job.
 //!
 //! Run with `cargo bench --bench webhook_ack`; `ATO_BENCH_RATE` (per second) and `ATO_BENCH_SECS` change the
-//! load. The goal (issue 3) is p99 under 5 ms at 1,000 requests/s on a 2-core machine. Server and generator
+//! load, `ATO_BENCH_BINARY=<path>` measures another build of `ato` instead (to compare two versions), and
+//! `ATO_BENCH_SERVER_LOG=<file>` keeps the server's log (warnings and errors; `RUST_LOG` is not passed
+//! on). The goal (issue 3) is p99 under 5 ms at 1,000 requests/s on a 2-core machine. Server and generator
 //! share the machine's cores, like any load tool on the same host; the CPU figures show each one's share.
 
 mod load;
 mod server_process;
 mod stats;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -64,13 +66,15 @@ fn run() -> Result<bool, String> {
     let rate = setting("ATO_BENCH_RATE", 1_000)?;
     let seconds = setting("ATO_BENCH_SECS", 10)?;
     let requests = usize::try_from(rate * seconds).map_err(|e| e.to_string())?;
-    let binary = Path::new(env!("CARGO_BIN_EXE_ato"));
+    // Another build of ato can be measured the same way (e.g. the previous commit's, to compare).
+    let binary = std::env::var_os("ATO_BENCH_BINARY")
+        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_ato")), PathBuf::from);
     let dir = tempfile::tempdir().map_err(|e| format!("temp dir: {e}"))?;
     let data_dir = dir.path().join("data");
 
     let github = server_process::start_silent_github()?;
     let server = ServerProcess::start(
-        binary,
+        &binary,
         &data_dir,
         &dir.path().join("server.log"),
         SECRET,
@@ -91,7 +95,8 @@ fn run() -> Result<bool, String> {
     );
     let measured = Deliveries::new(&prefix, &suffix, "bench", 1, requests, SECRET.as_bytes());
     println!(
-        "webhook_ack: `ato serve` (release binary, pid {pid}) on {}; load from the bench process (pid {})",
+        "webhook_ack: `{} serve` (pid {pid}) on {}; load from the bench process (pid {})",
+        binary.display(),
         server.addr,
         std::process::id()
     );
@@ -128,7 +133,11 @@ fn run() -> Result<bool, String> {
     let server_cpu = cpu_time(&pid).zip(server_cpu).map(|(a, b)| a - b);
     let client_cpu = cpu_time("self").zip(client_cpu).map(|(a, b)| a - b);
     let rss_loaded = rss_kib(&pid);
+    let log = server.log.clone();
     server.kill()?;
+    if let Some(keep) = std::env::var_os("ATO_BENCH_SERVER_LOG") {
+        std::fs::copy(&log, &keep).map_err(|e| format!("copy the server log: {e}"))?;
+    }
     let stored = count_stored(&data_dir.join(ato::store::DATABASE_FILE))?;
 
     let acknowledged = outcome.samples.len();
