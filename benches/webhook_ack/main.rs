@@ -26,7 +26,7 @@
 //!
 //! Run with `cargo bench --bench webhook_ack`; `ATO_BENCH_RATE` (per second) and `ATO_BENCH_SECS` change the
 //! load, `ATO_BENCH_BINARY=<path>` measures another build of `ato` instead (to compare two versions), and
-//! `ATO_BENCH_SERVER_LOG=<file>` keeps the server's log (warnings and errors; `RUST_LOG` is not passed
+//! `ATO_BENCH_SAMPLES=<file>` writes every request's timings as CSV, `ATO_BENCH_SERVER_LOG=<file>` keeps the server's log (warnings and errors; `RUST_LOG` is not passed
 //! on). The goal (issue 3) is p99 under 5 ms at 1,000 requests/s on a 2-core machine. Server and generator
 //! share the machine's cores, like any load tool on the same host; the CPU figures show each one's share.
 
@@ -140,6 +140,9 @@ fn run() -> Result<bool, String> {
     }
     let stored = count_stored(&data_dir.join(ato::store::DATABASE_FILE))?;
 
+    if let Some(file) = std::env::var_os("ATO_BENCH_SAMPLES") {
+        write_samples(Path::new(&file), &outcome.samples)?;
+    }
     let acknowledged = outcome.samples.len();
     report(&outcome, requests, server_cpu, client_cpu);
     println!(
@@ -211,6 +214,20 @@ fn report(
             ms(p.p99)
         );
     }
+}
+
+/// One line per request, in µs: due time from the start, latency from due time, latency from send.
+fn write_samples(file: &Path, samples: &[load::Sample]) -> Result<(), String> {
+    let mut text = String::from("due_at_us,from_due_us,from_send_us\n");
+    for s in samples {
+        text += &format!(
+            "{},{},{}\n",
+            s.due_at.as_micros(),
+            s.from_due.as_micros(),
+            s.from_send.as_micros()
+        );
+    }
+    std::fs::write(file, text).map_err(|e| format!("{}: {e}", file.display()))
 }
 
 /// Deliveries and jobs of the measured run in the database file.
