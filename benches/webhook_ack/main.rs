@@ -24,11 +24,15 @@
 //! warm-up and after the load, and the CPU per request of the server and of the generator. Then the server is
 //! killed with SIGKILL and the database is opened: every acknowledged delivery must be in it, with its job.
 //!
-//! Run with `cargo bench --bench webhook_ack`; `ATO_BENCH_RATE` (per second) and `ATO_BENCH_SECS` change the
-//! load, `ATO_BENCH_BINARY=<path>` measures another build of `ato` instead (to compare two versions), and
-//! `ATO_BENCH_SAMPLES=<file>` writes every request's timings as CSV, `ATO_BENCH_SERVER_LOG=<file>` keeps the server's log (warnings and errors; `RUST_LOG` is not passed
-//! on). The goal (issue 3) is p99 under 5 ms at 1,000 requests/s on a 2-core machine. Server and generator
-//! share the machine's cores, like any load tool on the same host; the CPU figures show each one's share.
+//! Run with `cargo bench --bench webhook_ack`. `ATO_BENCH_RATE` (per second) and `ATO_BENCH_SECS` change the
+//! load; `ATO_BENCH_BINARY=<path>` measures another build of `ato` (to compare two versions);
+//! `ATO_BENCH_SAMPLES=<file>` writes every request's timings as CSV; `ATO_BENCH_SERVER_LOG=<file>` keeps the
+//! server's log (warnings and errors: `RUST_LOG` is not passed on).
+//!
+//! The goal (issue 3) is p99 under 5 ms at 1,000 requests/s on a 2-core machine. Server and generator share
+//! the machine's cores, like any load tool on the same host; the CPU figures show each one's share, and other
+//! work on the machine shows as the generator's lateness. (An earlier in-process variant, server and clients in
+//! one tokio runtime, is gone: the per-process CPU figures now tell server from client directly.)
 
 mod load;
 mod server_process;
