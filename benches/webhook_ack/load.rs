@@ -17,6 +17,8 @@ use tokio::sync::mpsc;
 /// One request's timings.
 #[derive(Debug, Clone, Copy)]
 pub struct Sample {
+    /// When the request was due, from the start of the run.
+    pub due_at: Duration,
     /// Due time → answer read: the latency the sender sees on a fixed schedule.
     pub from_due: Duration,
     /// Actual send → answer read: the server's service time plus loopback.
@@ -151,6 +153,7 @@ fn pace(
                 .map(|()| {
                     let done = Instant::now();
                     Sample {
+                        due_at: due - start,
                         from_due: done - due,
                         from_send: done - sent,
                         send_lag: sent.saturating_duration_since(due),

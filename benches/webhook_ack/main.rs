@@ -24,11 +24,15 @@
 //! warm-up and after the load, and the CPU per request of the server and of the generator. Then the server is
 //! killed with SIGKILL and the database is opened: every acknowledged delivery must be in it, with its job.
 //!
-//! Run with `cargo bench --bench webhook_ack`; `ATO_BENCH_RATE` (per second) and `ATO_BENCH_SECS` change the
-//! load, `ATO_BENCH_BINARY=<path>` measures another build of `ato` instead (to compare two versions), and
-//! `ATO_BENCH_SERVER_LOG=<file>` keeps the server's log (warnings and errors; `RUST_LOG` is not passed
-//! on). The goal (issue 3) is p99 under 5 ms at 1,000 requests/s on a 2-core machine. Server and generator
-//! share the machine's cores, like any load tool on the same host; the CPU figures show each one's share.
+//! Run with `cargo bench --bench webhook_ack`. `ATO_BENCH_RATE` (per second) and `ATO_BENCH_SECS` change the
+//! load; `ATO_BENCH_BINARY=<path>` measures another build of `ato` (to compare two versions);
+//! `ATO_BENCH_SAMPLES=<file>` writes every request's timings as CSV; `ATO_BENCH_SERVER_LOG=<file>` keeps the
+//! server's log (warnings and errors: `RUST_LOG` is not passed on).
+//!
+//! The goal (issue 3) is p99 under 5 ms at 1,000 requests/s on a 2-core machine. Server and generator share
+//! the machine's cores, like any load tool on the same host; the CPU figures show each one's share, and other
+//! work on the machine shows as the generator's lateness. (An earlier in-process variant, server and clients in
+//! one tokio runtime, is gone: the per-process CPU figures now tell server from client directly.)
 
 mod load;
 mod server_process;
@@ -140,6 +144,9 @@ fn run() -> Result<bool, String> {
     }
     let stored = count_stored(&data_dir.join(ato::store::DATABASE_FILE))?;
 
+    if let Some(file) = std::env::var_os("ATO_BENCH_SAMPLES") {
+        write_samples(Path::new(&file), &outcome.samples)?;
+    }
     let acknowledged = outcome.samples.len();
     report(&outcome, requests, server_cpu, client_cpu);
     println!(
@@ -211,6 +218,20 @@ fn report(
             ms(p.p99)
         );
     }
+}
+
+/// One line per request, in µs: due time from the start, latency from due time, latency from send.
+fn write_samples(file: &Path, samples: &[load::Sample]) -> Result<(), String> {
+    let mut text = String::from("due_at_us,from_due_us,from_send_us\n");
+    for s in samples {
+        text += &format!(
+            "{},{},{}\n",
+            s.due_at.as_micros(),
+            s.from_due.as_micros(),
+            s.from_send.as_micros()
+        );
+    }
+    std::fs::write(file, text).map_err(|e| format!("{}: {e}", file.display()))
 }
 
 /// Deliveries and jobs of the measured run in the database file.

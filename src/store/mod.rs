@@ -8,7 +8,8 @@
 //!
 //! Checkpoints are SQLite's automatic ones (every ~1000 WAL pages, in the committing connection): a
 //! background checkpointer was tried and dropped — it kept the writer from restarting the WAL, which then grew
-//! without bound under steady load (see the store test on WAL size).
+//! without bound under steady load (see the store test on WAL size). What made those checkpoints slow, flushing
+//! the whole WAL, is done ahead by a background thread instead ([`wal_flush`]).
 //!
 //! rusqlite is blocking, so every call runs on the store's own database thread ([`writer`]), never on the async
 //! runtime; waiting calls share one commit (group commit). Several processes or stores on one file are safe
@@ -19,6 +20,7 @@ mod jobs;
 mod migrations;
 pub mod records;
 mod stats;
+mod wal_flush;
 mod writer;
 
 use std::path::{Path, PathBuf};
@@ -111,9 +113,12 @@ impl Store {
         })
         .await
         .map_err(|e| StoreError::Task(e.to_string()))??;
+        let path = Arc::new(path);
+        // The thread stops with the last handle: every clone of the store shares `path`.
+        wal_flush::spawn(&path, Arc::downgrade(&path))?;
         Ok(Store {
             ops: writer::spawn(conn)?,
-            path: Arc::new(path),
+            path,
         })
     }
 

@@ -2,7 +2,8 @@
 //!
 //! Only the few fields ato needs are read, into small purpose-built structs (GitHub adds fields all the time;
 //! serde ignores them). The body is first checked to be JSON at all; only events and actions ato acts on are
-//! then read in detail, so an unusual `labeled` payload can never fail a delivery. Everything else becomes
+//! then read in detail, so an unusual `labeled` payload can never fail a delivery. (A `pull_request` delivery
+//! is first tried in one pass, its action included; only one that does not fit is read the general way.) Everything else becomes
 //! [`WebhookEvent::Ignored`] with the reason, which is recorded with the delivery.
 
 use serde::de::DeserializeOwned;
@@ -116,6 +117,22 @@ pub fn parse_event(
     body: &[u8],
     policy: &RoutingPolicy,
 ) -> Result<Parsed, PayloadError> {
+    // The most frequent delivery by far, read in one pass instead of two: its payload carries the action. A
+    // payload that does not fit takes the general way below, which says why.
+    if event == "pull_request"
+        && let Ok(payload) = serde_json::from_slice::<PullRequestPayload>(body)
+    {
+        let action = payload.action.clone();
+        let routed = if is_tested_pull_request_action(&action) {
+            pull_request(payload, policy)?
+        } else {
+            WebhookEvent::Ignored(IgnoreReason::UnhandledAction(action.clone()))
+        };
+        return Ok(Parsed {
+            action: Some(action),
+            event: routed,
+        });
+    }
     let envelope: Envelope = read(event, body)?;
     let action = envelope.action;
     let routed = route(event, action.as_deref().unwrap_or_default(), body, policy)?;
@@ -138,7 +155,7 @@ fn route(
     };
     match (event, action) {
         ("ping", _) => Ok(WebhookEvent::Ping),
-        ("pull_request", "opened" | "reopened" | "synchronize" | "ready_for_review") => {
+        ("pull_request", action) if is_tested_pull_request_action(action) => {
             pull_request(read(event, body)?, policy)
         }
         ("issue_comment", "created") => issue_comment(read(event, body)?, policy),
@@ -209,6 +226,14 @@ fn route(
             event.to_owned(),
         ))),
     }
+}
+
+/// The pull_request actions that start a run: a new head, or a PR that became reviewable again.
+fn is_tested_pull_request_action(action: &str) -> bool {
+    matches!(
+        action,
+        "opened" | "reopened" | "synchronize" | "ready_for_review"
+    )
 }
 
 fn pull_request(

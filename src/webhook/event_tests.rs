@@ -91,6 +91,29 @@ fn other_pull_request_actions_are_ignored_without_reading_them() {
 }
 
 #[test]
+fn a_complete_payload_of_another_pull_request_action_is_ignored_with_its_action() {
+    // Read in one pass (it fits the pull_request struct), and still ignored like the bare one above.
+    let parsed = parse("pull_request", &pull_request("labeled", false)).unwrap();
+    assert_eq!(parsed.action.as_deref(), Some("labeled"));
+    assert_eq!(
+        parsed.event,
+        WebhookEvent::Ignored(IgnoreReason::UnhandledAction("labeled".into()))
+    );
+}
+
+#[test]
+fn a_pull_request_payload_without_an_action_is_ignored_not_refused() {
+    let mut payload = pull_request("opened", false);
+    payload.as_object_mut().unwrap().remove("action");
+    let parsed = parse("pull_request", &payload).unwrap();
+    assert_eq!(parsed.action, None);
+    assert_eq!(
+        parsed.event,
+        WebhookEvent::Ignored(IgnoreReason::UnhandledAction(String::new()))
+    );
+}
+
+#[test]
 fn unknown_events_are_ignored() {
     assert_eq!(
         ignored("star", &json!({"action": "created"})),
