@@ -89,8 +89,8 @@ impl HeadFiles {
     }
 }
 
-/// A manifest is kept whole: requirement files anywhere (one may include another), and the project files
-/// npm and pip read at the root.
+/// A manifest is kept whole: requirement files anywhere (one may include another), every Maven module's
+/// `pom.xml` and `.mvn/` settings, and the project files npm and pip read at the root.
 fn is_manifest(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let in_requirements_dir = path
@@ -98,6 +98,8 @@ fn is_manifest(path: &str) -> bool {
         .nth(1)
         .is_some_and(|dir| dir.starts_with("requirements"));
     ((name.starts_with("requirements") || in_requirements_dir) && name.ends_with(".txt"))
+        || name == "pom.xml"
+        || path.starts_with(".mvn/")
         || (!path.contains('/')
             && matches!(
                 name,

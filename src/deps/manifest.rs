@@ -29,6 +29,9 @@ pub enum Install {
     },
     /// `npm ci --ignore-scripts` in the head tree, then its `node_modules` copied into the cache.
     NpmCi,
+    /// Maven resolves the project's dependencies and plugins into `/deps/java/m2` (the main sources are not
+    /// compiled); Debian's repository in the image is a read-only tail, so its plugins are not copied.
+    Maven,
 }
 
 /// A project's dependencies, ready to install.
@@ -78,7 +81,7 @@ pub fn detect(runner: Runner, files: &HeadFiles) -> Detection {
     match runner {
         Runner::Python => detect_python(files),
         Runner::Node => detect_node(files),
-        Runner::Java => Detection::None,
+        Runner::Java => detect_maven(files),
     }
 }
 
@@ -225,6 +228,35 @@ fn detect_node(files: &HeadFiles) -> Detection {
         install: Install::NpmCi,
         requirements: Vec::new(),
         remote,
+        content_digest: digest.finish(),
+    })
+}
+
+/// What Maven reads besides the poms: `.mvn/` settings, and the artifacts a project vendors (an in-project
+/// file repository, `lib/`).
+const MAVEN_ARTIFACTS: &[&str] = &[".jar", ".pom"];
+
+fn detect_maven(files: &HeadFiles) -> Detection {
+    if files.manifest("pom.xml").is_none() {
+        return Detection::None;
+    }
+    let mut digest = Parts::default();
+    for (path, bytes) in &files.manifests {
+        if path == "pom.xml" || path.ends_with("/pom.xml") || path.starts_with(".mvn/") {
+            digest.add(path, bytes);
+        }
+    }
+    for (path, sha) in files.files_under("", MAVEN_ARTIFACTS) {
+        if !path.split('/').any(|part| part == "target") {
+            digest.add(path, sha.as_bytes());
+        }
+    }
+    Detection::Found(Manifest {
+        runner: Runner::Java,
+        source: "pom.xml".into(),
+        install: Install::Maven,
+        requirements: Vec::new(),
+        remote: Vec::new(),
         content_digest: digest.finish(),
     })
 }
@@ -389,6 +421,35 @@ mod tests {
         );
         assert_eq!(
             detect(Runner::Java, &files(&[("package.json", pkg)])),
+            Detection::None
+        );
+    }
+
+    #[test]
+    fn maven_follows_every_pom_the_settings_and_vendored_artifacts_but_not_build_output() {
+        let digest = |entries: &[(&str, &[u8])]| {
+            found(detect(Runner::Java, &files(entries))).cache_digest("sha256:a")
+        };
+        let pom: (&str, &[u8]) = ("pom.xml", b"<project/>");
+        let base = digest(&[pom, ("repo/g/a/1/a-1.jar", b"PK1")]);
+        assert_eq!(base, digest(&[pom, ("repo/g/a/1/a-1.jar", b"PK1")]));
+        assert_ne!(base, digest(&[pom, ("repo/g/a/1/a-1.jar", b"PK2")]));
+        assert_ne!(
+            base,
+            digest(&[pom, ("repo/g/a/1/a-1.jar", b"PK1"), ("core/pom.xml", b"<project/>")])
+        );
+        assert_ne!(
+            base,
+            digest(&[pom, ("repo/g/a/1/a-1.jar", b"PK1"), (".mvn/maven.config", b"-Pci")])
+        );
+        assert_eq!(
+            base,
+            digest(&[pom, ("repo/g/a/1/a-1.jar", b"PK1"), ("target/app.jar", b"x"), ("src/A.java", b"x")])
+        );
+        let manifest = found(detect(Runner::Java, &files(&[pom])));
+        assert_eq!((manifest.install, manifest.source.as_str()), (Install::Maven, "pom.xml"));
+        assert_eq!(
+            detect(Runner::Java, &files(&[("build.gradle", b"")])),
             Detection::None
         );
     }

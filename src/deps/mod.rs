@@ -2,10 +2,11 @@
 //! test containers mount read-only at `/deps`.
 //!
 //! Per runner: [`manifest::detect`] finds what the project declares (Python: `requirements.txt`, else
-//! `pyproject.toml`'s `[project].dependencies`; Node: `package.json` with its `package-lock.json`), keyed by
-//! a digest of those files, the vendored archives and the runner image. A complete cache for that digest is
-//! mounted as it is; otherwise a dependency container fills it (`pip install --target`, `npm ci
-//! --ignore-scripts`), hardened like every sandbox job and without network unless the operator sets
+//! `pyproject.toml`'s `[project].dependencies`; Node: `package.json` with its `package-lock.json`; Java: a
+//! Maven `pom.xml`), keyed by a digest of those files, the vendored archives and the runner image. A complete
+//! cache for that digest is mounted as it is; otherwise a dependency container fills it (`pip install
+//! --target`, `npm ci --ignore-scripts`, Maven resolving into a local repository), hardened like every
+//! sandbox job and without network unless the operator sets
 //! `ATO_DEPS_NETWORK=1`. A fill that fails is removed, never cached, and becomes `dependencies` problems
 //! naming each package that could not be had. The test phase never has a network.
 

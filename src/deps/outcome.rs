@@ -45,7 +45,8 @@ pub fn judge(manifest: &Manifest, ended: &Ended<'_>) -> Fill {
         Outcome::Exited { code } if code == INSTALL_FAILED_EXIT => {
             let missing = match manifest.runner {
                 Runner::Node => node_missing(manifest, ended),
-                _ => python_missing(manifest, ended),
+                Runner::Java => maven_missing(manifest, ended),
+                Runner::Python => python_missing(manifest, ended),
             };
             if missing.is_empty() {
                 Fill::Failed(vec![generic(source, ended.stderr)])
@@ -130,6 +131,36 @@ fn node_missing(manifest: &Manifest, ended: &Ended<'_>) -> Vec<Problem> {
                     why_missing(ended.network),
                     package.source
                 ),
+            )
+        })
+        .collect()
+}
+
+/// The artifacts the harness's parser found in Maven's log, each once.
+fn maven_missing(manifest: &Manifest, ended: &Ended<'_>) -> Vec<Problem> {
+    let why = if ended.network {
+        "no repository the build names has it"
+    } else {
+        "it is in no repository readable without a network (an in-project file:// repository, or Debian's in \
+         the image) and the dependency phase has no network (the operator can allow it with \
+         ATO_DEPS_NETWORK=1)"
+    };
+    let mut seen: Vec<&str> = Vec::new();
+    for artifact in ended
+        .stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix(MISSING_PREFIX))
+        .map(str::trim)
+    {
+        if !artifact.is_empty() && !seen.contains(&artifact) {
+            seen.push(artifact);
+        }
+    }
+    seen.into_iter()
+        .map(|artifact| {
+            problem(
+                &manifest.source,
+                format!("Maven could not resolve `{artifact}`: {why}"),
             )
         })
         .collect()
@@ -222,6 +253,29 @@ mod tests {
             panic!()
         };
         assert!(problems[0].message.contains("60 s"));
+    }
+
+    #[test]
+    fn maven_names_each_unresolved_artifact_once() {
+        let mut manifest = python();
+        manifest.runner = Runner::Java;
+        manifest.source = "pom.xml".into();
+        manifest.install = Install::Maven;
+        let stdout = "ATO-DEPS-MISSING com.google.guava:guava:33.0-jre\n\
+                      ATO-DEPS-MISSING org.apache.maven.plugins:maven-compiler-plugin:3.11.0\n\
+                      ATO-DEPS-MISSING com.google.guava:guava:33.0-jre\n";
+        let Fill::Failed(problems) = judge(&manifest, &ended(3, stdout, "[ERROR] x")) else {
+            panic!()
+        };
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].message.contains("`com.google.guava:guava:33.0-jre`"));
+        assert!(problems[1].message.contains("maven-compiler-plugin:3.11.0"));
+        assert!(problems[0].message.contains("ATO_DEPS_NETWORK=1"));
+        assert_eq!(problems[0].path.as_deref(), Some("pom.xml"));
+        let Fill::Failed(problems) = judge(&manifest, &ended(3, "", "[ERROR] Non-parseable POM")) else {
+            panic!()
+        };
+        assert!(problems[0].message.contains("Non-parseable POM"));
     }
 
     #[test]

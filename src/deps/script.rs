@@ -52,6 +52,7 @@ pub fn install_script(manifest: &Manifest, network: bool) -> String {
             ..
         } => pip_script(requirements_file, find_links, network),
         Install::NpmCi => npm_script(network),
+        Install::Maven => maven_script(),
     }
 }
 
@@ -121,6 +122,35 @@ echo {INSTALLED_LINE}
     )
 }
 
+/// Maven's version of the offline fetch: the goals the test phase runs (runners/java/harness/ato_java/maven.py)
+/// with the cache as the local repository, so every plugin and dependency they need is fetched once, the main
+/// sources excepted (`maven.main.skip`: a compile error is the test phase's to report). There is no `-o` even
+/// without a network: an in-project `file://` repository is read like any other, and the rest fails at once.
+/// The artifacts Maven could not resolve are named by the harness's own parser.
+fn maven_script() -> String {
+    format!(
+        r#"set -u
+cd /work/head
+mkdir -p {DEPS_DIR}/java/m2 || exit 1
+export MAVEN_OPTS="-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+log=/tmp/ato-mvn.log
+if mvn -B --no-transfer-progress -Dmaven.repo.local={DEPS_DIR}/java/m2 \
+    -Dmaven.repo.local.tail=/usr/share/maven-repo -Dmaven.main.skip=true -DskipTests \
+    compile {MAVEN_CLASSPATH_GOAL} -Dmdep.outputFile=target/ato-classpath.txt >"$log" 2>&1; then
+    echo {INSTALLED_LINE}
+    exit 0
+fi
+grep -E '^\[(ERROR|WARNING)\]' "$log" | tail -n 40 >&2
+python3 -m ato_java.maven missing "$log" | sed 's/^/{MISSING_PREFIX}/'
+exit {INSTALL_FAILED_EXIT}
+"#
+    )
+}
+
+/// The dependency plugin goal that lists a module's class path; Debian packages this version.
+const MAVEN_CLASSPATH_GOAL: &str =
+    "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath";
+
 /// Single-quotes a word for sh.
 pub fn sh_quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
@@ -178,6 +208,20 @@ mod tests {
         assert!(offline.contains("npm ci --ignore-scripts --no-audit --no-fund --offline;"));
         assert!(offline.contains("cp -a node_modules /deps/node/"));
         assert!(!install_script(&manifest, true).contains("--offline"));
+        assert_eq!(files(&manifest, false).len(), 1);
+    }
+
+    #[test]
+    fn maven_fills_the_cache_without_compiling_and_names_what_is_missing() {
+        let mut manifest = pip_manifest(&[]);
+        manifest.install = Install::Maven;
+        let script = install_script(&manifest, false);
+        assert!(script.contains("-Dmaven.repo.local=/deps/java/m2"));
+        assert!(script.contains("-Dmaven.main.skip=true"));
+        assert!(script.contains("maven-dependency-plugin:3.8.1:build-classpath"));
+        assert!(!script.contains(" -o "), "file:// repositories work offline");
+        assert!(script.contains("python3 -m ato_java.maven missing"));
+        assert!(script.contains(&format!("sed 's/^/{MISSING_PREFIX}/'")));
         assert_eq!(files(&manifest, false).len(), 1);
     }
 }

@@ -1,10 +1,9 @@
 """Compiling one tree (head or base) with javac, and what its build files say it needs.
 
 A plain tree compiles every ``.java`` under ``src/main/java`` (each module's) or, without one, under the root,
-minus tests. Jars under ``lib/`` or ``libs/`` go on the class path. A Maven or Gradle project's declared
-dependencies are read from ``pom.xml`` / ``build.gradle(.kts)``; the sandbox has no network and no local
-Maven repository, and the image no Maven or Gradle, so those dependencies cannot be resolved: they are named
-exactly in a ``dependencies`` problem and the sources are compiled with javac without them.
+minus tests. Jars under ``lib/`` or ``libs/`` go on the class path. A Maven project whose dependencies were
+installed is built by Maven instead (``maven.py``, chosen in ``project.py``); otherwise the dependencies a
+Maven or Gradle project declares are read from ``pom.xml`` / ``build.gradle(.kts)`` to name them.
 """
 
 from __future__ import annotations
@@ -37,6 +36,7 @@ class Build:
     libraries: list[Path] = field(default_factory=list)
     errors: list[CompileError] = field(default_factory=list)
     failure: str | None = None  # javac did not run or ended without a readable error
+    tool: str = "javac"  # what compiled it: javac or Maven
 
     def classpath(self) -> list[Path]:
         return [self.classes, *self.libraries]
@@ -69,16 +69,24 @@ def libraries(tree: Path) -> list[Path]:
 
 
 def compile_tree(
-    tree: Path, classes: Path, timeout: float, release: int | None = None, targets: tuple[str, ...] = ()
+    tree: Path,
+    classes: Path,
+    timeout: float,
+    release: int | None = None,
+    targets: tuple[str, ...] = (),
+    extra_libraries: tuple[Path, ...] = (),
 ) -> Build:
     """Compile ``tree`` into ``classes``. ``targets`` (repository paths of the changed files) are compiled even
-    when they lie outside the source folders found, so that every changed file is tested."""
+    when they lie outside the source folders found, so that every changed file is tested. ``extra_libraries``
+    go on the class path after the tree's own ``lib/`` jars (the jars Maven resolved, for instance)."""
     sources = java_sources(tree)
     for path in targets:
         file = tree / path
         if file.is_file() and not file.is_symlink() and file not in sources:
             sources.append(file)
-    build = Build(tree=tree, classes=classes, sources=sources, libraries=libraries(tree))
+    own = libraries(tree)
+    extra = [p for p in extra_libraries if p not in own]
+    build = Build(tree=tree, classes=classes, sources=sources, libraries=[*own, *extra])
     classes.mkdir(parents=True, exist_ok=True)
     if not build.sources:
         build.failure = "no Java sources found"

@@ -1,29 +1,12 @@
-"""What the manifest says about a tree's build: declared dependencies the sandbox cannot resolve, compile errors.
+"""What the manifest says when a tree does not compile.
 
 Shared by the generate pipeline and validate mode, which both compile the head tree first.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from . import build
 from .manifest import Manifest
-
-
-def report_build_files(manifest: Manifest, tree: Path) -> None:
-    tool, dependencies = build.declared_dependencies(tree)
-    if tool is None:
-        return
-    if dependencies:
-        manifest.problem(
-            "dependencies",
-            f"{tool} dependencies cannot be resolved in the sandbox (no network, no "
-            f"local repository, no {tool} in the image): {', '.join(dependencies)}; "
-            "the sources were compiled with javac without them",
-        )
-    else:
-        manifest.note(f"{tool} project without dependencies: compiled with javac (the image has no {tool}).")
 
 
 def report_compile_failure(manifest: Manifest, head: build.Build, side: str, declared: bool) -> None:
@@ -31,6 +14,8 @@ def report_compile_failure(manifest: Manifest, head: build.Build, side: str, dec
         manifest.problem("tool", f"the {side} tree could not be compiled: {head.failure}")
         return
     for error in head.errors:
-        kind = "dependencies" if declared and build.missing_symbol(error) else "syntax_error"
-        manifest.problem(kind, f"javac: {error.message}", path=error.path, line=error.line)
+        # Missing symbols are missing dependencies only when javac compiled without them; Maven had them all.
+        missing_dependency = declared and head.tool == "javac" and build.missing_symbol(error)
+        kind = "dependencies" if missing_dependency else "syntax_error"
+        manifest.problem(kind, f"{head.tool}: {error.message}", path=error.path, line=error.line)
     manifest.note(f"The {side} tree does not compile: no tests were generated or run.")

@@ -49,7 +49,12 @@ def run_findbugs(
         "analysis uses FindBugs 3.1 (Debian's findbugs package)."
     )
     release8 = compile_tree(
-        head.tree, scratch / "classes-release8", timeout, release=8, targets=tuple(t[0] for t in targets)
+        head.tree,
+        scratch / "classes-release8",
+        timeout,
+        release=8,
+        targets=tuple(t[0] for t in targets),
+        extra_libraries=tuple(head.libraries),
     )
     classes = release8.classes
     if not release8.ok:

@@ -12,7 +12,8 @@ import traceback
 from pathlib import Path
 
 from . import build, characterize, generate, junit_runs, probe, tools, validate
-from .compile_report import report_build_files, report_compile_failure
+from .compile_report import report_compile_failure
+from .project import compile_side
 from .findbugs import run_findbugs
 from .manifest import Manifest
 from .plan import Plan, PlanError, load_plan
@@ -54,9 +55,8 @@ def pipeline(root: Path, out: Path, scratch: Path, manifest: Manifest) -> None:
     toolbox = tools.prepare(scratch, timeout)
     head_tree, base_tree = root / "head", root / "base"
 
-    report_build_files(manifest, head_tree)
     paths = tuple(f.path for f in files)
-    head = build.compile_tree(head_tree, scratch / "classes-head", timeout, targets=paths)
+    head = compile_side(manifest, "head", head_tree, scratch / "classes-head", scratch, timeout, paths)
     if not head.ok:
         report_compile_failure(manifest, head, "head", declared=bool(build.declared_dependencies(head_tree)[1]))
         return
@@ -74,7 +74,16 @@ def pipeline(root: Path, out: Path, scratch: Path, manifest: Manifest) -> None:
 
     base = None
     if plan.has_base and refs:
-        base = build.compile_tree(base_tree, scratch / "classes-base", timeout, targets=paths)
+        base = compile_side(
+            manifest,
+            "base",
+            base_tree,
+            scratch / "classes-base",
+            scratch,
+            timeout,
+            paths,
+            fallback_libraries=tuple(head.libraries),
+        )
         if not base.ok and not base.sources:
             base = None  # no Java on base yet: every method is new, nothing to say
         elif not base.ok:

@@ -46,11 +46,14 @@ def _limit_child() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE_BYTES, MAX_FILE_BYTES))
 
 
-def run(cmd: list[str], timeout: float, cwd: str | None = None, poll=None) -> Finished:
+def run(
+    cmd: list[str], timeout: float, cwd: str | None = None, poll=None, env: dict[str, str] | None = None
+) -> Finished:
     """Run ``cmd``; kill its whole group after ``timeout`` seconds.
 
     ``poll``, when given, is called about ten times a second while the child runs and may return a new
     deadline (seconds from now): the probe uses it to allow more time while its calls make progress.
+    ``env`` is added to the harness's own environment.
     """
     start = time.monotonic()
     deadline = start + timeout
@@ -59,6 +62,7 @@ def run(cmd: list[str], timeout: float, cwd: str | None = None, poll=None) -> Fi
             child = subprocess.Popen(
                 cmd,
                 cwd=cwd,
+                env={**os.environ, **env} if env else None,
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,

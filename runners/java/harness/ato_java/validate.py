@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 from . import build, procs, tools
-from .compile_report import report_build_files, report_compile_failure
+from .compile_report import report_compile_failure
+from .project import compile_side
 from .junit_runs import test_timeout
 from .manifest import Manifest
 from .plan import Plan
@@ -74,8 +75,9 @@ class Validation:
         timeout = self.plan.step_timeout_secs
         self.toolbox = tools.prepare(self.scratch, timeout)
         head_tree = self.root / "head"
-        report_build_files(self.manifest, head_tree)
-        head = build.compile_tree(head_tree, self.scratch / "classes-head", timeout, targets=tuple(self.targets))
+        head = compile_side(
+            self.manifest, "head", head_tree, self.scratch / "classes-head", self.scratch, timeout, tuple(self.targets)
+        )
         if not head.ok:
             report_compile_failure(
                 self.manifest, head, "head", declared=bool(build.declared_dependencies(head_tree)[1])
