@@ -250,7 +250,7 @@ fn a_compile_error_is_a_syntax_error_problem_with_file_and_line_not_a_crash() {
 }
 
 #[test]
-fn a_maven_dependency_that_cannot_be_resolved_is_named_in_a_dependencies_problem() {
+fn a_maven_dependency_that_cannot_be_resolved_is_named_and_the_sources_compiled_with_javac() {
     require_docker();
     let repo = Repo::new();
     let pom = "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n  <modelVersion>4.0.0</modelVersion>\n  \
@@ -275,17 +275,25 @@ fn a_maven_dependency_that_cannot_be_resolved_is_named_in_a_dependencies_problem
     let dependencies = java
         .problems
         .iter()
-        .find(|p| p.kind == ProblemKind::Dependencies && p.path.is_none())
-        .unwrap_or_else(|| panic!("a dependencies problem: {:#?}", java.problems));
+        .find(|p| p.kind == ProblemKind::Dependencies && p.path.as_deref() == Some("pom.xml"))
+        .unwrap_or_else(|| panic!("a dependencies problem of pom.xml: {:#?}", java.problems));
     assert!(
         dependencies
             .message
-            .contains("com.google.guava:guava:33.0-jre"),
-        "names the artifact with its version resolved: {dependencies:?}"
+            .contains("`com.google.guava:guava:33.0-jre`"),
+        "the dependency phase names the artifact Maven could not resolve, its version resolved: \
+         {dependencies:?}"
     );
     assert!(
-        !dependencies.message.contains("junit-jupiter"),
-        "test-scoped dependencies are not needed: {dependencies:?}"
+        dependencies.message.contains("ATO_DEPS_NETWORK=1"),
+        "and says why: {dependencies:?}"
+    );
+    assert!(
+        java.notes
+            .iter()
+            .any(|n| n.contains("compiled with javac without them: com.google.guava:guava:33.0-jre")),
+        "the test phase says how it compiled instead: {:#?}",
+        java.notes
     );
     assert!(
         java.problems

@@ -160,3 +160,60 @@ pub fn npm_tarball() -> (Vec<u8>, String) {
     );
     (bytes, integrity)
 }
+
+/// Builds the Java runner image if needed (the vendored jar below is compiled in it).
+pub fn java_image() {
+    let built = Command::new(env!("CARGO_BIN_EXE_ato"))
+        .args(["runners", "build", "java"])
+        .output()
+        .expect("ato runs");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+}
+
+/// Vendors `group:artifact:version` into the in-project Maven repository `repo/` of `dir`: its pom and a jar
+/// of the one class `source` (`package_path` like `com/example/text/Shout.java`), compiled by the Java
+/// runner image's javac with no network.
+pub fn vendor_maven_jar(dir: &Path, coordinate: (&str, &str, &str), package_path: &str, source: &str) {
+    use std::io::Write;
+    let (group, artifact, version) = coordinate;
+    let script = format!(
+        "set -e; cd /tmp; mkdir -p src/$(dirname {package_path}) out; cat > src/{package_path}; \
+         javac --release 17 -d out src/{package_path} >&2; cd out; jar cf /tmp/a.jar . >&2; cat /tmp/a.jar"
+    );
+    let mut child = Command::new("docker")
+        .args(["run", "--rm", "-i", "--network", "none"])
+        .args(["ato-runner-java:local", "sh", "-c", &script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("docker runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(source.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success() && out.stdout.starts_with(b"PK"),
+        "javac in the Java image: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let folder = dir
+        .join("repo")
+        .join(group.replace('.', "/"))
+        .join(artifact)
+        .join(version);
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join(format!("{artifact}-{version}.jar")), &out.stdout).unwrap();
+    let pom = format!(
+        "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n  <modelVersion>4.0.0</modelVersion>\n  \
+         <groupId>{group}</groupId>\n  <artifactId>{artifact}</artifactId>\n  <version>{version}</version>\n</project>\n"
+    );
+    std::fs::write(folder.join(format!("{artifact}-{version}.pom")), pom).unwrap();
+}
