@@ -3,7 +3,8 @@
 //! at most a tenth of the first).
 //!
 //! Python: `ATO_BENCH_WHEELS` (default 8) small vendored wheels in `requirements.txt`. Node: a lock with as
-//! many vendored `file:` tarballs. Each round uses a fresh digest (a comment in the manifest), so the first
+//! many vendored `file:` tarballs. Java: a pom with as many dependencies in an in-project Maven repository
+//! (Maven resolves them and the plugins of `compile`; the jars are empty archives). Each round uses a fresh digest (a comment in the manifest), so the first
 //! run is always a real fill; the cache volumes are removed at the end. `ATO_BENCH_ROUNDS` (default 3).
 //! Run with `cargo bench --bench deps_cache` (add `--profile dev` to skip a release build: the time is
 //! Docker's and pip's, not ours).
@@ -43,7 +44,7 @@ async fn bench() {
     let packages = setting("ATO_BENCH_WHEELS", 8);
     let rounds = setting("ATO_BENCH_ROUNDS", 3);
     let progress = |line: &str| println!("{line}");
-    for runner in [Runner::Python, Runner::Node] {
+    for runner in [Runner::Python, Runner::Node, Runner::Java] {
         let image = runners::ensure(sandbox.docker(), runner, &progress)
             .await
             .expect("the runner image builds");
@@ -53,7 +54,8 @@ async fn bench() {
         for round in 0..rounds {
             let workspace = match runner {
                 Runner::Python => python_workspace(packages, round),
-                _ => node_workspace(packages, round),
+                Runner::Node => node_workspace(packages, round),
+                Runner::Java => java_workspace(packages, round),
             };
             let (first, first_use, volume) = phase(&sandbox, runner, &image, &workspace).await;
             let (second, second_use, _) = phase(&sandbox, runner, &image, &workspace).await;
@@ -205,6 +207,37 @@ fn node_workspace(n: usize, round: usize) -> Vec<u8> {
     );
     files.push(("package.json".into(), package.into_bytes()));
     files.push(("package-lock.json".into(), lock.into_bytes()));
+    workspace(&files)
+}
+
+/// A runner workspace with a pom naming `n` artifacts of its in-project repository `repo/`.
+fn java_workspace(n: usize, round: usize) -> Vec<u8> {
+    // An empty zip archive: Maven resolves a jar without opening it.
+    let mut empty_jar = b"PK\x05\x06".to_vec();
+    empty_jar.resize(22, 0);
+    let mut files = Vec::new();
+    let mut deps = String::new();
+    for i in 0..n {
+        let name = format!("benchdep{i}");
+        let folder = format!("repo/bench/{name}/1.0");
+        files.push((format!("{folder}/{name}-1.0.jar"), empty_jar.clone()));
+        let pom = format!(
+            "<project><modelVersion>4.0.0</modelVersion><groupId>bench</groupId>\
+             <artifactId>{name}</artifactId><version>1.0</version></project>\n"
+        );
+        files.push((format!("{folder}/{name}-1.0.pom"), pom.into_bytes()));
+        deps.push_str(&format!(
+            "<dependency><groupId>bench</groupId><artifactId>{name}</artifactId><version>1.0</version></dependency>"
+        ));
+    }
+    let pom = format!(
+        "<project><modelVersion>4.0.0</modelVersion><groupId>bench</groupId><artifactId>app</artifactId>\
+         <version>1.0</version><description>{}</description>\
+         <repositories><repository><id>in-project</id><url>file://${{project.basedir}}/repo</url></repository>\
+         </repositories><dependencies>{deps}</dependencies></project>\n",
+        nonce(round)
+    );
+    files.push(("pom.xml".into(), pom.into_bytes()));
     workspace(&files)
 }
 

@@ -12,8 +12,7 @@ use ato::model::{
 };
 use deps_support::{
     cache_entry, cleanup, deps_phase, java_image, nonce, npm_tarball, vendor_maven_jar,
-    volume_exists, volumes_named_in,
-    write_wheel,
+    volume_exists, volumes_named_in, write_wheel,
 };
 use e2e_support::{Repo, ato_containers, require_docker, run_last_commit, runner_result};
 
@@ -442,7 +441,12 @@ fn change_of<'a>(java: &'a RunnerResult, symbol: &str) -> (&'a str, &'a str) {
         .behaviour_changes
         .iter()
         .find(|c| c.symbol == symbol)
-        .unwrap_or_else(|| panic!("a behaviour change of {symbol}: {:#?}", java.behaviour_changes));
+        .unwrap_or_else(|| {
+            panic!(
+                "a behaviour change of {symbol}: {:#?}",
+                java.behaviour_changes
+            )
+        });
     match (&change.base, &change.head) {
         (Observation::Returned { value: base }, Observation::Returned { value: head }) => {
             (base, head)
@@ -465,7 +469,8 @@ fn java_maven_dependency_from_an_in_project_repository_is_resolved_once_then_bui
     repo.write("pom.xml", &maven_pom(&nonce()))
         .write(CALC, CALC_BASE)
         .commit("base");
-    repo.write(CALC, CALC_HEAD).commit("shout, and list the interfaces");
+    repo.write(CALC, CALC_HEAD)
+        .commit("shout, and list the interfaces");
 
     let first = run_last_commit(&repo, OFFLINE);
     let entry = cache_entry(&repo, Runner::Java);

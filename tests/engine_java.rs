@@ -289,9 +289,9 @@ fn a_maven_dependency_that_cannot_be_resolved_is_named_and_the_sources_compiled_
         "and says why: {dependencies:?}"
     );
     assert!(
-        java.notes
-            .iter()
-            .any(|n| n.contains("compiled with javac without them: com.google.guava:guava:33.0-jre")),
+        java.notes.iter().any(
+            |n| n.contains("compiled with javac without them: com.google.guava:guava:33.0-jre")
+        ),
         "the test phase says how it compiled instead: {:#?}",
         java.notes
     );

@@ -436,18 +436,34 @@ mod tests {
         assert_ne!(base, digest(&[pom, ("repo/g/a/1/a-1.jar", b"PK2")]));
         assert_ne!(
             base,
-            digest(&[pom, ("repo/g/a/1/a-1.jar", b"PK1"), ("core/pom.xml", b"<project/>")])
+            digest(&[
+                pom,
+                ("repo/g/a/1/a-1.jar", b"PK1"),
+                ("core/pom.xml", b"<project/>")
+            ])
         );
         assert_ne!(
             base,
-            digest(&[pom, ("repo/g/a/1/a-1.jar", b"PK1"), (".mvn/maven.config", b"-Pci")])
+            digest(&[
+                pom,
+                ("repo/g/a/1/a-1.jar", b"PK1"),
+                (".mvn/maven.config", b"-Pci")
+            ])
         );
         assert_eq!(
             base,
-            digest(&[pom, ("repo/g/a/1/a-1.jar", b"PK1"), ("target/app.jar", b"x"), ("src/A.java", b"x")])
+            digest(&[
+                pom,
+                ("repo/g/a/1/a-1.jar", b"PK1"),
+                ("target/app.jar", b"x"),
+                ("src/A.java", b"x")
+            ])
         );
         let manifest = found(detect(Runner::Java, &files(&[pom])));
-        assert_eq!((manifest.install, manifest.source.as_str()), (Install::Maven, "pom.xml"));
+        assert_eq!(
+            (manifest.install, manifest.source.as_str()),
+            (Install::Maven, "pom.xml")
+        );
         assert_eq!(
             detect(Runner::Java, &files(&[("build.gradle", b"")])),
             Detection::None

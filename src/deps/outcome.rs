@@ -268,11 +268,16 @@ mod tests {
             panic!()
         };
         assert_eq!(problems.len(), 2, "{problems:?}");
-        assert!(problems[0].message.contains("`com.google.guava:guava:33.0-jre`"));
+        assert!(
+            problems[0]
+                .message
+                .contains("`com.google.guava:guava:33.0-jre`")
+        );
         assert!(problems[1].message.contains("maven-compiler-plugin:3.11.0"));
         assert!(problems[0].message.contains("ATO_DEPS_NETWORK=1"));
         assert_eq!(problems[0].path.as_deref(), Some("pom.xml"));
-        let Fill::Failed(problems) = judge(&manifest, &ended(3, "", "[ERROR] Non-parseable POM")) else {
+        let Fill::Failed(problems) = judge(&manifest, &ended(3, "", "[ERROR] Non-parseable POM"))
+        else {
             panic!()
         };
         assert!(problems[0].message.contains("Non-parseable POM"));

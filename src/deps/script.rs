@@ -219,7 +219,10 @@ mod tests {
         assert!(script.contains("-Dmaven.repo.local=/deps/java/m2"));
         assert!(script.contains("-Dmaven.main.skip=true"));
         assert!(script.contains("maven-dependency-plugin:3.8.1:build-classpath"));
-        assert!(!script.contains(" -o "), "file:// repositories work offline");
+        assert!(
+            !script.contains(" -o "),
+            "file:// repositories work offline"
+        );
         assert!(script.contains("python3 -m ato_java.maven missing"));
         assert!(script.contains(&format!("sed 's/^/{MISSING_PREFIX}/'")));
         assert_eq!(files(&manifest, false).len(), 1);

@@ -177,7 +177,12 @@ pub fn java_image() {
 /// Vendors `group:artifact:version` into the in-project Maven repository `repo/` of `dir`: its pom and a jar
 /// of the one class `source` (`package_path` like `com/example/text/Shout.java`), compiled by the Java
 /// runner image's javac with no network.
-pub fn vendor_maven_jar(dir: &Path, coordinate: (&str, &str, &str), package_path: &str, source: &str) {
+pub fn vendor_maven_jar(
+    dir: &Path,
+    coordinate: (&str, &str, &str),
+    package_path: &str,
+    source: &str,
+) {
     use std::io::Write;
     let (group, artifact, version) = coordinate;
     let script = format!(
@@ -210,7 +215,11 @@ pub fn vendor_maven_jar(dir: &Path, coordinate: (&str, &str, &str), package_path
         .join(artifact)
         .join(version);
     std::fs::create_dir_all(&folder).unwrap();
-    std::fs::write(folder.join(format!("{artifact}-{version}.jar")), &out.stdout).unwrap();
+    std::fs::write(
+        folder.join(format!("{artifact}-{version}.jar")),
+        &out.stdout,
+    )
+    .unwrap();
     let pom = format!(
         "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n  <modelVersion>4.0.0</modelVersion>\n  \
          <groupId>{group}</groupId>\n  <artifactId>{artifact}</artifactId>\n  <version>{version}</version>\n</project>\n"
