@@ -423,3 +423,59 @@ async fn javascript_and_java_modules_are_validated_in_their_own_runners() {
     );
     assert!(ato_containers(Some(&run.results().run_id)).is_empty());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repository_on_jest_is_asked_for_jest_tests_which_jest_validates() {
+    require_docker();
+    // The rule needs the framework line: a node:test prompt gets no answer and nothing would be kept.
+    let rules = vec![Rule::new(
+        "Symbol to test: double\nTest framework: jest\n",
+        vec![fenced(
+            "js",
+            "const { double } = require('./calc.js');\n\n\
+             describe('double', () => {\n  test('doubles', () => {\n    expect(double(2)).toBe(4);\n  });\n});\n",
+        )],
+    )];
+    let fake = FakeLlm::start(rules, Duration::ZERO).await;
+    let repo = Repo::new();
+    let package = r#"{"name":"calc","version":"1.0.0","scripts":{"test":"jest"},"devDependencies":{"jest":"^29.7.0"}}"#;
+    repo.write("package.json", package)
+        .write("web/calc.js", "exports.one = 1;\n")
+        .commit("base");
+    repo.write(
+        "web/calc.js",
+        "exports.one = 1;\n\nexports.double = function double(x) {\n  return x * 2;\n};\n",
+    )
+    .commit("head");
+    let data = tempfile::tempdir().unwrap();
+    let run = run_with_model(&fake, &repo, data.path()).await;
+    let node = runner_result(run.results(), Runner::Node);
+    let tests = node
+        .model_tests
+        .clone()
+        .unwrap_or_else(|| panic!("model tests; ato said:\n{}", run.stderr));
+    let [candidate] = &tests.candidates[..] else {
+        panic!(
+            "one candidate: {tests:#?}\nrequests: {:#?}",
+            fake.requests()
+        );
+    };
+    assert_eq!(candidate.stage, CandidateStage::Kept, "{tests:#?}");
+    assert_eq!(candidate.repairs, 0, "{tests:#?}");
+    let asked = fake.requests()[0].json().unwrap().to_string();
+    assert!(
+        asked.contains("jest's global describe, test and expect"),
+        "{asked}"
+    );
+    assert!(
+        !node
+            .problems
+            .iter()
+            .any(|p| p.kind == ato::model::ProblemKind::Dependencies),
+        "jest comes from the image, no lock is needed for it: {:#?}",
+        node.problems
+    );
+    let patch = run.read("ato-tests.patch");
+    assert!(patch.contains("web/calc.double.llm.test.js"), "{patch}");
+    assert!(ato_containers(Some(&run.results().run_id)).is_empty());
+}

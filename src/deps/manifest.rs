@@ -196,6 +196,14 @@ fn detect_node(files: &HeadFiles) -> Detection {
         .into_iter()
         .find_map(|name| files.manifest(name).map(|bytes| (name, bytes)));
     let Some((lock_name, lock)) = lock else {
+        // Without a lock, nothing is installed: only what the runner does not bring itself is worth a word.
+        let declared: Vec<String> = declared
+            .into_iter()
+            .filter(|name| !node_runner_brings(name))
+            .collect();
+        if declared.is_empty() {
+            return Detection::None;
+        }
         let other = ["yarn.lock", "pnpm-lock.yaml"]
             .into_iter()
             .find(|name| files.exists(name))
@@ -230,6 +238,21 @@ fn detect_node(files: &HeadFiles) -> Detection {
         remote,
         content_digest: digest.finish(),
     })
+}
+
+/// Test and lint tools the Node runner has itself (or, for vitest, replaces with `node:test` and says so), and
+/// type declarations no test needs at run time.
+const NODE_RUNNER_TOOLS: &[&str] = &[
+    "jest",
+    "@jest/globals",
+    "vitest",
+    "eslint",
+    "@eslint/js",
+    "typescript",
+];
+
+fn node_runner_brings(name: &str) -> bool {
+    name.starts_with("@types/") || NODE_RUNNER_TOOLS.contains(&name)
 }
 
 /// What Maven reads besides the poms: `.mvn/` settings, and the artifacts a project vendors (an in-project
@@ -400,6 +423,22 @@ mod tests {
             Detection::Unusable(problems) => {
                 assert!(problems[0].message.contains("tiny"), "{problems:?}");
                 assert!(problems[0].message.contains("package-lock.json"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let tools_only = br#"{"devDependencies":{"jest":"^29","@types/jest":"^29","eslint":"^9"}}"#;
+        assert_eq!(
+            detect(Runner::Node, &files(&[("package.json", tools_only)])),
+            Detection::None,
+            "the runner brings its test tools: no lock needed for them"
+        );
+        let with_tools = br#"{"dependencies":{"left-pad":"1"},"devDependencies":{"jest":"^29"}}"#;
+        match detect(Runner::Node, &files(&[("package.json", with_tools)])) {
+            Detection::Unusable(problems) => {
+                assert!(
+                    problems[0].message.contains("declares left-pad but"),
+                    "{problems:?}"
+                )
             }
             other => panic!("{other:?}"),
         }

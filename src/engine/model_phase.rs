@@ -389,6 +389,7 @@ fn tree_view(source: &Source, targets: &[TargetFile]) -> Result<TreeView, Engine
             view.test_files.push((path, language));
         }
     }
+    view.package_json = source.read_head("package.json");
     for target in targets {
         if let Some(text) = source.read_head(&target.path) {
             view.texts.insert(target.path.clone(), text);

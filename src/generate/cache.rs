@@ -24,6 +24,8 @@ pub struct Cache {
 pub struct Key<'a> {
     pub model: &'a str,
     pub prompt_version: u32,
+    /// An answer written for jest is no answer for node:test.
+    pub framework: &'a str,
     pub path: &'a str,
     pub file_text: &'a str,
     pub symbol: &'a str,
@@ -37,6 +39,7 @@ impl Key<'_> {
         for part in [
             self.model.as_bytes(),
             self.prompt_version.to_string().as_bytes(),
+            self.framework.as_bytes(),
             self.path.as_bytes(),
             &file[..],
             self.symbol.as_bytes(),
@@ -87,6 +90,7 @@ mod tests {
         Key {
             model: "m",
             prompt_version: 1,
+            framework: "pytest",
             path: "pkg/calc.py",
             file_text: text,
             symbol,
@@ -94,7 +98,7 @@ mod tests {
     }
 
     #[test]
-    fn a_hit_needs_the_same_file_symbol_and_model() {
+    fn a_hit_needs_the_same_file_symbol_model_and_framework() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::under(dir.path());
         let entry = Entry {
@@ -111,6 +115,11 @@ mod tests {
             ..key("a = 1", "add")
         };
         assert_eq!(cache.get(&other_model.digest()), None);
+        let other_framework = Key {
+            framework: "jest",
+            ..key("a = 1", "add")
+        };
+        assert_eq!(cache.get(&other_framework.digest()), None);
     }
 
     #[test]

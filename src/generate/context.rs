@@ -66,13 +66,37 @@ fn java_package(text: &str) -> Option<String> {
         .map(|rest| rest.trim_end_matches(';').trim().to_string())
 }
 
-/// The test framework the model writes for. The runners validate with these, whatever the repository uses.
-pub fn framework(language: Language) -> &'static str {
+/// The test framework the model writes for: the runner can validate each of these. JavaScript follows a
+/// repository whose `package.json` says jest (the image has it), as the Node runner's own tests do; vitest
+/// (not in every image) and TypeScript (jest would need a transform) get `node:test`.
+pub fn framework(language: Language, package_json: Option<&str>) -> &'static str {
     match language {
         Language::Python => "pytest",
+        Language::JavaScript if package_json.is_some_and(uses_jest) => "jest",
         Language::JavaScript | Language::TypeScript => "node:test",
         Language::Java => "junit5",
     }
+}
+
+/// Does a `package.json` name jest (a dependency or the `test` script), and not vitest? The same reading as
+/// the Node harness's `repoFramework`.
+fn uses_jest(package_json: &str) -> bool {
+    let Ok(package) = serde_json::from_str::<serde_json::Value>(package_json) else {
+        return false;
+    };
+    let script = package
+        .pointer("/scripts/test")
+        .and_then(|v| v.as_str())
+        .unwrap_or("");
+    let names = |tool: &str| {
+        ["dependencies", "devDependencies"]
+            .iter()
+            .any(|field| package.get(field).and_then(|d| d.get(tool)).is_some())
+            || script
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .any(|word| word == tool)
+    };
+    names("jest") && !names("vitest")
 }
 
 /// Where a candidate lives: its file in the runner's workspace (`candidates/…`) and in the repository.
@@ -158,6 +182,31 @@ pub fn example_test<'a>(
 mod tests {
     use super::*;
     use crate::model::SymbolKind;
+
+    #[test]
+    fn javascript_follows_a_repository_on_jest_and_nothing_else_does() {
+        let jest = r#"{"devDependencies":{"jest":"^29.7.0"}}"#;
+        let script = r#"{"scripts":{"test":"NODE_ENV=test jest --coverage"}}"#;
+        let vitest = r#"{"devDependencies":{"jest":"^29","vitest":"^1"}}"#;
+        assert_eq!(framework(Language::JavaScript, Some(jest)), "jest");
+        assert_eq!(framework(Language::JavaScript, Some(script)), "jest");
+        assert_eq!(framework(Language::JavaScript, Some(vitest)), "node:test");
+        assert_eq!(
+            framework(Language::JavaScript, Some("{not json")),
+            "node:test"
+        );
+        assert_eq!(framework(Language::JavaScript, None), "node:test");
+        assert_eq!(
+            framework(
+                Language::JavaScript,
+                Some(r#"{"scripts":{"test":"jestful"}}"#)
+            ),
+            "node:test"
+        );
+        assert_eq!(framework(Language::TypeScript, Some(jest)), "node:test");
+        assert_eq!(framework(Language::Python, Some(jest)), "pytest");
+        assert_eq!(framework(Language::Java, None), "junit5");
+    }
 
     #[test]
     fn the_symbols_lines() {

@@ -90,6 +90,8 @@ pub struct TreeView {
     pub texts: BTreeMap<String, String>,
     /// Test files already in the head tree, with their language.
     pub test_files: Vec<(String, Language)>,
+    /// The head tree's root `package.json`, which says a JavaScript project's test framework.
+    pub package_json: Option<String>,
 }
 
 /// One symbol's module on its way through the funnel.
@@ -156,6 +158,7 @@ pub fn drafts(
         let example = context::example_test(target.language, &target.path, &view.test_files)
             .filter(|p| !llm::redact::is_secret_file(p))
             .and_then(|p| view.texts.get(p).map(|t| (p, t.as_str())));
+        let framework = context::framework(target.language, view.package_json.as_deref());
         for symbol in &target.symbols {
             let source = context::symbol_source(text, symbol);
             let input = llm::prompt::PromptInput {
@@ -165,7 +168,7 @@ pub fn drafts(
                 source: &source,
                 diff: &file_diff,
                 imports: &imports,
-                framework: context::framework(target.language),
+                framework,
                 module: &module,
                 example,
             };
@@ -174,6 +177,7 @@ pub fn drafts(
             let key = cache::Key {
                 model: &settings.config.model,
                 prompt_version: llm::prompt::PROMPT_VERSION,
+                framework,
                 path: &target.path,
                 file_text: text,
                 symbol: &symbol.name,
@@ -417,6 +421,7 @@ mod tests {
                 .map(|p| (p.to_string(), text.to_string()))
                 .collect(),
             test_files: Vec::new(),
+            package_json: None,
         };
         let targets: Vec<TargetFile> = paths.iter().map(|p| target(p, &["a", "b"])).collect();
         let mut usage = ModelUsage::default();
