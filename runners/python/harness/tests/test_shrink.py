@@ -1,12 +1,22 @@
 """Candidate generation and the shrinking loop, with a fake observer in place of the child processes."""
 
 import math
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ato_harness.characterize import PlannedCall
+from ato_harness.characterize import (
+    MAX_CHANGES_PER_SYMBOL,
+    MAX_SHRINK_ROUNDS,
+    SHRINK_SHARE,
+    PlannedCall,
+    characterize,
+)
+from ato_harness.locate import ModuleLocation
+from ato_harness.manifest import Manifest
+from ato_harness.processes import Finished
 from ato_harness.shrink import (
     MAX_CANDIDATES_PER_CALL,
     Change,
@@ -197,3 +207,76 @@ def test_a_call_that_agrees_is_never_chosen():
     # Differs for odd numbers only: 0 and 1 are candidates, only 1 differs.
     [end] = shrink([start_change(call("777"))], fake_observer(lambda n: n % 2 == 1, rounds), 10)
     assert end.call.source() == "f(1)"
+
+
+# characterize with a fake workspace: the children's answers are computed here from the call sources.
+
+
+class FakeWorkspace:
+    """Answers ``run_child("observe", ...)`` with ``behave(side, symbol, *args)``; ``fail_from`` makes the
+    children from that one on (counting from 0) time out without answering."""
+
+    def __init__(self, behave, fail_from=None):
+        self.base, self.head = Path("base"), Path("head")
+        self.behave, self.fail_from, self.requests = behave, fail_from, []
+
+    def run_child(self, mode, request, cwd, timeout):
+        assert mode == "observe"
+        self.requests.append((cwd.name, len(request["calls"]), timeout))
+        if self.fail_from is not None and len(self.requests) > self.fail_from:
+            return [{"event": "started"}], Finished(None, True, None, "", "", timeout)
+        events = [{"event": "imported"}]
+        for index, c in enumerate(request["calls"]):
+            args = [literal_value(a) for a in c["args"]]
+            obs = returned(repr(self.behave(cwd.name, c["symbol"], *args)))
+            events.append({"event": "call", "index": index, "first": obs, "second": obs})
+        return events, Finished(0, False, None, "", "", 0.1)
+
+
+def capped_at_100(side, symbol, n):
+    return n if side == "base" else min(n, 100)
+
+
+LOCATION = ModuleLocation("calc", ("",))
+
+
+def run_characterize(ws, drawn, symbol="f"):
+    manifest = Manifest()
+    calls = [PlannedCall(symbol, "function", (str(n),), ()) for n in drawn]
+    characterize(ws, manifest, "calc.py", LOCATION, LOCATION, calls, 40)
+    return manifest
+
+
+def test_the_shrunk_call_comes_first_then_the_drawn_ones_without_repeats():
+    ws = FakeWorkspace(capped_at_100)
+    # f(118) is the first of the simplest drawn calls; shrinking it gives f(101), which was drawn too.
+    manifest = run_characterize(ws, [118, 5, 101, 15173])
+    inputs = [c["input"] for c in manifest.behaviour_changes]
+    assert inputs == ["f(101)", "f(118)", "f(15173)"]
+    assert manifest.behaviour_changes[0]["base"] == {"kind": "returned", "value": "101"}
+    assert manifest.behaviour_changes[0]["head"] == {"kind": "returned", "value": "100"}
+    # The characterization (two children), then rounds of two children each; every round under the share.
+    assert len(ws.requests) % 2 == 0 and 4 <= len(ws.requests) <= 2 + 2 * MAX_SHRINK_ROUNDS
+    assert all(timeout <= 40 * SHRINK_SHARE for _, _, timeout in ws.requests[2:])
+    assert manifest.problems == []
+
+
+def test_the_cap_per_symbol_still_holds_and_counts_the_shrunk_call():
+    manifest = run_characterize(FakeWorkspace(capped_at_100), range(1000, 1000 + MAX_CHANGES_PER_SYMBOL))
+    inputs = [c["input"] for c in manifest.behaviour_changes]
+    assert len(inputs) == MAX_CHANGES_PER_SYMBOL and inputs[0] == "f(101)" and "f(1000)" in inputs
+    assert f"{MAX_CHANGES_PER_SYMBOL + 1} inputs behaved differently" in " ".join(manifest.notes)
+
+
+def test_a_shrinking_round_that_fails_ends_the_shrinking_quietly():
+    ws = FakeWorkspace(capped_at_100, fail_from=2)
+    manifest = run_characterize(ws, [15173])
+    assert [c["input"] for c in manifest.behaviour_changes] == ["f(15173)"]
+    assert len(ws.requests) == 3  # the base child of the first round failed: no head child, no more rounds
+    assert manifest.problems == []
+
+
+def test_no_shrinking_after_the_characterization_failed():
+    ws = FakeWorkspace(capped_at_100, fail_from=1)  # the head side times out
+    run_characterize(ws, [15173])
+    assert len(ws.requests) == 2
