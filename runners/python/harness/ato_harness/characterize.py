@@ -1,12 +1,14 @@
 """Characterization: the same inputs called on the base tree and on the head tree, the results compared.
 
 Each side runs in its own child process (both trees use the same module names, so they cannot share one).
-Differences in deterministic calls become ``behaviour_changes``; calls that agree are returned for pinning
-as characterization tests; calls of new functions are returned for regression tests.
+Differences in deterministic calls become ``behaviour_changes``, each symbol's led by its simplest differing
+call shrunk to a simpler one that still differs (``shrink``); calls that agree are returned for pinning as
+characterization tests; calls of new functions are returned for regression tests.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,12 +16,20 @@ from .gen_recorded import RecordedCall
 from .locate import ModuleLocation
 from .manifest import Manifest
 from .observations import compare_calls, is_deterministic
+from .shrink import Change, shrink
 from .values import call_source, callee_source
 from .workspace import Workspace
 
 CALL_TIMEOUT_CAP_SECS = 2.0
 # Past a few examples, more differing inputs of one function tell a reviewer nothing new.
 MAX_CHANGES_PER_SYMBOL = 10
+# Shrinking: the first few symbols with a behaviour change, a few rounds (two child processes each), within a
+# share of the step's time.
+MAX_SHRUNK_SYMBOLS = 3
+MAX_SHRINK_ROUNDS = 8
+SHRINK_SHARE = 0.25
+# Less time than this left: no round is started (a child takes a good part of a second to start and import).
+MIN_ROUND_SECS = 1.0
 
 
 @dataclass(frozen=True)
@@ -58,7 +68,10 @@ def observe(
     location: ModuleLocation,
     calls: list[PlannedCall],
     step_timeout_secs: int,
+    limit_secs: float | None = None,
 ) -> Observed:
+    """Call each of ``calls`` twice in a child on ``tree``; the child gets ``limit_secs`` (the step's by default)."""
+    limit = step_timeout_secs if limit_secs is None else limit_secs
     request = {
         "tree": str(tree),
         "file": file,
@@ -66,9 +79,9 @@ def observe(
         "path_entries": list(location.path_entries),
         "calls": [c.to_request() for c in calls],
         "call_timeout": call_timeout(step_timeout_secs),
-        "budget_secs": step_timeout_secs * 0.8,
+        "budget_secs": limit * 0.8,
     }
-    events, finished = ws.run_child("observe", request, tree, step_timeout_secs)
+    events, finished = ws.run_child("observe", request, tree, limit)
     result = Observed()
     for event in events:
         kind = event.get("event")
@@ -120,25 +133,76 @@ def characterize(
     )
     nondeterministic = count_by_symbol(changed, [v.index for v in verdicts if v.status == "nondeterministic"])
     agreed: list[RecordedCall] = []
-    changes: dict[str, int] = {}
+    changes: dict[str, list[Change]] = {}
     for verdict in verdicts:
         call = changed[verdict.index]
         if call.symbol in nondeterministic:
             continue  # two calls that happened to agree prove nothing about a nondeterministic function
         if verdict.status == "changed":
-            changes[call.symbol] = changes.get(call.symbol, 0) + 1
-            if changes[call.symbol] <= MAX_CHANGES_PER_SYMBOL:
-                manifest.behaviour_change(file, call.symbol, call.source(), verdict.base, verdict.head)
+            changes.setdefault(call.symbol, []).append(Change(call, verdict.base, verdict.head))
         elif verdict.status == "agreed":
             agreed.append(RecordedCall(call.symbol, call.kind, call.args, call.kwargs, verdict.head))
+    # Not after a side failed: what made it fail (a hang, slow calls) would only eat the shrinking's time too.
+    shrinkable = [] if base.failure or head.failure else sorted(changes)[:MAX_SHRUNK_SYMBOLS]
+    starts = [changes[symbol][0] for symbol in shrinkable]
+    for shrunk in shrink_changes(ws, file, head_location, base_location, starts, step_timeout_secs):
+        changes[shrunk.call.symbol].insert(0, shrunk)
     _note_nondeterministic(manifest, file, nondeterministic)
-    for symbol, count in sorted(changes.items()):
-        if count > MAX_CHANGES_PER_SYMBOL:
+    for symbol in sorted(changes):
+        listed = _distinct(changes[symbol])
+        for change in listed[:MAX_CHANGES_PER_SYMBOL]:
+            manifest.behaviour_change(file, symbol, change.call.source(), change.base, change.head)
+        if len(listed) > MAX_CHANGES_PER_SYMBOL:
             manifest.note(
-                f"{file}::{symbol}: {count} inputs behaved differently on base and head; "
+                f"{file}::{symbol}: {len(listed)} inputs behaved differently on base and head; "
                 f"the first {MAX_CHANGES_PER_SYMBOL} are listed"
             )
     return agreed
+
+
+def shrink_changes(
+    ws: Workspace,
+    file: str,
+    head_location: ModuleLocation,
+    base_location: ModuleLocation,
+    starts: list[Change],
+    step_timeout_secs: int,
+) -> list[Change]:
+    """The changes found by shrinking ``starts`` that are simpler than their start (see ``shrink``).
+
+    Each round observes its candidates in one child per side, under the same per-call limit as the
+    characterization; all rounds together get ``SHRINK_SHARE`` of the step's time. A side that fails or runs
+    out of time ends the shrinking (what it observed still counts): a candidate that hangs would hang again.
+    """
+    deadline = time.monotonic() + step_timeout_secs * SHRINK_SHARE
+    stopped = False
+
+    def observe_round(calls: list[PlannedCall]) -> tuple[dict[int, dict], dict[int, dict]] | None:
+        nonlocal stopped
+        pairs = []
+        for tree, location in ((ws.base, base_location), (ws.head, head_location)):
+            left = deadline - time.monotonic()
+            if stopped or left < MIN_ROUND_SECS:
+                return None
+            observed = observe(ws, tree, file, location, calls, step_timeout_secs, limit_secs=left)
+            stopped = observed.failure is not None
+            pairs.append(observed.pairs)
+        return pairs[0], pairs[1]
+
+    shrunk = shrink(starts, observe_round, MAX_SHRINK_ROUNDS) if starts else []
+    return [end for start, end in zip(starts, shrunk, strict=True) if end.call.source() != start.call.source()]
+
+
+def _distinct(changes: list[Change]) -> list[Change]:
+    """``changes`` without repeated inputs (a shrunk call may be one of the drawn ones), first kept."""
+    seen: set[str] = set()
+    distinct = []
+    for change in changes:
+        source = change.call.source()
+        if source not in seen:
+            seen.add(source)
+            distinct.append(change)
+    return distinct
 
 
 def count_by_symbol(calls: list[PlannedCall], indexes: list[int]) -> dict[str, int]:

@@ -9,6 +9,7 @@ change.
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 
@@ -103,6 +104,52 @@ def to_source(value: object, _depth: int = 0) -> str | None:
 def eval_source(source: str) -> object:
     """Rebuild a value from ``to_source`` text; nothing but literals and the few names it emits are allowed."""
     return eval(compile(source, "<ato input>", "eval"), {"__builtins__": {}, **_EVAL_NAMES})  # noqa: S307
+
+
+def literal_value(source: str) -> object:
+    """The value that ``to_source`` text stands for, rebuilt without evaluating anything.
+
+    For the harness process, which never runs the pull request's code: the input sources it holds were written
+    by a child, so they are parsed, not evaluated. Anything ``to_source`` does not emit raises ValueError.
+    """
+    try:
+        tree = ast.parse(source, mode="eval")
+        return _literal(tree.body, 0)
+    except (SyntaxError, TypeError, RecursionError, MemoryError) as err:  # TypeError: an unhashable set item
+        raise ValueError(f"not plain data: {type(err).__name__}") from None
+
+
+_CONSTANT_TYPES = (type(None), bool, int, float, str, bytes)
+_SPECIAL_FLOATS = ("nan", "inf", "-inf")
+
+
+def _literal(node: ast.expr, depth: int) -> object:
+    if depth > _MAX_DEPTH + 1:
+        raise ValueError("not plain data: nested too deeply")
+    if isinstance(node, ast.Constant) and type(node.value) in _CONSTANT_TYPES:
+        return node.value
+    if (
+        isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, ast.USub)
+        and isinstance(node.operand, ast.Constant)
+        and type(node.operand.value) in (int, float)
+    ):
+        return -node.operand.value
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        items = [_literal(item, depth + 1) for item in node.elts]
+        return {ast.List: list, ast.Tuple: tuple, ast.Set: set}[type(node)](items)
+    if isinstance(node, ast.Dict) and all(key is not None for key in node.keys):
+        return {_literal(k, depth + 1): _literal(v, depth + 1) for k, v in zip(node.keys, node.values, strict=True)}
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+        name, args = node.func.id, node.args
+        if name == "float" and len(args) == 1 and isinstance(args[0], ast.Constant):
+            if args[0].value in _SPECIAL_FLOATS:
+                return float(args[0].value)
+        elif name in ("set", "frozenset") and not args:
+            return _EVAL_NAMES[name]()
+        elif name == "frozenset" and len(args) == 1 and isinstance(args[0], ast.Set):
+            return frozenset(_literal(args[0], depth + 1))
+    raise ValueError(f"not plain data: {type(node).__name__}")
 
 
 def round_trips(value: object) -> str | None:

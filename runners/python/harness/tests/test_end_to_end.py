@@ -1,5 +1,7 @@
 """The whole harness on a workspace made from a real git repository, as the host would upload it."""
 
+import ast
+import importlib.util
 import json
 import os
 import subprocess
@@ -8,6 +10,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+
+from ato_harness.characterize import MAX_CHANGES_PER_SYMBOL
+from ato_harness.values import literal_value
 
 HARNESS_ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,6 +27,10 @@ BASE_CALC = '''def add(a: int, b: int) -> int:
 
 def shout(s, times=1):
     return (s.upper() + "!") * times
+
+
+def apply_discount(price: float, percent: int) -> float:
+    return round(price * (100 - min(percent, 100)) / 100, 2)
 '''
 
 HEAD_CALC = '''import random
@@ -48,6 +57,12 @@ def coin(n: int) -> bool:
 
 def double(x: int) -> int:
     return 2 * x
+
+
+def apply_discount(price: float, percent: int) -> float:
+    if percent > 100:
+        raise ValueError("percent above 100")
+    return round(price * (100 - min(percent, 100)) / 100, 2)
 '''
 
 
@@ -98,6 +113,7 @@ def result(tmp_path_factory):
         {"name": "shout", "kind": "function", "start_line": 15, "end_line": 16, "is_new": False},
         {"name": "coin", "kind": "function", "start_line": 19, "end_line": 20, "is_new": True},
         {"name": "double", "kind": "function", "start_line": 23, "end_line": 24, "is_new": True},
+        {"name": "apply_discount", "kind": "function", "start_line": 27, "end_line": 30, "is_new": False},
     ]
     plan = {
         "protocol": 1,
@@ -110,7 +126,7 @@ def result(tmp_path_factory):
             {
                 "path": "pkg/calc.py",
                 "language": "python",
-                "changed_lines": [1, 10, 11, 19, 20, 23, 24],
+                "changed_lines": [1, 10, 11, 19, 20, 23, 24, 28, 29],
                 "symbols": symbols,
             },
             {"path": "pkg/bad.py", "language": "python", "changed_lines": [1], "symbols": []},
@@ -144,6 +160,44 @@ def test_behaviour_change_is_reported_with_the_call_and_both_results(result):
     assert first["base"]["kind"] == "returned"
     assert first["head"] == {"kind": "raised", "error": "ValueError", "message": "negative"}
     assert not [c for c in manifest["behaviour_changes"] if c["symbol"] in ("shout", "coin")]
+
+
+def test_a_change_above_a_threshold_is_reported_first_with_a_minimal_input(result):
+    _, manifest = result
+    inputs = [c["input"] for c in manifest["behaviour_changes"] if c["symbol"] == "apply_discount"]
+    # Hypothesis draws percents like 15173; shrinking finds the smallest above the threshold, and a plain price.
+    assert inputs[0] == "apply_discount(0.0, 101)", inputs
+    assert len(inputs) == len(set(inputs)) <= MAX_CHANGES_PER_SYMBOL
+    assert len(inputs) > 1  # the drawn inputs that differed follow the shrunk one
+    assert [c["input"] for c in manifest["behaviour_changes"] if c["symbol"] == "add"][0] == "add(0, -1)"
+
+
+def load_calc(work, side):
+    spec = importlib.util.spec_from_file_location(f"calc_{side}", work / side / "pkg" / "calc.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def replay(module, call):
+    """What ``call`` (a reported input, plain data only) does on ``module``, in the manifest's terms."""
+    node = ast.parse(call, mode="eval").body
+    args = [literal_value(ast.unparse(arg)) for arg in node.args]
+    kwargs = {kw.arg: literal_value(ast.unparse(kw.value)) for kw in node.keywords}
+    try:
+        return {"kind": "returned", "value": repr(getattr(module, node.func.id)(*args, **kwargs))}
+    except Exception as err:
+        return {"kind": "raised", "error": type(err).__name__, "message": str(err)}
+
+
+def test_the_shrunk_inputs_still_differ_when_replayed_on_base_and_head(result):
+    out, manifest = result
+    base, head = load_calc(out.parent, "base"), load_calc(out.parent, "head")
+    for symbol in ("add", "apply_discount"):
+        first = next(c for c in manifest["behaviour_changes"] if c["symbol"] == symbol)
+        assert replay(base, first["input"]) == first["base"]
+        assert replay(head, first["input"]) == first["head"]
+        assert first["base"] != first["head"]
 
 
 def test_problems_for_the_syntax_error_and_the_hanging_import(result):

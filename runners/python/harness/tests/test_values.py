@@ -37,6 +37,9 @@ def test_plain_values_round_trip_through_their_source(value):
     rebuilt = values.eval_source(source)
     assert rebuilt == value
     assert type(rebuilt) is type(value)
+    parsed = values.literal_value(source)
+    assert parsed == value and type(parsed) is type(value)
+    assert values.to_source(parsed) == source
 
 
 def test_nan_has_a_source_but_does_not_round_trip_as_equal():
@@ -77,6 +80,29 @@ def test_eval_source_refuses_names_outside_its_tiny_namespace():
         values.eval_source("__import__('os')")
     with pytest.raises(NameError):
         values.eval_source("open('/etc/passwd')")
+
+
+def test_literal_value_parses_what_to_source_writes_and_nothing_else():
+    assert math.isnan(values.literal_value("float('nan')"))
+    assert values.literal_value("[-1, -0.5, (b'', None)]") == [-1, -0.5, (b"", None)]
+    assert str(values.literal_value("-0.0")) == "-0.0"
+    refused = [
+        "__import__('os')",
+        "().__class__.__bases__",
+        "open('/etc/passwd')",
+        "float('1e3')",
+        "frozenset([1])",
+        "{**x}",
+        "{[1]: 2}",
+        "1 + 2",
+        "1j",
+        "-'a'",
+        "[" * 200 + "]" * 200,
+        "(",
+    ]
+    for source in refused:
+        with pytest.raises(ValueError):
+            values.literal_value(source)
 
 
 def test_normalize_repr_hides_memory_addresses():
