@@ -81,7 +81,7 @@ pub fn detect(runner: Runner, files: &HeadFiles) -> Detection {
     match runner {
         Runner::Python => detect_python(files),
         Runner::Node => detect_node(files),
-        Runner::Java => detect_maven(files),
+        Runner::Java => super::maven::detect(files),
     }
 }
 
@@ -255,35 +255,6 @@ fn node_runner_brings(name: &str) -> bool {
     name.starts_with("@types/") || NODE_RUNNER_TOOLS.contains(&name)
 }
 
-/// What Maven reads besides the poms: `.mvn/` settings, and the artifacts a project vendors (an in-project
-/// file repository, `lib/`).
-const MAVEN_ARTIFACTS: &[&str] = &[".jar", ".pom"];
-
-fn detect_maven(files: &HeadFiles) -> Detection {
-    if files.manifest("pom.xml").is_none() {
-        return Detection::None;
-    }
-    let mut digest = Parts::default();
-    for (path, bytes) in &files.manifests {
-        if path == "pom.xml" || path.ends_with("/pom.xml") || path.starts_with(".mvn/") {
-            digest.add(path, bytes);
-        }
-    }
-    for (path, sha) in files.files_under("", MAVEN_ARTIFACTS) {
-        if !path.split('/').any(|part| part == "target") {
-            digest.add(path, sha.as_bytes());
-        }
-    }
-    Detection::Found(Manifest {
-        runner: Runner::Java,
-        source: "pom.xml".into(),
-        install: Install::Maven,
-        requirements: Vec::new(),
-        remote: Vec::new(),
-        content_digest: digest.finish(),
-    })
-}
-
 /// A `dependencies` problem about a manifest.
 pub fn problem(path: &str, message: String) -> Problem {
     Problem {
@@ -311,17 +282,17 @@ pub fn list(names: &[String]) -> String {
 
 /// Length-prefixed (name, bytes) pairs: moving bytes between parts never gives the same digest.
 #[derive(Default)]
-struct Parts(Sha256);
+pub(super) struct Parts(Sha256);
 
 impl Parts {
-    fn add(&mut self, name: &str, bytes: &[u8]) {
+    pub(super) fn add(&mut self, name: &str, bytes: &[u8]) {
         self.0.update((name.len() as u64).to_be_bytes());
         self.0.update(name.as_bytes());
         self.0.update((bytes.len() as u64).to_be_bytes());
         self.0.update(bytes);
     }
 
-    fn finish(self) -> String {
+    pub(super) fn finish(self) -> String {
         hex::encode(self.0.finalize())
     }
 }
@@ -460,51 +431,6 @@ mod tests {
         );
         assert_eq!(
             detect(Runner::Java, &files(&[("package.json", pkg)])),
-            Detection::None
-        );
-    }
-
-    #[test]
-    fn maven_follows_every_pom_the_settings_and_vendored_artifacts_but_not_build_output() {
-        let digest = |entries: &[(&str, &[u8])]| {
-            found(detect(Runner::Java, &files(entries))).cache_digest("sha256:a")
-        };
-        let pom: (&str, &[u8]) = ("pom.xml", b"<project/>");
-        let base = digest(&[pom, ("repo/g/a/1/a-1.jar", b"PK1")]);
-        assert_eq!(base, digest(&[pom, ("repo/g/a/1/a-1.jar", b"PK1")]));
-        assert_ne!(base, digest(&[pom, ("repo/g/a/1/a-1.jar", b"PK2")]));
-        assert_ne!(
-            base,
-            digest(&[
-                pom,
-                ("repo/g/a/1/a-1.jar", b"PK1"),
-                ("core/pom.xml", b"<project/>")
-            ])
-        );
-        assert_ne!(
-            base,
-            digest(&[
-                pom,
-                ("repo/g/a/1/a-1.jar", b"PK1"),
-                (".mvn/maven.config", b"-Pci")
-            ])
-        );
-        assert_eq!(
-            base,
-            digest(&[
-                pom,
-                ("repo/g/a/1/a-1.jar", b"PK1"),
-                ("target/app.jar", b"x"),
-                ("src/A.java", b"x")
-            ])
-        );
-        let manifest = found(detect(Runner::Java, &files(&[pom])));
-        assert_eq!(
-            (manifest.install, manifest.source.as_str()),
-            (Install::Maven, "pom.xml")
-        );
-        assert_eq!(
-            detect(Runner::Java, &files(&[("build.gradle", b"")])),
             Detection::None
         );
     }

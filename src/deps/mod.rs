@@ -13,6 +13,7 @@
 mod cache;
 mod head_files;
 mod manifest;
+mod maven;
 mod npm_lock;
 mod outcome;
 mod phase;
