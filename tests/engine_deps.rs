@@ -5,13 +5,12 @@ mod deps_support;
 mod e2e_support;
 
 use std::io::Write;
-use std::process::Command;
 
 use ato::model::{
     Observation, ProblemKind, Runner, RunnerResult, SandboxOutcome, TestKind, TestStatus,
 };
 use deps_support::{
-    cache_entry, cleanup, deps_phase, java_image, nonce, npm_tarball, vendor_maven_jar,
+    cache_entry, cleanup, deps_phase, nonce, npm_tarball, runner_image, vendor_maven_jar,
     volume_exists, volumes_named_in, write_wheel,
 };
 use e2e_support::{Repo, ato_containers, require_docker, run_last_commit, runner_result};
@@ -314,15 +313,7 @@ fn two_processes_at_once_install_once_and_both_get_the_dependencies() {
     require_docker();
     let repo = python_fixture(&format!("# fixture {}\ntinydep==1.0\n", nonce()));
     // Built before, so the two runs do not each build it (two builds are two images, two digests).
-    let built = Command::new(env!("CARGO_BIN_EXE_ato"))
-        .args(["runners", "build", "python"])
-        .output()
-        .expect("ato runs");
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    runner_image("python");
 
     let (a, b) = std::thread::scope(|scope| {
         let a = scope.spawn(|| run_last_commit(&repo, OFFLINE));
@@ -458,7 +449,8 @@ fn change_of<'a>(java: &'a RunnerResult, symbol: &str) -> (&'a str, &'a str) {
 #[test]
 fn java_maven_dependency_from_an_in_project_repository_is_resolved_once_then_built_by_maven() {
     require_docker();
-    java_image();
+    // The vendored jar is compiled in the Java image.
+    runner_image("java");
     let repo = Repo::new();
     vendor_maven_jar(
         repo.path(),

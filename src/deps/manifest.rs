@@ -298,15 +298,15 @@ impl Parts {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::deps::head_files::tests::workspace;
 
-    fn files(entries: &[(&str, &[u8])]) -> HeadFiles {
+    pub fn files(entries: &[(&str, &[u8])]) -> HeadFiles {
         HeadFiles::from_workspace_tar(&workspace(entries)).unwrap()
     }
 
-    fn found(detection: Detection) -> Manifest {
+    pub fn found(detection: Detection) -> Manifest {
         match detection {
             Detection::Found(manifest) => manifest,
             other => panic!("expected a manifest, got {other:?}"),

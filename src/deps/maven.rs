@@ -40,18 +40,7 @@ pub(super) fn detect(files: &HeadFiles) -> Detection {
 mod tests {
     use super::*;
     use crate::deps::detect;
-    use crate::deps::head_files::tests::workspace;
-
-    fn files(entries: &[(&str, &[u8])]) -> HeadFiles {
-        HeadFiles::from_workspace_tar(&workspace(entries)).unwrap()
-    }
-
-    fn found(detection: Detection) -> Manifest {
-        match detection {
-            Detection::Found(manifest) => manifest,
-            other => panic!("expected a manifest, got {other:?}"),
-        }
-    }
+    use crate::deps::manifest::tests::{files, found};
 
     #[test]
     fn maven_follows_every_pom_the_settings_and_vendored_artifacts_but_not_build_output() {

@@ -161,10 +161,10 @@ pub fn npm_tarball() -> (Vec<u8>, String) {
     (bytes, integrity)
 }
 
-/// Builds the Java runner image if needed (the vendored jar below is compiled in it).
-pub fn java_image() {
+/// Builds a runner image (`python`, `node`, `java`) if needed, as `ato run` would.
+pub fn runner_image(name: &str) {
     let built = Command::new(env!("CARGO_BIN_EXE_ato"))
-        .args(["runners", "build", "java"])
+        .args(["runners", "build", name])
         .output()
         .expect("ato runs");
     assert!(
