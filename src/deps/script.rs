@@ -122,21 +122,15 @@ echo {INSTALLED_LINE}
     )
 }
 
-/// Maven's version of the offline fetch: the goals the test phase runs (runners/java/harness/ato_java/maven.py)
-/// with the cache as the local repository, so every plugin and dependency they need is fetched once, the main
-/// sources excepted (`maven.main.skip`: a compile error is the test phase's to report). There is no `-o` even
-/// without a network: an in-project `file://` repository is read like any other, and the rest fails at once.
-/// The artifacts Maven could not resolve are named by the harness's own parser.
+/// Maven's version of the offline fetch, run by the Java harness (runners/java/harness/ato_java/maven.py) so
+/// that it resolves exactly what the test phase's build needs and names what it could not resolve the same way.
 fn maven_script() -> String {
     format!(
         r#"set -u
 cd /work/head
 mkdir -p {DEPS_DIR}/java/m2 || exit 1
-export MAVEN_OPTS="-Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
 log=/tmp/ato-mvn.log
-if mvn -B --no-transfer-progress -Dmaven.repo.local={DEPS_DIR}/java/m2 \
-    -Dmaven.repo.local.tail=/usr/share/maven-repo -Dmaven.main.skip=true -DskipTests \
-    compile {MAVEN_CLASSPATH_GOAL} -Dmdep.outputFile=target/ato-classpath.txt >"$log" 2>&1; then
+if python3 -m ato_java.maven fill {DEPS_DIR}/java/m2 "$log"; then
     echo {INSTALLED_LINE}
     exit 0
 fi
@@ -146,10 +140,6 @@ exit {INSTALL_FAILED_EXIT}
 "#
     )
 }
-
-/// The dependency plugin goal that lists a module's class path; Debian packages this version.
-const MAVEN_CLASSPATH_GOAL: &str =
-    "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath";
 
 /// Single-quotes a word for sh.
 pub fn sh_quote(word: &str) -> String {
@@ -212,17 +202,11 @@ mod tests {
     }
 
     #[test]
-    fn maven_fills_the_cache_without_compiling_and_names_what_is_missing() {
+    fn maven_fills_the_cache_through_the_harness_and_names_what_is_missing() {
         let mut manifest = pip_manifest(&[]);
         manifest.install = Install::Maven;
         let script = install_script(&manifest, false);
-        assert!(script.contains("-Dmaven.repo.local=/deps/java/m2"));
-        assert!(script.contains("-Dmaven.main.skip=true"));
-        assert!(script.contains("maven-dependency-plugin:3.8.1:build-classpath"));
-        assert!(
-            !script.contains(" -o "),
-            "file:// repositories work offline"
-        );
+        assert!(script.contains(r#"python3 -m ato_java.maven fill /deps/java/m2 "$log""#));
         assert!(script.contains("python3 -m ato_java.maven missing"));
         assert!(script.contains(&format!("sed 's/^/{MISSING_PREFIX}/'")));
         assert_eq!(files(&manifest, false).len(), 1);

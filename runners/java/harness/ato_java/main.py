@@ -13,10 +13,10 @@ from pathlib import Path
 
 from . import build, characterize, generate, junit_runs, probe, tools, validate
 from .compile_report import report_compile_failure
-from .project import compile_side
 from .findbugs import run_findbugs
 from .manifest import Manifest
 from .plan import Plan, PlanError, load_plan
+from .project import compile_side
 
 
 def main(root: Path | None = None) -> int:

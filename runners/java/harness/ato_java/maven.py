@@ -8,14 +8,19 @@ tails are that cache and Debian's own repository (``/usr/share/maven-repo``, whe
 dependency plugin writes each module's class path. JUnit's own jars are left out of it: generated tests run on
 the image's JUnit.
 
-``python3 -m ato_java.maven missing LOG`` prints, one per line, the artifacts a Maven log says could not be
-resolved: the dependency phase's script uses it, so both phases name them the same way.
+The dependency phase's script runs this module too, so both phases use the same goals and name missing
+artifacts the same way: ``python3 -m ato_java.maven fill DEPS_REPO LOG`` resolves what the goals need into
+``DEPS_REPO`` (the main sources are not compiled: ``maven.main.skip``; a compile error is the test phase's to
+report), and ``python3 -m ato_java.maven missing LOG`` prints, one per line, the artifacts a Maven log says
+could not be resolved.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,19 +60,29 @@ def usable(tree: Path, deps_repo: Path = DEPS_REPO) -> bool:
     return (tree / "pom.xml").is_file() and deps_repo.is_dir() and shutil.which("mvn") is not None
 
 
+# What both phases run: compile, then each module's class path into CLASSPATH_FILE.
+_GOALS = ["-DskipTests", "compile", BUILD_CLASSPATH, f"-Dmdep.outputFile={CLASSPATH_FILE}"]
+_MAVEN_ENV = {"MAVEN_OPTS": " ".join(tools.JVM_FLAGS)}
+
+
 def command(local_repo: Path, deps_repo: Path = DEPS_REPO) -> list[str]:
+    """The test phase's build: offline, the cache and Debian's repository as read-only tails."""
+    tail = f"-Dmaven.repo.local.tail={deps_repo},{DEBIAN_REPO}"
+    return ["mvn", "-o", "-B", "-q", "--no-transfer-progress", f"-Dmaven.repo.local={local_repo}", tail, *_GOALS]
+
+
+def fill_command(deps_repo: Path) -> list[str]:
+    """The dependency phase's resolution into ``deps_repo``. No ``-o``: an in-project ``file://`` repository is
+    read like any other, and without a network the rest fails at once."""
+    tail = f"-Dmaven.repo.local.tail={DEBIAN_REPO}"
     return [
         "mvn",
-        "-o",
         "-B",
-        "-q",
         "--no-transfer-progress",
-        f"-Dmaven.repo.local={local_repo}",
-        f"-Dmaven.repo.local.tail={deps_repo},{DEBIAN_REPO}",
-        "-DskipTests",
-        "compile",
-        BUILD_CLASSPATH,
-        f"-Dmdep.outputFile={CLASSPATH_FILE}",
+        f"-Dmaven.repo.local={deps_repo}",
+        tail,
+        "-Dmaven.main.skip=true",
+        *_GOALS,
     ]
 
 
@@ -76,7 +91,7 @@ def build(tree: Path, local_repo: Path, timeout: float, deps_repo: Path = DEPS_R
         command(local_repo, deps_repo),
         tools.tool_timeout(timeout),
         cwd=str(tree),
-        env={"MAVEN_OPTS": " ".join(tools.JVM_FLAGS)},
+        env=_MAVEN_ENV,
     )
     if done.ok:
         classes = sorted(p for p in tree.glob("**/target/classes") if p.is_dir())
@@ -141,9 +156,24 @@ def _short(coordinate: str) -> str | None:
     return f"{parts[0]}:{parts[1]}:{parts[-1]}"
 
 
+def fill(deps_repo: Path, log: Path) -> int:
+    """Runs :func:`fill_command` in the current folder (the head tree), its output into ``log``; Maven's exit
+    code. The dependency container's own time limit bounds it."""
+    with open(log, "wb") as out:
+        return subprocess.call(
+            fill_command(deps_repo),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **_MAVEN_ENV},
+        )
+
+
 if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "fill":
+        sys.exit(1 if fill(Path(sys.argv[2]), Path(sys.argv[3])) else 0)
     if len(sys.argv) == 3 and sys.argv[1] == "missing":
         for artifact in parse_unresolved(Path(sys.argv[2]).read_text(encoding="utf-8", errors="replace")):
             print(artifact)
         sys.exit(0)
-    sys.exit("usage: python3 -m ato_java.maven missing LOG")
+    sys.exit("usage: python3 -m ato_java.maven fill DEPS_REPO LOG | missing LOG")

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from . import build, procs, tools
 from .compile_report import report_compile_failure
-from .project import compile_side
 from .junit_runs import test_timeout
 from .manifest import Manifest
 from .plan import Plan
+from .project import compile_side
 from .validation import (
     CandidateRecord,
     Session,

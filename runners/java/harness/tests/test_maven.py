@@ -1,5 +1,6 @@
 """Maven in the image: real ``mvn`` runs, offline, on small projects (no network in the test container)."""
 
+import contextlib
 import tempfile
 import unittest
 from pathlib import Path
@@ -90,6 +91,22 @@ class OfflineBuildTest(unittest.TestCase):
             self.assertTrue((root / "classes/com/example/Calc.class").is_file())
             self.assertIn("built by Maven", " ".join(manifest.notes))
 
+    def test_the_dependency_phase_fill_resolves_without_compiling_and_the_build_then_runs_offline(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            tree = maven_project(root, calc=CALC.replace("return 1;", "return 1"))
+            log = root / "fill.log"
+            with contextlib.chdir(tree):
+                code = maven.fill(root / "deps", log)
+            self.assertEqual(code, 0, log.read_text(encoding="utf-8"))
+            self.assertFalse(list(tree.glob("target/classes/**/*.class")), "the main sources are not compiled")
+            (tree / "src/main/java/com/example/Calc.java").write_text(CALC, encoding="utf-8")
+            built = project.compile_side(
+                Manifest(), "head", tree, root / "classes", root, 300, (), deps_repo=root / "deps"
+            )
+            self.assertTrue(built.ok, (built.errors, built.failure))
+            self.assertEqual(built.tool, "Maven")
+
     def test_a_compile_error_is_reported_with_its_line(self):
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
@@ -103,7 +120,10 @@ class OfflineBuildTest(unittest.TestCase):
     def test_a_dependency_missing_from_the_cache_is_named_and_javac_compiles_instead(self):
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
-            missing = "<dependency><groupId>org.example</groupId><artifactId>gone</artifactId><version>9.1</version></dependency>"
+            missing = (
+                "<dependency><groupId>org.example</groupId><artifactId>gone</artifactId>"
+                "<version>9.1</version></dependency>"
+            )
             tree = maven_project(root, dependencies=missing)
             manifest = Manifest()
             built = project.compile_side(
