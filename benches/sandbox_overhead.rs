@@ -4,7 +4,7 @@
 //! command in the same image with the same limits: once through `Sandbox::run`, once through the Docker CLI.
 //! Prints the median of each and their ratio (goal: at most 1.1).
 //!
-//! Image: `ATO_BENCH_IMAGE`, else `ato-runner-python:local` when present (command `python3 -c pass`), else
+//! Image: `ATO_BENCH_IMAGE`, else the Python runner image (`ato runners image python`) when present (command `python3 -c pass`), else
 //! the busybox test image (command `true`). `ATO_BENCH_COMMAND` (split on spaces) overrides the command.
 //! Run with `cargo bench --bench sandbox_overhead` (add `--profile dev` to skip a release build: the time is
 //! Docker's, not ours).
@@ -17,8 +17,6 @@ use std::time::{Duration, Instant};
 
 use ato::sandbox::{Job, Limits, Outcome, Sandbox};
 use tokio_util::sync::CancellationToken;
-
-const PYTHON_RUNNER: &str = "ato-runner-python:local";
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -60,9 +58,10 @@ async fn bench() {
 }
 
 fn image_and_command() -> (String, Vec<String>) {
+    let python = ato::runners::image_ref(ato::model::Runner::Python).unwrap_or_default();
     let (image, default_command) = match std::env::var("ATO_BENCH_IMAGE") {
         Ok(image) => (image, "true"),
-        Err(_) if image_exists(PYTHON_RUNNER) => (PYTHON_RUNNER.to_string(), "python3 -c pass"),
+        Err(_) if image_exists(&python) => (python, "python3 -c pass"),
         Err(_) => (sandbox_support::ensure_test_image().to_string(), "true"),
     };
     let command =

@@ -103,6 +103,11 @@ enum RunnersCommand {
         /// Which runners [default: all that exist].
         runners: Vec<String>,
     },
+    /// Print the image a runner's containers run, as `docker run` takes it (built or not).
+    Image {
+        /// The runner: python, node or java.
+        runner: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -118,6 +123,9 @@ fn main() -> ExitCode {
             Command::Runners {
                 command: RunnersCommand::Build { force, runners },
             } => build_runners(force, &runners).await,
+            Command::Runners {
+                command: RunnersCommand::Image { runner },
+            } => print_image(&runner),
             Command::Serve => serve().await,
         }
     })
@@ -151,19 +159,40 @@ async fn run(args: RunArgs) -> ExitCode {
 async fn build_runners(force: bool, names: &[String]) -> ExitCode {
     let mut runners = Vec::new();
     for name in names {
-        match Runner::ALL.iter().find(|r| r.name() == name) {
-            Some(runner) => runners.push(*runner),
-            None => {
-                return fail(&format!(
-                    "unknown runner `{name}`; known: python, node, java"
-                ));
-            }
+        match runner_named(name) {
+            Ok(runner) => runners.push(runner),
+            Err(code) => return code,
         }
     }
     match engine::build_runners(&runners, force, &progress).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => fail(&err.to_string()),
     }
+}
+
+fn print_image(name: &str) -> ExitCode {
+    let runner = match runner_named(name) {
+        Ok(runner) => runner,
+        Err(code) => return code,
+    };
+    match ato::runners::image_ref(runner) {
+        Ok(image) => {
+            println!("{image}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => fail(&err.to_string()),
+    }
+}
+
+fn runner_named(name: &str) -> Result<Runner, ExitCode> {
+    Runner::ALL
+        .into_iter()
+        .find(|r| r.name() == name)
+        .ok_or_else(|| {
+            fail(&format!(
+                "unknown runner `{name}`; known: python, node, java"
+            ))
+        })
 }
 
 async fn serve() -> ExitCode {

@@ -234,7 +234,8 @@ fn image_has_vitest() -> bool {
             "none",
             "--entrypoint",
             "test",
-            "ato-runner-node:local",
+            &ato::runners::image_ref(ato::model::Runner::Node)
+                .expect("the node recipe is embedded"),
             "-d",
             "/usr/local/lib/node_modules/vitest",
         ])

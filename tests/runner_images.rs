@@ -147,8 +147,9 @@ async fn ensure_python(docker: &Docker) -> String {
 async fn ensure_builds_a_missing_image_then_skips_the_build() {
     let docker = docker().await;
     let _lock = IMAGE_LOCK.lock().await;
-    let image = runners::image_ref(Runner::Python);
-    assert_eq!(image, "ato-runner-python:local");
+    let image = runners::image_ref(Runner::Python).expect("the python recipe is embedded");
+    let recipe = runners::Recipe::embedded(Runner::Python).expect("the python recipe is embedded");
+    assert_eq!(image, format!("ato-runner-python:{}", &recipe.hash()[..12]));
     remove_image(&docker, &image).await;
 
     let lines = Lines::default();

@@ -239,7 +239,7 @@ pub struct RunnerRun {
 fn empty_result(runner: Runner, targets: &[TargetFile]) -> RunnerResult {
     RunnerResult {
         runner,
-        image: runners::image_ref(runner),
+        image: runners::image_ref(runner).unwrap_or_default(),
         outcome: SandboxOutcome::Failed {
             message: "not run".to_string(),
         },

@@ -41,9 +41,11 @@ static BUILD_LOCK: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 /// `Send + Sync` so that `ensure` can run inside a spawned task.
 pub type Progress<'a> = &'a (dyn Fn(&str) + Send + Sync);
 
-/// The image a runner's containers run: `ato-runner-<name>:local`.
-pub fn image_ref(runner: Runner) -> String {
-    format!("ato-runner-{}:local", runner.name())
+/// The image a runner's containers run: `ato-runner-<name>:<12 hex of the recipe hash>`. The tag names the
+/// recipe, so two versions of ato on one engine (an upgrade, a second checkout) each keep their own image
+/// instead of rebuilding each other's.
+pub fn image_ref(runner: Runner) -> Result<String, ImageError> {
+    Ok(Recipe::embedded(runner)?.image_ref())
 }
 
 /// The runners this binary has a recipe for.
@@ -107,7 +109,7 @@ async fn build_if_needed(
     progress: Progress<'_>,
 ) -> Result<String, ImageError> {
     let recipe = Recipe::embedded(runner)?;
-    let image = image_ref(runner);
+    let image = recipe.image_ref();
     let tools = BuildTools::from_env();
     build_recipe_as(docker, &recipe, &image, force, wording, &tools, progress).await?;
     Ok(image)

@@ -84,6 +84,11 @@ impl Recipe {
         }
     }
 
+    /// The runner image built from this recipe: `ato-runner-<name>:<12 hex of its hash>`.
+    pub fn image_ref(&self) -> String {
+        format!("ato-runner-{}:{}", self.runner.name(), &self.hash()[..12])
+    }
+
     /// The name of the base image made from `packages.txt`: `ato-base-<name>:<12 hex of its hash>`.
     pub fn base_image_ref(&self) -> String {
         let packages = self

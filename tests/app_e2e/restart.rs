@@ -19,7 +19,9 @@ impl ForeignContainer {
         let out = std::process::Command::new("docker")
             .args(["run", "-d", "--network", "none", "--label"])
             .arg(format!("ato={run_id}"))
-            .args(["--entrypoint", "sleep", "ato-runner-python:local", "600"])
+            .args(["--entrypoint", "sleep"])
+            .arg(ato::runners::image_ref(ato::model::Runner::Python).expect("an embedded recipe"))
+            .arg("600")
             .output()
             .expect("docker run");
         assert!(

@@ -46,7 +46,7 @@ pub fn cache_entry(repo: &Repo, which: Runner) -> CacheEntry {
     let Detection::Found(manifest) = detect(which, &files) else {
         panic!("no manifest found in the fixture")
     };
-    let image = format!("ato-runner-{}:local", which.name());
+    let image = ato::runners::image_ref(which).expect("the recipe is embedded");
     let id = Command::new("docker")
         .args(["image", "inspect", "--format", "{{.Id}}", &image])
         .output()
@@ -191,7 +191,8 @@ pub fn vendor_maven_jar(
     );
     let mut child = Command::new("docker")
         .args(["run", "--rm", "-i", "--network", "none"])
-        .args(["ato-runner-java:local", "sh", "-c", &script])
+        .arg(ato::runners::image_ref(Runner::Java).expect("the java recipe is embedded"))
+        .args(["sh", "-c", &script])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
