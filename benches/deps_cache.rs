@@ -93,7 +93,7 @@ async fn phase(
     let prepared = prepare(
         sandbox,
         "bench-deps-cache",
-        runner,
+        ato::lang::family(runner),
         image,
         workspace,
         &Limits::default(),

@@ -4,7 +4,8 @@
 //! The pipeline, in the order a run goes through it:
 //! [`git`] (read the repository) → [`plan`] (what changed, what to test) → [`runners`] (the images) →
 //! [`sandbox`] (run a runner container) → [`collect`] (read what it wrote) → [`report`] (results.json,
-//! Markdown, HTML, patch). [`engine`] drives one run from start to end.
+//! Markdown, HTML, patch). [`engine`] drives one run from start to end. [`lang`] holds everything particular to
+//! a language, one module per language family.
 
 pub mod collect;
 pub mod deps;
@@ -12,6 +13,7 @@ pub mod engine;
 pub mod generate;
 pub mod git;
 pub mod github;
+pub mod lang;
 pub mod llm;
 pub mod model;
 pub mod plan;

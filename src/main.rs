@@ -189,8 +189,10 @@ fn runner_named(name: &str) -> Result<Runner, ExitCode> {
         .into_iter()
         .find(|r| r.name() == name)
         .ok_or_else(|| {
+            let known: Vec<&str> = Runner::ALL.iter().map(|r| r.name()).collect();
             fail(&format!(
-                "unknown runner `{name}`; known: python, node, java"
+                "unknown runner `{name}`; known: {}",
+                known.join(", ")
             ))
         })
 }

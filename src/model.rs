@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 /// Version of the `results.json` schema.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// A language ato generates tests for.
+/// A language ato generates tests for. What ato knows about each (its runner, its name, its files…) is in
+/// its module under [`crate::lang`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
@@ -18,46 +19,14 @@ pub enum Language {
     Java,
 }
 
-impl Language {
-    /// The runner image family that handles this language (`runners/<name>/`).
-    pub fn runner(self) -> Runner {
-        match self {
-            Language::Python => Runner::Python,
-            Language::JavaScript | Language::TypeScript => Runner::Node,
-            Language::Java => Runner::Java,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Language::Python => "Python",
-            Language::JavaScript => "JavaScript",
-            Language::TypeScript => "TypeScript",
-            Language::Java => "Java",
-        }
-    }
-}
-
-/// A runner image family: one folder under `runners/`, one image, one container per run.
+/// A runner image family: one folder under `runners/`, one image, one container per run. Its name and what
+/// it knows are in its module under [`crate::lang`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Runner {
     Python,
     Node,
     Java,
-}
-
-impl Runner {
-    pub const ALL: [Runner; 3] = [Runner::Python, Runner::Node, Runner::Java];
-
-    /// Folder name under `runners/` and suffix of the image name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Runner::Python => "python",
-            Runner::Node => "node",
-            Runner::Java => "java",
-        }
-    }
 }
 
 /// The whole of `results.json`.

@@ -104,6 +104,16 @@ pub fn parse(text: &str) -> (RepoConfig, Vec<String>) {
     (config, warnings)
 }
 
+/// `a list of python, javascript, …`: every language, as the file names them.
+fn language_list() -> String {
+    let names: Vec<String> = Language::ALL
+        .iter()
+        .filter_map(|language| serde_json::to_value(language).ok())
+        .filter_map(|value| value.as_str().map(str::to_string))
+        .collect();
+    format!("a list of {}", names.join(", "))
+}
+
 fn apply(config: &mut RepoConfig, key: &str, value: serde_norway::Value) -> Result<(), String> {
     fn get<T: serde::de::DeserializeOwned>(
         value: serde_norway::Value,
@@ -112,12 +122,7 @@ fn apply(config: &mut RepoConfig, key: &str, value: serde_norway::Value) -> Resu
         serde_norway::from_value(value).map_err(|_| format!("must be {what}"))
     }
     match key {
-        "languages" => {
-            config.languages = Some(get(
-                value,
-                "a list of python, javascript, typescript, java",
-            )?)
-        }
+        "languages" => config.languages = Some(get(value, &language_list())?),
         "include" => config.include = get(value, "a list of globs")?,
         "exclude" => config.exclude = get(value, "a list of globs")?,
         "generate" => config.generate = Some(get(value, "one of builtin, llm, both, off")?),
@@ -193,6 +198,11 @@ mod tests {
             warnings
                 .iter()
                 .any(|w| w.contains("`generate` must be one of builtin"))
+        );
+        assert!(
+            warnings.iter().any(|w| w
+                .contains("`languages` must be a list of python, javascript, typescript, java;")),
+            "{warnings:?}"
         );
     }
 

@@ -6,6 +6,8 @@ use std::io::Read;
 
 use sha2::{Digest, Sha256};
 
+use super::manifest::Ecosystem;
+
 /// Where the head tree is in a runner workspace (runners/PROTOCOL.md).
 const HEAD_PREFIX: &str = "head/";
 /// Manifests larger than this are not read (a lock of a big project is a few MB).
@@ -14,7 +16,8 @@ const MAX_MANIFEST_BYTES: u64 = 32 << 20;
 /// The files of the head tree that decide what gets installed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HeadFiles {
-    /// Manifests (`requirements*.txt`, `pyproject.toml`, `package.json`, locks) by path.
+    /// The family's manifests ([`Ecosystem::is_manifest`]: `requirements*.txt`, `package.json`, locks, poms…)
+    /// by path.
     pub manifests: BTreeMap<String, Vec<u8>>,
     /// Every other regular file by path, with the sha256 of its bytes (hex), so vendored archives enter the
     /// cache digest without being kept in memory.
@@ -22,8 +25,8 @@ pub struct HeadFiles {
 }
 
 impl HeadFiles {
-    /// Reads the `head/` entries of a workspace tar.
-    pub fn from_workspace_tar(tar: &[u8]) -> Result<HeadFiles, String> {
+    /// Reads the `head/` entries of a workspace tar, keeping whole the manifests of `ecosystem`.
+    pub fn from_workspace_tar(tar: &[u8], ecosystem: &dyn Ecosystem) -> Result<HeadFiles, String> {
         let mut files = HeadFiles::default();
         let mut archive = tar::Archive::new(tar);
         let entries = archive
@@ -46,7 +49,7 @@ impl HeadFiles {
             entry
                 .read_to_end(&mut bytes)
                 .map_err(|err| format!("cannot read {path} from the workspace: {err}"))?;
-            if is_manifest(&path) && bytes.len() as u64 <= MAX_MANIFEST_BYTES {
+            if ecosystem.is_manifest(&path) && bytes.len() as u64 <= MAX_MANIFEST_BYTES {
                 files.manifests.insert(path, bytes);
             } else {
                 files
@@ -89,24 +92,6 @@ impl HeadFiles {
     }
 }
 
-/// A manifest is kept whole: requirement files anywhere (one may include another), every Maven module's
-/// `pom.xml` and `.mvn/` settings, and the project files npm and pip read at the root.
-fn is_manifest(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let in_requirements_dir = path
-        .rsplit('/')
-        .nth(1)
-        .is_some_and(|dir| dir.starts_with("requirements"));
-    ((name.starts_with("requirements") || in_requirements_dir) && name.ends_with(".txt"))
-        || name == "pom.xml"
-        || path.starts_with(".mvn/")
-        || (!path.contains('/')
-            && matches!(
-                name,
-                "pyproject.toml" | "package.json" | "package-lock.json" | "npm-shrinkwrap.json"
-            ))
-}
-
 /// The dependency container's workspace: the `head/` entries of the runner workspace, plus `extra` files
 /// (the install script and what it reads) under their own paths.
 pub fn deps_workspace(
@@ -147,34 +132,30 @@ pub fn deps_workspace(
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-
-    /// A workspace tar with `plan.json` and the given head files.
-    pub(crate) fn workspace(files: &[(&str, &[u8])]) -> Vec<u8> {
-        let mut builder = tar::Builder::new(Vec::new());
-        let mut all = vec![("plan.json".to_string(), b"{}".as_slice())];
-        all.extend(files.iter().map(|(p, b)| (format!("head/{p}"), *b)));
-        all.push(("base/requirements.txt".to_string(), b"old\n".as_slice()));
-        for (path, bytes) in all {
-            let mut header = tar::Header::new_gnu();
-            header.set_size(bytes.len() as u64);
-            header.set_mode(0o644);
-            header.set_cksum();
-            builder.append_data(&mut header, path, bytes).unwrap();
-        }
-        builder.into_inner().unwrap()
-    }
+    use crate::deps::Detection;
+    use crate::deps::test_support::workspace;
 
     #[test]
     fn manifests_are_kept_and_other_files_digested() {
+        /// Every `.txt` and `package.json` file, wherever it is.
+        struct Texts;
+        impl Ecosystem for Texts {
+            fn is_manifest(&self, path: &str) -> bool {
+                path.ends_with(".txt") || path == "package.json"
+            }
+            fn detect(&self, _files: &HeadFiles) -> Detection {
+                Detection::None
+            }
+        }
         let tar = workspace(&[
             ("requirements.txt", b"tiny\n"),
             ("requirements/dev.txt", b"pytest\n"),
             ("sub/package.json", b"{}"),
             ("vendor/tiny-1.0-py3-none-any.whl", b"PK"),
         ]);
-        let files = HeadFiles::from_workspace_tar(&tar).unwrap();
+        let files = HeadFiles::from_workspace_tar(&tar, &Texts).unwrap();
         assert_eq!(
             files.manifest("requirements.txt"),
             Some(b"tiny\n".as_slice())

@@ -1,31 +1,36 @@
 //! The dependency phase: installs a project's dependencies once, in their own container, into a cache the
 //! test containers mount read-only at `/deps`.
 //!
-//! Per runner: [`manifest::detect`] finds what the project declares (Python: `requirements.txt`, else
-//! `pyproject.toml`'s `[project].dependencies`; Node: `package.json` with its `package-lock.json`; Java: a
-//! Maven `pom.xml`), keyed by a digest of those files, the vendored archives and the runner image. A complete
-//! cache for that digest is mounted as it is; otherwise a dependency container fills it (`pip install
-//! --target`, `npm ci --ignore-scripts`, Maven resolving into a local repository), hardened like every
-//! sandbox job and without network unless the operator sets
-//! `ATO_DEPS_NETWORK=1`. A fill that fails is removed, never cached, and becomes `dependencies` problems
-//! naming each package that could not be had. The test phase never has a network.
+//! Per runner: the family's [`Ecosystem`] (its module under `src/lang/`) finds what the project declares
+//! (Python: `requirements.txt`, else `pyproject.toml`'s `[project].dependencies`; Node: `package.json` with its
+//! `package-lock.json`; Java: a Maven `pom.xml`), keyed by a digest of those files, the vendored archives and
+//! the runner image. A complete cache for that digest is mounted as it is; otherwise a dependency container
+//! fills it with the family's [`Install`] script (`pip install --target`, `npm ci --ignore-scripts`, Maven
+//! resolving into a local repository), hardened like every sandbox job and without network unless the
+//! operator sets `ATO_DEPS_NETWORK=1`. A fill that fails is removed, never cached, and becomes `dependencies`
+//! problems naming each package that could not be had. The test phase never has a network.
+//!
+//! This module knows no language: the engine hands [`prepare`] the family's [`Ecosystem`].
 
 mod cache;
 mod head_files;
 mod manifest;
-mod maven;
-mod npm_lock;
 mod outcome;
 mod phase;
-mod requirements;
 mod script;
+#[cfg(test)]
+pub(crate) mod test_support;
 
 pub use cache::{CacheEntry, DEPS_LABEL};
 pub use head_files::HeadFiles;
-pub use manifest::{CACHE_FORMAT, Detection, Install, Manifest, detect};
+pub use manifest::{
+    CACHE_FORMAT, ContentDigest, Detection, Ecosystem, Install, Manifest, list, problem,
+};
+pub use outcome::{Ended, why_missing};
 pub use phase::{CacheUse, Prepared, prepare};
-pub use requirements::{Requirement, parse_pyproject, parse_requirements};
-pub use script::DEPS_DIR;
+pub use script::{
+    DEPS_DIR, INSTALL_FAILED_EXIT, INSTALLED_LINE, MISSING_PREFIX, SCRIPT_DIR, sh_quote,
+};
 
 /// Environment variable: `1` lets the dependency container reach the network; unset or `0` keeps it off.
 pub const NETWORK_VAR: &str = "ATO_DEPS_NETWORK";

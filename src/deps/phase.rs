@@ -7,11 +7,11 @@ use tokio_util::sync::CancellationToken;
 
 use super::cache::{self, CacheEntry, State};
 use super::head_files::{HeadFiles, deps_workspace};
-use super::manifest::{Detection, Manifest, detect, problem};
+use super::manifest::{Detection, Ecosystem, Manifest, problem};
 use super::outcome::{Ended, Fill, judge};
 use super::script::{self, DEPS_DIR};
 use super::{DepsError, DepsSettings};
-use crate::model::{Problem, Runner};
+use crate::model::Problem;
 use crate::sandbox::{Job, Limits, Network, Sandbox, VolumeMount};
 
 /// How often a run waits for another process's fill of the same cache to finish.
@@ -69,13 +69,14 @@ impl Prepared {
     }
 }
 
-/// Runs the dependency phase of `runner` for the head tree of `workspace` (a runner workspace tar, see
-/// runners/PROTOCOL.md), with the runner's `image` and the run's `limits`.
+/// Runs the dependency phase of a runner for the head tree of `workspace` (a runner workspace tar, see
+/// runners/PROTOCOL.md), with the manifests of its family's `ecosystem`, the runner's `image` and the run's
+/// `limits`.
 #[allow(clippy::too_many_arguments)]
 pub async fn prepare(
     sandbox: &Sandbox,
     run_id: &str,
-    runner: Runner,
+    ecosystem: &'static dyn Ecosystem,
     image: &str,
     workspace: &[u8],
     limits: &Limits,
@@ -85,12 +86,12 @@ pub async fn prepare(
     let started = Instant::now();
     let files = {
         let tar = workspace.to_vec();
-        tokio::task::spawn_blocking(move || HeadFiles::from_workspace_tar(&tar))
+        tokio::task::spawn_blocking(move || HeadFiles::from_workspace_tar(&tar, ecosystem))
             .await
             .map_err(|err| DepsError::Workspace(err.to_string()))?
             .map_err(DepsError::Workspace)?
     };
-    let manifest = match detect(runner, &files) {
+    let manifest = match ecosystem.detect(&files) {
         Detection::None => return Ok(Prepared::new(CacheUse::NotNeeded, started)),
         Detection::Unusable(problems) => {
             let mut prepared = Prepared::new(CacheUse::Failed, started);
@@ -106,7 +107,7 @@ pub async fn prepare(
         .map_err(DepsError::docker("inspect the runner image"))?
         .id
         .unwrap_or_else(|| image.to_string());
-    let entry = CacheEntry::new(runner, &manifest.cache_digest(&image_id));
+    let entry = CacheEntry::new(manifest.runner, &manifest.cache_digest(&image_id));
     let _filling = cache::lock(&entry).await;
     let docker = sandbox.docker();
     let deadline = Instant::now() + limits.timeout;

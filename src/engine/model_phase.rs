@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::generate::funnel::{self, Final};
 use crate::generate::validation::{self, Checked};
 use crate::generate::{self, Draft, ModelSettings, TokenBudget, TreeView, cache};
+use crate::lang::ProjectFiles;
 use crate::llm::{self, LlmClient};
 use crate::model::{
     Candidate, CandidateStage, FileCoverage, GeneratedFile, ModelTests, ModelUsage, TargetFile,
@@ -389,7 +390,11 @@ fn tree_view(source: &Source, targets: &[TargetFile]) -> Result<TreeView, Engine
             view.test_files.push((path, language));
         }
     }
-    view.package_json = source.read_head("package.json");
+    for path in ProjectFiles::wanted() {
+        if let Some(text) = source.read_head(path) {
+            view.project.insert(path, text);
+        }
+    }
     for target in targets {
         if let Some(text) = source.read_head(&target.path) {
             view.texts.insert(target.path.clone(), text);

@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 use crate::collect;
 use crate::deps::{self, DepsSettings};
 use crate::generate::ModelSettings;
+use crate::lang;
 use crate::model::{Logs, Runner, RunnerResult, SandboxOutcome, TargetFile};
 use crate::runners;
 use crate::safe_tar;
@@ -96,7 +97,7 @@ pub async fn run_runner(
     let dependencies = deps::prepare(
         sandbox,
         run_id,
-        runner,
+        lang::family(runner),
         &result.image,
         &workspace_tar,
         &settings.limits,

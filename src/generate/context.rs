@@ -1,5 +1,7 @@
 //! What the model is shown about a changed symbol, and where its answer goes: pure functions over file texts.
+//! What differs by language (imports, module path, framework, test file) comes from [`crate::lang`].
 
+use crate::lang;
 use crate::model::{Language, Symbol};
 
 /// Longest symbol source sent, in lines.
@@ -35,70 +37,6 @@ pub fn file_diff(diff: &str, path: &str) -> String {
     crate::llm::text::head(&out, MAX_DIFF_CHARS)
 }
 
-/// How a test imports the file: a Python module path, a relative JS specifier from the test's folder (the test
-/// sits next to the file), or a Java class's full name.
-pub fn import_target(language: Language, path: &str, text: &str) -> String {
-    let file = path.rsplit('/').next().unwrap_or(path);
-    match language {
-        Language::Python => {
-            let inner = path.strip_prefix("src/").unwrap_or(path);
-            let module = inner.trim_end_matches(".py").replace('/', ".");
-            module
-                .strip_suffix(".__init__")
-                .unwrap_or(&module)
-                .to_string()
-        }
-        Language::JavaScript | Language::TypeScript => format!("./{file}"),
-        Language::Java => {
-            let class = file.trim_end_matches(".java");
-            match java_package(text) {
-                Some(package) => format!("{package}.{class}"),
-                None => class.to_string(),
-            }
-        }
-    }
-}
-
-fn java_package(text: &str) -> Option<String> {
-    text.lines()
-        .map(str::trim)
-        .find_map(|line| line.strip_prefix("package "))
-        .map(|rest| rest.trim_end_matches(';').trim().to_string())
-}
-
-/// The test framework the model writes for: the runner can validate each of these. JavaScript follows a
-/// repository whose `package.json` says jest (the image has it), as the Node runner's own tests do; vitest
-/// (not in every image) and TypeScript (jest would need a transform) get `node:test`.
-pub fn framework(language: Language, package_json: Option<&str>) -> &'static str {
-    match language {
-        Language::Python => "pytest",
-        Language::JavaScript if package_json.is_some_and(uses_jest) => "jest",
-        Language::JavaScript | Language::TypeScript => "node:test",
-        Language::Java => "junit5",
-    }
-}
-
-/// Does a `package.json` name jest (a dependency or the `test` script), and not vitest? The same reading as
-/// the Node harness's `repoFramework`.
-fn uses_jest(package_json: &str) -> bool {
-    let Ok(package) = serde_json::from_str::<serde_json::Value>(package_json) else {
-        return false;
-    };
-    let script = package
-        .pointer("/scripts/test")
-        .and_then(|v| v.as_str())
-        .unwrap_or("");
-    let names = |tool: &str| {
-        ["dependencies", "devDependencies"]
-            .iter()
-            .any(|field| package.get(field).and_then(|d| d.get(tool)).is_some())
-            || script
-                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .any(|word| word == tool)
-    };
-    names("jest") && !names("vitest")
-}
-
 /// Where a candidate lives: its file in the runner's workspace (`candidates/…`) and in the repository.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placement {
@@ -106,52 +44,13 @@ pub struct Placement {
     pub repo_path: String,
 }
 
+/// Where the model's test of `symbol` of the file at `path` goes: in the runner's `candidates/` folder, and
+/// where its language puts tests in the repository.
 pub fn placement(language: Language, path: &str, symbol: &str) -> Placement {
-    let (dir, file) = match path.rsplit_once('/') {
-        Some((dir, file)) => (dir, file),
-        None => ("", path),
-    };
-    let (stem, ext) = file.rsplit_once('.').unwrap_or((file, ""));
-    let flat = symbol.replace('.', "_");
-    let in_dir = |name: &str| {
-        if dir.is_empty() {
-            name.to_string()
-        } else {
-            format!("{dir}/{name}")
-        }
-    };
-    let (name, repo_path) = match language {
-        Language::Python => {
-            let name = format!("test_llm_{}_{}.py", stem, flat.to_lowercase());
-            (name.clone(), format!("tests/ato/{name}"))
-        }
-        Language::JavaScript | Language::TypeScript => {
-            let name = format!("{stem}.{flat}.llm.test.{ext}");
-            (name.clone(), in_dir(&name))
-        }
-        Language::Java => {
-            let method = symbol.rsplit('.').next().unwrap_or(symbol);
-            let name = format!("{stem}{}LlmTest.java", capitalise(method));
-            let test_dir = dir.replacen("src/main/java", "src/test/java", 1);
-            let repo_path = if test_dir.is_empty() {
-                name.clone()
-            } else {
-                format!("{test_dir}/{name}")
-            };
-            (name, repo_path)
-        }
-    };
+    let file = lang::of(language).placement(path, symbol);
     Placement {
-        workspace_file: format!("candidates/{name}"),
-        repo_path,
-    }
-}
-
-fn capitalise(word: &str) -> String {
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+        workspace_file: format!("candidates/{}", file.name),
+        repo_path: file.repo_path,
     }
 }
 
@@ -184,31 +83,6 @@ mod tests {
     use crate::model::SymbolKind;
 
     #[test]
-    fn javascript_follows_a_repository_on_jest_and_nothing_else_does() {
-        let jest = r#"{"devDependencies":{"jest":"^29.7.0"}}"#;
-        let script = r#"{"scripts":{"test":"NODE_ENV=test jest --coverage"}}"#;
-        let vitest = r#"{"devDependencies":{"jest":"^29","vitest":"^1"}}"#;
-        assert_eq!(framework(Language::JavaScript, Some(jest)), "jest");
-        assert_eq!(framework(Language::JavaScript, Some(script)), "jest");
-        assert_eq!(framework(Language::JavaScript, Some(vitest)), "node:test");
-        assert_eq!(
-            framework(Language::JavaScript, Some("{not json")),
-            "node:test"
-        );
-        assert_eq!(framework(Language::JavaScript, None), "node:test");
-        assert_eq!(
-            framework(
-                Language::JavaScript,
-                Some(r#"{"scripts":{"test":"jestful"}}"#)
-            ),
-            "node:test"
-        );
-        assert_eq!(framework(Language::TypeScript, Some(jest)), "node:test");
-        assert_eq!(framework(Language::Python, Some(jest)), "pytest");
-        assert_eq!(framework(Language::Java, None), "junit5");
-    }
-
-    #[test]
     fn the_symbols_lines() {
         let text = "a\ndef f(x):\n    return x\n\nb\n";
         let symbol = Symbol {
@@ -233,39 +107,16 @@ mod tests {
     }
 
     #[test]
-    fn how_tests_import_the_code() {
-        use Language::*;
-        assert_eq!(import_target(Python, "src/pkg/calc.py", ""), "pkg.calc");
-        assert_eq!(import_target(Python, "pkg/__init__.py", ""), "pkg");
-        assert_eq!(import_target(Python, "calc.py", ""), "calc");
-        assert_eq!(import_target(TypeScript, "src/calc.ts", ""), "./calc.ts");
+    fn candidates_go_in_the_candidates_folder_and_where_their_language_puts_tests() {
         assert_eq!(
-            import_target(
-                Java,
-                "src/main/java/org/x/Calc.java",
-                "package org.x;\nclass Calc {}"
-            ),
-            "org.x.Calc"
-        );
-        assert_eq!(import_target(Java, "Calc.java", "class Calc {}"), "Calc");
-    }
-
-    #[test]
-    fn where_candidates_go() {
-        use Language::*;
-        assert_eq!(
-            placement(Python, "pkg/calc.py", "Stack.push"),
+            placement(Language::Python, "pkg/calc.py", "Stack.push"),
             Placement {
                 workspace_file: "candidates/test_llm_calc_stack_push.py".into(),
                 repo_path: "tests/ato/test_llm_calc_stack_push.py".into()
             }
         );
         assert_eq!(
-            placement(JavaScript, "src/calc.mjs", "add").repo_path,
-            "src/calc.add.llm.test.mjs"
-        );
-        assert_eq!(
-            placement(Java, "src/main/java/org/x/Calc.java", "Calc.add"),
+            placement(Language::Java, "src/main/java/org/x/Calc.java", "Calc.add"),
             Placement {
                 workspace_file: "candidates/CalcAddLlmTest.java".into(),
                 repo_path: "src/test/java/org/x/CalcAddLlmTest.java".into()

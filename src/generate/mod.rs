@@ -16,6 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use futures_util::StreamExt;
 
+use crate::lang::{self, ProjectFiles};
 use crate::llm::{self, LlmClient, LlmConfig, Message};
 use crate::model::{Language, ModelUsage, TargetFile};
 use crate::repo_config::Generation;
@@ -90,8 +91,8 @@ pub struct TreeView {
     pub texts: BTreeMap<String, String>,
     /// Test files already in the head tree, with their language.
     pub test_files: Vec<(String, Language)>,
-    /// The head tree's root `package.json`, which says a JavaScript project's test framework.
-    pub package_json: Option<String>,
+    /// The head tree's root files the languages read to choose their test framework (`package.json`).
+    pub project: ProjectFiles,
 }
 
 /// One symbol's module on its way through the funnel.
@@ -153,12 +154,13 @@ pub fn drafts(
         }
         files += 1;
         let file_diff = context::file_diff(&view.diff, &target.path);
-        let imports = llm::prompt::imports_of(target.language, text);
-        let module = context::import_target(target.language, &target.path, text);
+        let language = lang::of(target.language);
+        let imports = language.imports(text).join("\n");
+        let module = language.module_path(&target.path, text);
         let example = context::example_test(target.language, &target.path, &view.test_files)
             .filter(|p| !llm::redact::is_secret_file(p))
             .and_then(|p| view.texts.get(p).map(|t| (p, t.as_str())));
-        let framework = context::framework(target.language, view.package_json.as_deref());
+        let framework = language.framework(&view.project);
         for symbol in &target.symbols {
             let source = context::symbol_source(text, symbol);
             let input = llm::prompt::PromptInput {
@@ -177,7 +179,7 @@ pub fn drafts(
             let key = cache::Key {
                 model: &settings.config.model,
                 prompt_version: llm::prompt::PROMPT_VERSION,
-                framework,
+                framework: framework.name(),
                 path: &target.path,
                 file_text: text,
                 symbol: &symbol.name,
@@ -421,7 +423,7 @@ mod tests {
                 .map(|p| (p.to_string(), text.to_string()))
                 .collect(),
             test_files: Vec::new(),
-            package_json: None,
+            project: ProjectFiles::default(),
         };
         let targets: Vec<TargetFile> = paths.iter().map(|p| target(p, &["a", "b"])).collect();
         let mut usage = ModelUsage::default();

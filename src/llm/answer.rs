@@ -4,22 +4,24 @@
 //! run it), sometimes in none, and sometimes stop before closing the fence. [`extract_code`] takes what can be
 //! run and nothing else.
 
+use crate::lang;
 use crate::model::Language;
 
 /// The test code in `answer`, or `None` when there is none.
 ///
-/// With fenced blocks (``` or ~~~, any info string): the blocks tagged with `language` (or its file
-/// extension, or a file name in it) or untagged, joined by a blank line; blocks tagged with another language
-/// (`bash`, `text`, `json`…) are dropped. An unclosed fence runs to the end of the answer. With no fence: the
+/// With fenced blocks (``` or ~~~, any info string): the blocks tagged with `language` (one of its tags, or a
+/// file name with its extension: [`crate::lang::Fences`]) or untagged, joined by a blank line; blocks tagged
+/// with another language (`bash`, `text`, `json`…) are dropped. An unclosed fence runs to the end of the answer. With no fence: the
 /// text from its first line that looks like code, with the prose after the code cut.
 pub fn extract_code(answer: &str, language: Language) -> Option<String> {
     let blocks = fenced_blocks(answer);
+    let fences = lang::of(language).fences();
     let code = if blocks.is_empty() {
         unfenced_code(answer)?
     } else {
         blocks
             .iter()
-            .filter(|b| b.info.is_empty() || tag_matches(&b.info, language))
+            .filter(|b| b.info.is_empty() || fences.accepts(&b.info))
             .map(|b| b.code.trim_end().trim_start_matches('\n'))
             .filter(|code| !code.trim().is_empty())
             .collect::<Vec<_>>()
@@ -80,34 +82,6 @@ fn fenced_blocks(answer: &str) -> Vec<Block> {
         blocks.push(Block { info, code });
     }
     blocks
-}
-
-/// Whether a fence's tag names `language`: its usual names, or a file name with its extension
-/// (```` ```tests/test_calc.py ````). JavaScript is accepted for TypeScript, which runs it unchanged.
-fn tag_matches(tag: &str, language: Language) -> bool {
-    let (names, extensions): (&[&str], &[&str]) = match language {
-        Language::Python => (&["python", "py", "python3", "py3", "pytest"], &[".py"]),
-        Language::JavaScript => (
-            &["javascript", "js", "node", "nodejs", "jsx", "mjs", "cjs"],
-            &[".js", ".mjs", ".cjs", ".jsx"],
-        ),
-        Language::TypeScript => (
-            &[
-                "typescript",
-                "ts",
-                "tsx",
-                "mts",
-                "cts",
-                "javascript",
-                "js",
-                "jsx",
-                "mjs",
-            ],
-            &[".ts", ".tsx", ".mts", ".cts", ".js", ".mjs"],
-        ),
-        Language::Java => (&["java", "junit", "junit5"], &[".java"]),
-    };
-    names.contains(&tag) || extensions.iter().any(|ext| tag.ends_with(ext))
 }
 
 /// Code without fences: from the first line that starts like code to the last line before prose resumes.

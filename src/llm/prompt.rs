@@ -8,6 +8,7 @@
 use super::client::Message;
 use super::redact::redact;
 use super::text;
+use crate::lang::{self, Framework};
 use crate::model::Language;
 
 /// Bump on any change to the messages: cached answers are keyed by it.
@@ -20,7 +21,7 @@ const IMPORTS_CHARS: usize = 3_000;
 const EXAMPLE_CHARS: usize = 3_000;
 const ERROR_CHARS: usize = 4_000;
 const PREVIOUS_CODE_CHARS: usize = 16_000;
-/// Names (path, symbol, module, framework) are short; a long one is not a name.
+/// Names (path, symbol, module) are short; a long one is not a name.
 const NAME_CHARS: usize = 300;
 /// How much more than a part's size is redacted before the part is cut to size.
 const PRE_CUT_FACTOR: usize = 4;
@@ -39,8 +40,7 @@ pub struct PromptInput<'a> {
     pub diff: &'a str,
     /// The file's import lines.
     pub imports: &'a str,
-    /// `pytest`, `node:test`, `jest`, `vitest`, `junit5`.
-    pub framework: &'a str,
+    pub framework: Framework,
     /// How a test imports the code: a Python module path (`pkg.calc`), a JS relative specifier, a Java class.
     pub module: &'a str,
     /// An existing test of the repository, `(path, text)`, as an example of its style.
@@ -50,11 +50,11 @@ pub struct PromptInput<'a> {
 /// The system and user messages asking for a test of `input.symbol`, and the number of secrets redacted.
 pub fn messages(input: &PromptInput) -> (Vec<Message>, usize) {
     let mut parts = Parts::default();
-    let tag = fence_tag(input.language);
+    let tag = lang::of(input.language).fences().tag;
     let path = parts.take(input.path, NAME_CHARS);
     let symbol = parts.take(input.symbol, NAME_CHARS);
     let module = parts.take(input.module, NAME_CHARS);
-    let framework = parts.take(input.framework, NAME_CHARS);
+    let framework = input.framework.name();
     let imports = parts.take(input.imports, IMPORTS_CHARS);
     let source = parts.take(input.source, SOURCE_CHARS);
     let diff = parts.take(input.diff, DIFF_CHARS);
@@ -87,7 +87,7 @@ pub fn messages(input: &PromptInput) -> (Vec<Message>, usize) {
         "\nWrite the {framework} test module for `{symbol}` now, as one fenced ```{tag} code block."
     ));
 
-    let system = system_message(input.language, &framework, &module);
+    let system = system_message(input.language, input.framework, &module);
     (
         vec![Message::system(system), Message::user(user)],
         parts.redacted,
@@ -118,21 +118,6 @@ pub fn repair_messages(
     (messages, parts.redacted)
 }
 
-/// The import lines of a file: Python `import`/`from … import` (parenthesised and continued ones whole), JS/TS
-/// `import`, `export … from` and `require` statements, Java `package` and `import`. Only top-level statements.
-pub fn imports_of(language: Language, text: &str) -> String {
-    let statements = match language {
-        Language::Python => python_imports(text),
-        Language::JavaScript | Language::TypeScript => javascript_imports(text),
-        Language::Java => text
-            .lines()
-            .filter(|line| line.starts_with("package ") || line.starts_with("import "))
-            .map(|line| line.trim_end().to_string())
-            .collect(),
-    };
-    statements.join("\n")
-}
-
 /// Redacts, then cuts, each part, counting the secrets.
 #[derive(Default)]
 struct Parts {
@@ -152,35 +137,9 @@ impl Parts {
     }
 }
 
-fn system_message(language: Language, framework: &str, module: &str) -> String {
-    let hint = match framework {
-        "pytest" => format!(
-            "Write plain pytest test functions named test_*; import the code under test from the module \
-             `{module}`; use pytest.raises for expected exceptions."
-        ),
-        "node:test" => format!(
-            "Use Node's built-in runner: test and describe from 'node:test', assertions from \
-             'node:assert/strict'. Import the code under test from '{module}', with the module system the source \
-             uses (import for ES modules, require for CommonJS)."
-        ),
-        "jest" => format!(
-            "Use jest's global describe, test and expect. Import the code under test from '{module}', with the \
-             module system the source uses."
-        ),
-        "vitest" => format!(
-            "Import describe, it and expect from 'vitest'. Import the code under test from '{module}'."
-        ),
-        "junit5" => {
-            let package = module.rsplit_once('.').map(|(p, _)| p);
-            let package = package.map_or(String::new(), |p| format!(" in package {p}"));
-            format!(
-                "Write one JUnit 5 test class{package} (org.junit.jupiter.api.Test, static \
-                 org.junit.jupiter.api.Assertions.*) for {module}. Do not declare the test class public: the \
-                 file it is saved in may have another name."
-            )
-        }
-        other => format!("Use the {other} test framework."),
-    };
+/// The rules of a good test, and the framework's own hint.
+fn system_message(language: Language, framework: Framework, module: &str) -> String {
+    let hint = framework.hint(module);
     format!(
         "You write unit tests for {language} code that a pull request changed.\n\
          Write ONE self-contained {framework} test module for the symbol you are given.\n\
@@ -194,16 +153,8 @@ fn system_message(language: Language, framework: &str, module: &str) -> String {
          - {hint}\n\
          Answer with one fenced code block that holds the whole test module.",
         language = language.name(),
+        framework = framework.name(),
     )
-}
-
-fn fence_tag(language: Language) -> &'static str {
-    match language {
-        Language::Python => "python",
-        Language::JavaScript => "javascript",
-        Language::TypeScript => "typescript",
-        Language::Java => "java",
-    }
 }
 
 /// `text` in a fence longer than any run of backticks inside it, so the text cannot close it early.
@@ -211,78 +162,6 @@ fn fenced(tag: &str, text: &str) -> String {
     let longest_run = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest_run.max(2) + 1);
     format!("{fence}{tag}\n{}\n{fence}\n", text.trim_end_matches('\n'))
-}
-
-fn python_imports(text: &str) -> Vec<String> {
-    let mut statements = Vec::new();
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        let is_import =
-            line.starts_with("import ") || (line.starts_with("from ") && line.contains(" import"));
-        if !is_import {
-            continue;
-        }
-        let mut statement = line.trim_end().to_string();
-        let mut open = statement.contains('(') && !statement.contains(')');
-        while open || statement.ends_with('\\') {
-            let Some(next) = lines.next() else { break };
-            statement.push('\n');
-            statement.push_str(next.trim_end());
-            open = open && !next.contains(')');
-        }
-        statements.push(statement);
-    }
-    statements
-}
-
-fn javascript_imports(text: &str) -> Vec<String> {
-    /// A statement spread over more lines than this is not an import header.
-    const MAX_LINES: usize = 40;
-    let has_specifier = |s: &str| {
-        s.contains(" from '")
-            || s.contains(" from \"")
-            || s.contains("from'")
-            || s.contains("from\"")
-            || s.contains("require(")
-    };
-    let mut statements = Vec::new();
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        let starts_import = line.starts_with("import ")
-            || line.starts_with("import{")
-            || line.starts_with("import\"")
-            || line.starts_with("import'");
-        let starts_reexport = line.starts_with("export *")
-            || line.starts_with("export {")
-            || line.starts_with("export type {");
-        let declares =
-            line.starts_with("const ") || line.starts_with("let ") || line.starts_with("var ");
-        // `const {` opening a destructuring that may end in `= require(…)` a few lines down.
-        let opens_destructuring = line.contains('{') && !line.contains('}') && !line.contains('(');
-        let starts_require = (declares && (line.contains("require(") || opens_destructuring))
-            || line.starts_with("require(");
-        if !(starts_import || starts_reexport || starts_require) {
-            continue;
-        }
-        let side_effect_import =
-            starts_import && line["import".len()..].trim_start().starts_with(['\'', '"']);
-        let mut statement = line.trim_end().to_string();
-        let mut count = 1;
-        while !side_effect_import
-            && !has_specifier(&statement)
-            && !statement.ends_with(';')
-            && count < MAX_LINES
-        {
-            let Some(next) = lines.next() else { break };
-            statement.push('\n');
-            statement.push_str(next.trim_end());
-            count += 1;
-        }
-        if starts_import || has_specifier(&statement) {
-            statements.push(statement);
-        }
-    }
-    statements
 }
 
 #[cfg(test)]
@@ -299,7 +178,7 @@ mod tests {
             source,
             diff: "@@ -1,2 +1,2 @@\n def add(a, b):\n-    return a - b\n+    return a + b\n",
             imports: "import math",
-            framework: "pytest",
+            framework: Framework::Pytest,
             module: "pkg.calc",
             example,
         }
@@ -401,7 +280,7 @@ mod tests {
     fn java_and_node_hints_follow_the_framework() {
         let mut java = input("public int add(int a, int b) { return a + b; }", None);
         java.language = Language::Java;
-        java.framework = "junit5";
+        java.framework = Framework::Junit5;
         java.module = "com.example.Calc";
         let (java_messages, _) = messages(&java);
         assert!(
@@ -418,7 +297,7 @@ mod tests {
 
         let mut node = input("export function add(a, b) { return a + b; }", None);
         node.language = Language::JavaScript;
-        node.framework = "node:test";
+        node.framework = Framework::NodeTest;
         node.module = "./calc.js";
         let (messages, _) = messages(&node);
         assert!(
@@ -453,32 +332,5 @@ mod tests {
         assert!(!ask.contains("hunter2"));
         assert!(ask.len() < ERROR_CHARS + 1_000, "{}", ask.len());
         assert!(ask.contains("whole corrected test module"));
-    }
-
-    #[test]
-    fn python_imports() {
-        let text = "\"\"\"Doc.\"\"\"\nfrom __future__ import annotations\nimport os, sys\nfrom .util import (\n    a,\n    b,\n)\nfrom x import \\\n    y\n\ndef f():\n    import json\n    return json\n";
-        assert_eq!(
-            imports_of(Language::Python, text),
-            "from __future__ import annotations\nimport os, sys\nfrom .util import (\n    a,\n    b,\n)\nfrom x import \\\n    y"
-        );
-    }
-
-    #[test]
-    fn javascript_imports() {
-        let text = "'use strict';\nimport fs from 'node:fs';\nimport {\n  a,\n  b,\n} from \"./ab.js\";\nimport './polyfill.js';\nimport type { T } from './types';\nexport * from './all.js';\nexport { c } from './c.js';\nexport { local };\nconst path = require('path');\nconst {\n  join,\n} = require('node:path');\nconst x = 1;\nexport function add(a, b) { return a + b; }\n";
-        assert_eq!(
-            imports_of(Language::TypeScript, text),
-            "import fs from 'node:fs';\nimport {\n  a,\n  b,\n} from \"./ab.js\";\nimport './polyfill.js';\nimport type { T } from './types';\nexport * from './all.js';\nexport { c } from './c.js';\nconst path = require('path');\nconst {\n  join,\n} = require('node:path');"
-        );
-    }
-
-    #[test]
-    fn java_imports() {
-        let text = "package com.example;\n\nimport java.util.List;\nimport static java.lang.Math.max;\n\npublic class Calc {\n    // import nothing\n}\n";
-        assert_eq!(
-            imports_of(Language::Java, text),
-            "package com.example;\nimport java.util.List;\nimport static java.lang.Math.max;"
-        );
     }
 }

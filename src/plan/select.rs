@@ -2,10 +2,13 @@
 //!
 //! Decided from the path alone where possible (language, tests, vendored and generated folders, the
 //! repository's include/exclude globs), and from the first lines of the file for generated-code markers.
+//! What is particular to a language (its extensions, test names, generated files) its module in
+//! [`crate::lang`] says; the conventions every language shares are here.
 
 use globset::{Glob, GlobBuilder, GlobSet, GlobSetBuilder};
 
-use crate::model::Language;
+use crate::lang;
+use crate::model::{Language, Runner};
 
 /// The repository's choices from `.github/ato.yml` that shape the plan.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -28,27 +31,25 @@ pub enum PlanError {
     },
 }
 
+/// Folders of third-party code in any project, besides each family's own ([`lang::Family::vendored_folders`]).
+const VENDORED: [&str; 2] = ["vendor", "third_party"];
+/// Folders of tests in any project.
+const TEST_FOLDERS: [&str; 3] = ["test", "tests", "__tests__"];
+
 /// The language of a path, by its extension.
 pub fn language_of(path: &str) -> Option<Language> {
     let name = file_name(path);
     let ext = name.rsplit_once('.')?.1;
-    match ext {
-        "py" => Some(Language::Python),
-        "js" | "mjs" | "cjs" | "jsx" => Some(Language::JavaScript),
-        "ts" | "tsx" | "mts" | "cts" => Some(Language::TypeScript),
-        "java" => Some(Language::Java),
-        _ => None,
-    }
+    Language::ALL
+        .into_iter()
+        .find(|language| lang::of(*language).extensions().contains(&ext))
 }
 
-/// Why a path is a test, if it is one.
+/// Why a path is a test, if it is one: named so by its language, or by the `.test.`/`.spec.` infix any language
+/// may use (`calc.test.js`), or in a test folder.
 pub fn test_reason(path: &str) -> Option<&'static str> {
     let name = file_name(path);
-    let dirs = folders(path);
-    let stem = name.split('.').next().unwrap_or(name);
-    if name.ends_with(".py")
-        && (name.starts_with("test_") || stem.ends_with("_test") || name == "conftest.py")
-    {
+    if language_of(path).is_some_and(|language| lang::of(language).is_test_name(name)) {
         return Some("test file");
     }
     let middle: Vec<&str> = name.split('.').skip(1).collect();
@@ -59,48 +60,34 @@ pub fn test_reason(path: &str) -> Option<&'static str> {
     {
         return Some("test file");
     }
-    if name.ends_with("Test.java") || name.ends_with("Tests.java") {
-        return Some("test file");
-    }
-    if dirs
-        .iter()
-        .any(|d| matches!(*d, "test" | "tests" | "__tests__"))
-    {
+    if folders(path).iter().any(|d| TEST_FOLDERS.contains(d)) {
         return Some("in a test folder");
     }
     None
 }
 
-/// Why a path is third-party code, if it is.
+/// Why a path is third-party code, if it is: in a vendored folder of any family, whatever the file.
 pub fn vendored_reason(path: &str) -> Option<&'static str> {
+    let vendored = |folder: &str| {
+        VENDORED.contains(&folder)
+            || Runner::ALL
+                .into_iter()
+                .any(|runner| lang::family(runner).vendored_folders().contains(&folder))
+    };
     folders(path)
-        .iter()
-        .any(|d| {
-            matches!(
-                *d,
-                "vendor" | "third_party" | "node_modules" | "site-packages" | ".venv" | "venv"
-            )
-        })
+        .into_iter()
+        .any(vendored)
         .then_some("vendored code")
 }
 
-/// Why a path is generated code, judging by the path alone.
+/// Why a path is generated code, judging by the path alone: a build output folder, or a name its language
+/// generates.
 pub fn generated_path_reason(path: &str) -> Option<&'static str> {
-    let name = file_name(path);
     if folders(path).iter().any(|d| matches!(*d, "dist" | "build")) {
         return Some("generated code (build output folder)");
     }
-    let generated_names = ["_pb2.py", "_pb2_grpc.py", ".min.js", ".min.mjs", ".min.cjs"];
-    if generated_names.iter().any(|suffix| name.ends_with(suffix)) {
-        return Some("generated code");
-    }
-    if [".d.ts", ".d.mts", ".d.cts"]
-        .iter()
-        .any(|s| name.ends_with(s))
-    {
-        return Some("type declarations only");
-    }
-    None
+    let language = language_of(path)?;
+    lang::of(language).generated_reason(file_name(path))
 }
 
 /// The generated-code marker in the first five lines of a file, if any.

@@ -6,7 +6,8 @@
 use std::path::Path;
 use std::process::Command;
 
-use ato::deps::{CacheEntry, Detection, HeadFiles, detect};
+use ato::deps::{CacheEntry, Detection, HeadFiles};
+use ato::lang;
 use ato::model::Runner;
 use sha2::Digest;
 
@@ -42,8 +43,9 @@ pub fn cache_entry(repo: &Repo, which: Runner) -> CacheEntry {
         .output()
         .expect("git archive")
         .stdout;
-    let files = HeadFiles::from_workspace_tar(&tar).expect("a tar");
-    let Detection::Found(manifest) = detect(which, &files) else {
+    let family = lang::family(which);
+    let files = HeadFiles::from_workspace_tar(&tar, family).expect("a tar");
+    let Detection::Found(manifest) = family.detect(&files) else {
         panic!("no manifest found in the fixture")
     };
     let image = ato::runners::image_ref(which).expect("the recipe is embedded");

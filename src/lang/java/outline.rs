@@ -5,8 +5,8 @@
 //! its type is public and the method is `public`, or it is an interface method that is not `private`.
 //! Constructors count as their class. Annotations belong to what they annotate.
 
-use super::OutlineSymbol;
-use super::clike::{Dialect, Kind, Token, lex, matching};
+use crate::lang::OutlineSymbol;
+use crate::lang::clike::{Dialect, Kind, Token, lex, matching};
 use crate::model::SymbolKind;
 
 const MODIFIERS: [&str; 14] = [
@@ -41,7 +41,7 @@ struct Prefix {
     private: bool,
 }
 
-pub(super) fn outline(source: &str) -> Vec<OutlineSymbol> {
+pub(in crate::lang) fn outline(source: &str) -> Vec<OutlineSymbol> {
     let tokens = lex(source, Dialect::Java);
     let mut out = Vec::new();
     let mut i = 0;

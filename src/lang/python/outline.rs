@@ -4,7 +4,7 @@
 //! triple-quoted string or after a backslash), so strings that contain `def` and multi-line signatures do not
 //! confuse the scan. Then a stack of open `def`/`class` scopes is closed by dedents.
 
-use super::OutlineSymbol;
+use crate::lang::OutlineSymbol;
 use crate::model::SymbolKind;
 
 /// What one physical line is.
@@ -149,7 +149,7 @@ fn is_dunder(name: &str) -> bool {
     name.len() > 4 && name.starts_with("__") && name.ends_with("__")
 }
 
-pub(super) fn outline(source: &str) -> Vec<OutlineSymbol> {
+pub(in crate::lang) fn outline(source: &str) -> Vec<OutlineSymbol> {
     let lines = lex(source);
     let mut done = Vec::new();
     let mut open: Vec<Scope> = Vec::new();
@@ -213,5 +213,5 @@ fn extend(open: &mut [Scope], number: u32, indent: usize) {
 }
 
 #[cfg(test)]
-#[path = "python_tests.rs"]
+#[path = "outline_tests.rs"]
 mod tests;

@@ -4,8 +4,8 @@ use std::collections::HashSet;
 
 use super::Decl;
 use super::STATEMENT_WORDS;
+use crate::lang::clike::{Kind, Token, matching};
 use crate::model::SymbolKind;
-use crate::plan::outline::clike::{Kind, Token, matching};
 
 pub(super) struct Scan<'t> {
     pub t: &'t [Token],

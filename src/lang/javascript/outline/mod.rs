@@ -11,8 +11,8 @@ mod scan;
 
 use std::collections::HashSet;
 
-use super::OutlineSymbol;
-use super::clike::{Dialect, lex, matching};
+use crate::lang::OutlineSymbol;
+use crate::lang::clike::{Dialect, lex, matching};
 use crate::model::SymbolKind;
 use scan::Scan;
 
@@ -70,7 +70,7 @@ pub(super) struct Decl {
     pub member_of: Option<(String, bool, bool)>,
 }
 
-pub(super) fn outline(source: &str) -> Vec<OutlineSymbol> {
+pub(in crate::lang) fn outline(source: &str) -> Vec<OutlineSymbol> {
     let tokens = lex(source, Dialect::JavaScript);
     let mut scan = Scan {
         t: &tokens,

@@ -1,14 +1,9 @@
-//! Per-language outlines: the functions, classes and methods of a source file, with their line ranges.
+//! What every language's outline gives the planner: one function, class or method of a file, with its lines.
 //!
-//! These are deliberately light scanners, not parsers: they must cope with code that does not compile (a PR
-//! may be half-way) and never fail. What they get wrong costs a symbol in the plan, not a crash.
+//! The outlines are deliberately light scanners, not parsers: they must cope with code that does not compile
+//! (a PR may be half-way) and never fail. What they get wrong costs a symbol in the plan, not a crash.
 
-mod clike;
-mod java;
-mod javascript;
-mod python;
-
-use crate::model::{Language, SymbolKind};
+use crate::model::SymbolKind;
 
 /// One function, class or method of a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,15 +30,4 @@ impl OutlineSymbol {
     pub fn contains(&self, line: u32) -> bool {
         self.start_line <= line && line <= self.end_line
     }
-}
-
-/// The outline of `source`, sorted by start line.
-pub fn outline(language: Language, source: &str) -> Vec<OutlineSymbol> {
-    let mut symbols = match language {
-        Language::Python => python::outline(source),
-        Language::JavaScript | Language::TypeScript => javascript::outline(source),
-        Language::Java => java::outline(source),
-    };
-    symbols.sort_by(|a, b| (a.start_line, &a.name).cmp(&(b.start_line, &b.name)));
-    symbols
 }

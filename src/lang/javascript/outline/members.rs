@@ -2,8 +2,8 @@
 
 use super::scan::Scan;
 use super::{Decl, MODIFIERS};
+use crate::lang::clike::{Kind, matching};
 use crate::model::SymbolKind;
-use crate::plan::outline::clike::{Kind, matching};
 
 impl Scan<'_> {
     /// `class Name<T> extends Base implements I { members }`.
