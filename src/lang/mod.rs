@@ -1,5 +1,5 @@
-//! Everything language-specific on the Rust side, one module per language family: [`python`], [`javascript`]
-//! (JavaScript and TypeScript, which share the Node runner) and [`java`].
+//! Everything language-specific on the Rust side, one module per language family: `python`, `javascript`
+//! (JavaScript and TypeScript, which share the Node runner) and `java`.
 //!
 //! A language is a [`Lang`]: its file extensions and test-file names, its outline, how its code is fenced in a
 //! prompt and an answer, its imports, how a test imports a file, its test framework and where a test goes. A
@@ -8,10 +8,11 @@
 //! [`Ecosystem`]: which files are manifests, what they declare, how they are installed, what a failed install
 //! lacked). Every method is required, so a new language that forgets one does not compile.
 //!
-//! The generic machinery (planning, prompts, the answer scanner, the dependency phase) calls through [`of`] and
-//! [`family`], the only matches from [`Language`] and [`Runner`] to a language's module. A new language is its
-//! module here, its arm in [`of`] (and in [`family`] for a new runner) and its entry in `Language::ALL` (and
-//! `Runner::ALL`) below, its variant in `model.rs`, and its runner folder.
+//! The generic machinery (planning, prompts, the answer scanner, the engine, which hands the dependency phase
+//! its family) calls through [`of`] and [`family`], the only matches from [`Language`] and [`Runner`] to a
+//! language's module. A new language is its module here, its arm in [`of`] (and in [`family`] for a new
+//! runner) and its entry in `Language::ALL` (and `Runner::ALL`) below, its variant in `model.rs`, and its
+//! runner folder; a new test framework is a [`Framework`] variant, whose matches then ask for its name and hint.
 //!
 //! Runtime versions (which Python, Node or Java a project wants, from `requires-python`, `.nvmrc`, the pom's
 //! release) belong to the [`Family`]: it reads them from the [`ProjectFiles`] it names in
@@ -19,10 +20,10 @@
 
 mod clike;
 mod framework;
-pub mod java;
-pub mod javascript;
+mod java;
+mod javascript;
 mod outline;
-pub mod python;
+mod python;
 
 use std::collections::BTreeMap;
 
