@@ -19,14 +19,36 @@ pub enum Language {
     Java,
 }
 
-/// A runner image family: one folder under `runners/`, one image, one container per run. Its name and what
-/// it knows are in its module under [`crate::lang`].
+impl Language {
+    pub const ALL: [Language; 4] = [
+        Language::Python,
+        Language::JavaScript,
+        Language::TypeScript,
+        Language::Java,
+    ];
+}
+
+/// A runner image family: one folder under `runners/`, one image, one container per run. What it knows is in
+/// its module under [`crate::lang`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Runner {
     Python,
     Node,
     Java,
+}
+
+impl Runner {
+    pub const ALL: [Runner; 3] = [Runner::Python, Runner::Node, Runner::Java];
+
+    /// As `results.json` names it: the folder under `runners/` and the suffix of the image name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Runner::Python => "python",
+            Runner::Node => "node",
+            Runner::Java => "java",
+        }
+    }
 }
 
 /// The whole of `results.json`.

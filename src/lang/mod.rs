@@ -1,18 +1,18 @@
 //! Everything language-specific on the Rust side, one module per language family: `python`, `javascript`
 //! (JavaScript and TypeScript, which share the Node runner) and `java`.
 //!
-//! A language is a [`Lang`]: its file extensions and test-file names, its outline, how its code is fenced in a
-//! prompt and an answer, its imports, how a test imports a file, its test framework and where a test goes. A
-//! language family, one runner image built from `runners/<name>/`, is a [`Family`]: the runner's name, the folders
-//! of installed third-party code, the project files it reads, and its dependency manifests (an
+//! A language is a [`Lang`]: its runner, its file extensions and test-file names, its outline, how its code is
+//! fenced in a prompt and an answer, its imports, how a test imports a file, its test framework and where a test
+//! goes. A language family, one runner image built from `runners/<name>/`, is a [`Family`]: the folders of
+//! installed third-party code, the project files it reads, and its dependency manifests (an
 //! [`Ecosystem`]: which files are manifests, what they declare, how they are installed, what a failed install
 //! lacked). Every method is required, so a new language that forgets one does not compile.
 //!
 //! The generic machinery (planning, prompts, the answer scanner, the engine, which hands the dependency phase
 //! its family) calls through [`of`] and [`family`], the only matches from [`Language`] and [`Runner`] to a
 //! language's module. A new language is its module here, its arm in [`of`] (and in [`family`] for a new
-//! runner) and its entry in `Language::ALL` (and `Runner::ALL`) below, its variant in `model.rs`, and its
-//! runner folder; a new test framework is a [`Framework`] variant, whose matches then ask for its name and hint.
+//! runner), its variant and its entry in `ALL` in `model.rs` (and a new runner's name there, as
+//! `results.json` spells it), and its runner folder; a new test framework is a [`Framework`] variant, whose matches then ask for its name and hint.
 //!
 //! Runtime versions (which Python, Node or Java a project wants, from `requires-python`, `.nvmrc`, the pom's
 //! release) belong to the [`Family`]: it reads them from the [`ProjectFiles`] it names in
@@ -71,11 +71,9 @@ pub trait Lang: Send + Sync {
     fn placement(&self, path: &str, symbol: &str) -> TestFile;
 }
 
-/// One language family: one runner image, one container per run, one kind of dependency manifest.
+/// One language family: one runner image (named by its [`Runner`]), one container per run, one kind of
+/// dependency manifest.
 pub trait Family: Ecosystem + Send + Sync {
-    /// Its folder under `runners/`, which also names its image and its runner in `results.json`.
-    fn folder(&self) -> &'static str;
-
     /// Folders of installed third-party code, never tested (`node_modules`). Every family's count, whatever
     /// the file's language, as do the shared ones (`vendor`, `third_party`).
     fn vendored_folders(&self) -> &'static [&'static str];
@@ -105,31 +103,14 @@ pub fn family(runner: Runner) -> &'static dyn Family {
 }
 
 impl Language {
-    /// Every language, in the order of [`of`]'s arms.
-    pub const ALL: [Language; 4] = [
-        Language::Python,
-        Language::JavaScript,
-        Language::TypeScript,
-        Language::Java,
-    ];
-
     /// The runner image family that handles this language (`runners/<name>/`).
     pub fn runner(self) -> Runner {
         of(self).runner()
     }
 
+    /// As a reader sees it: `Python`, `TypeScript`.
     pub fn name(self) -> &'static str {
         of(self).name()
-    }
-}
-
-impl Runner {
-    /// Every runner, in the order of [`family`]'s arms.
-    pub const ALL: [Runner; 3] = [Runner::Python, Runner::Node, Runner::Java];
-
-    /// Folder name under `runners/` and suffix of the image name.
-    pub fn name(self) -> &'static str {
-        family(self).folder()
     }
 }
 

@@ -94,10 +94,6 @@ impl Lang for Java {
 }
 
 impl Family for Java {
-    fn folder(&self) -> &'static str {
-        "java"
-    }
-
     fn vendored_folders(&self) -> &'static [&'static str] {
         &[]
     }

@@ -153,10 +153,6 @@ impl Lang for TypeScript {
 }
 
 impl Family for Node {
-    fn folder(&self) -> &'static str {
-        "node"
-    }
-
     fn vendored_folders(&self) -> &'static [&'static str] {
         &["node_modules"]
     }

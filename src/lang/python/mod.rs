@@ -111,10 +111,6 @@ impl Lang for Python {
 }
 
 impl Family for Python {
-    fn folder(&self) -> &'static str {
-        "python"
-    }
-
     fn vendored_folders(&self) -> &'static [&'static str] {
         &["site-packages", ".venv", "venv"]
     }
