@@ -10,14 +10,14 @@
 //! - Python dependencies: [`python_deps::python_deps`].
 
 // mod ci_workflows;
-// mod ini;
+mod ini;
 // mod pep508;
 // mod poetry;
 // mod pyproject_deps;
 // mod python_signals;
 // mod requirements_txt;
 // mod setup_files_deps;
-// mod setup_py;
+mod setup_py;
 // mod tox;
 mod tree;
 
