@@ -7,7 +7,15 @@
 //! project tests on first, then the allowed ones nearest to what it tests on, then (as a last resort) the
 //! ones the requirements exclude, nearest first. Without any signal, the newest available comes first.
 
+use super::Note;
 use super::ranges::{Ranges, Version};
+
+/// What a project declares about one runtime, and what could not be read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Declarations {
+    pub constraints: Vec<Constraint>,
+    pub notes: Vec<Note>,
+}
 
 /// How binding a declaration is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,9 @@
 //!   ranks the available versions (Java has its own rule in [`java_runtime::choose_jdk`]);
 //! - Python dependencies: [`python_deps::python_deps`].
 
-// mod ci_workflows;
+// #[cfg(test)]
+mod ci_workflows;
+mod fixtures;
 mod ini;
 // mod pep508;
 // mod poetry;
@@ -18,7 +20,7 @@ mod ini;
 // mod requirements_txt;
 // mod setup_files_deps;
 mod setup_py;
-// mod tox;
+mod tox;
 mod tree;
 
 pub mod chooser;
@@ -27,10 +29,10 @@ pub mod chooser;
 pub mod npm_semver;
 pub mod pep440;
 // pub mod python_deps;
-// pub mod python_runtime;
+pub mod python_runtime;
 pub mod ranges;
 
-pub use chooser::{Choice, Constraint, Fit, Strength, choose};
+pub use chooser::{Choice, Constraint, Declarations, Fit, Strength, choose};
 pub use ranges::{Ranges, Version};
 pub use tree::{FnTree, Tree, is_declaration};
 
