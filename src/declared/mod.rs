@@ -9,16 +9,15 @@
 //!   ranks the available versions (Java has its own rule in [`java_runtime::choose_jdk`]);
 //! - Python dependencies: [`python_deps::python_deps`].
 
-// #[cfg(test)]
 mod ci_workflows;
+#[cfg(test)]
 mod fixtures;
 mod ini;
-// mod pep508;
-// mod poetry;
-// mod pyproject_deps;
-// mod python_signals;
-// mod requirements_txt;
-// mod setup_files_deps;
+mod pep508;
+mod poetry;
+mod pyproject_deps;
+mod requirements_txt;
+mod setup_files_deps;
 mod setup_py;
 mod tox;
 mod tree;
@@ -28,7 +27,7 @@ pub mod chooser;
 // pub mod node_runtime;
 pub mod npm_semver;
 pub mod pep440;
-// pub mod python_deps;
+pub mod python_deps;
 pub mod python_runtime;
 pub mod ranges;
 
