@@ -223,3 +223,35 @@ build-backend = "poetry.core.masonry.api"
 
 /// A Django app's tox.ini: braces over several lines, a lint and a docs environment.
 pub const TOX_INI: &str = "[tox]\nenvlist =\n    py{38,39,310}-django{32,42}\n    py311-django42, flake8\n    docs\nskip_missing_interpreters = true\n\n[testenv]\ndeps =\n    django32: Django>=3.2,<4.0\n    pytest\ncommands = pytest {posargs}\n";
+
+/// A Spring Boot style pom: `java.version` feeds the compiler plugin.
+pub const SPRING_POM: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0"
+         xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+         xsi:schemaLocation="http://maven.apache.org/POM/4.0.0 https://maven.apache.org/xsd/maven-4.0.0.xsd">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.example</groupId>
+  <artifactId>demo</artifactId>
+  <version>0.0.1-SNAPSHOT</version>
+  <properties>
+    <java.version>17</java.version>
+    <project.build.sourceEncoding>UTF-8</project.build.sourceEncoding>
+  </properties>
+  <build>
+    <plugins>
+      <plugin>
+        <groupId>org.apache.maven.plugins</groupId>
+        <artifactId>maven-compiler-plugin</artifactId>
+        <version>3.11.0</version>
+        <configuration>
+          <release>${java.version}</release>
+        </configuration>
+      </plugin>
+      <plugin>
+        <artifactId>maven-surefire-plugin</artifactId>
+        <configuration><release>99</release></configuration>
+      </plugin>
+    </plugins>
+  </build>
+</project>
+"#;

@@ -13,6 +13,7 @@ mod ci_workflows;
 #[cfg(test)]
 mod fixtures;
 mod ini;
+mod java_build;
 mod pep508;
 mod poetry;
 mod pyproject_deps;
@@ -23,8 +24,8 @@ mod tox;
 mod tree;
 
 pub mod chooser;
-// pub mod java_runtime;
-// pub mod node_runtime;
+pub mod java_runtime;
+pub mod node_runtime;
 pub mod npm_semver;
 pub mod pep440;
 pub mod python_deps;

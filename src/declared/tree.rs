@@ -97,6 +97,8 @@ pub fn is_declaration(path: &str) -> bool {
                 | ".node-version"
                 | "build.gradle"
                 | "build.gradle.kts"
+                | ".java-version"
+                | ".sdkmanrc"
         );
     requirements || workflow || root_file || name == "pom.xml"
 }
