@@ -256,33 +256,44 @@ fn requirement(text: &str, at: Origin<'_>, editable: bool) -> Result<PyRequireme
     })
 }
 
+/// What makes two requirements the same (name and marker), and how specific one is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Identity {
+    name: String,
+    marker: Option<String>,
+}
+
+fn identity(requirement: &PyRequirement) -> (Identity, (u8, usize)) {
+    let parsed = Pep508::parse(&requirement.requirement);
+    let marker = parsed.as_ref().and_then(|p| p.marker.clone());
+    let specificity = parsed.map_or((3, 0), |p| p.specificity());
+    let name = requirement
+        .name
+        .clone()
+        .unwrap_or_else(|| requirement.requirement.clone());
+    (Identity { name, marker }, specificity)
+}
+
 /// Keeps one requirement per name and marker, the most specific (the first on a tie), where the first of
 /// them was; drops the ones `already` has at least as specifically.
 fn dedupe(list: Vec<PyRequirement>, already: &[PyRequirement]) -> Vec<PyRequirement> {
-    let key = |r: &PyRequirement| {
-        let parsed = Pep508::parse(&r.requirement);
-        let marker = parsed.as_ref().and_then(|p| p.marker.clone());
-        let specificity = parsed.map_or((3, 0), |p| p.specificity());
-        let name = r.name.clone().unwrap_or_else(|| r.requirement.clone());
-        ((name, marker), specificity)
-    };
-    let mut kept: Vec<(PyRequirement, ((String, Option<String>), (u8, usize)))> = Vec::new();
+    let mut kept: Vec<(PyRequirement, Identity, (u8, usize))> = Vec::new();
     for requirement in list {
-        let (id, specificity) = key(&requirement);
-        match kept.iter_mut().find(|(_, (other, _))| *other == id) {
-            Some(slot) if specificity > slot.1.1 => *slot = (requirement, (id, specificity)),
+        let (id, specificity) = identity(&requirement);
+        match kept.iter_mut().find(|(_, other, _)| *other == id) {
+            Some(slot) if specificity > slot.2 => *slot = (requirement, id, specificity),
             Some(_) => {}
-            None => kept.push((requirement, (id, specificity))),
+            None => kept.push((requirement, id, specificity)),
         }
     }
     kept.into_iter()
-        .filter(|(_, (id, specificity))| {
+        .filter(|(_, id, specificity)| {
             !already.iter().any(|other| {
-                let (other_id, other_specificity) = key(other);
+                let (other_id, other_specificity) = identity(other);
                 other_id == *id && other_specificity >= *specificity
             })
         })
-        .map(|(requirement, _)| requirement)
+        .map(|(requirement, _, _)| requirement)
         .collect()
 }
 

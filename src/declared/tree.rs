@@ -116,7 +116,7 @@ mod tests {
 
         // The shape of the dependency phase's HeadFiles: some contents, more paths.
         let manifests = map.clone();
-        let others = vec!["vendor/x.whl".to_string()];
+        let others = ["vendor/x.whl".to_string()];
         let tree = FnTree::new(
             |path: &str| manifests.get(path).map(Vec::as_slice),
             manifests.keys().chain(others.iter()),
