@@ -21,6 +21,7 @@ mod requirements_txt;
 mod setup_files_deps;
 mod setup_py;
 mod tox;
+mod tox_deps;
 mod tree;
 
 pub mod chooser;

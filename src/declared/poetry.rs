@@ -77,6 +77,10 @@ fn single(name: &str, value: &toml::Value, dialect: Dialect) -> Result<TableDep,
     let mut widened = None;
     let version = match (version.map(str::trim), dialect) {
         (None | Some("*" | ""), _) => String::new(),
+        // pipenv reads a bare `3.*` or `26.1` as `==`.
+        (Some(version), Dialect::Pipfile) if version.starts_with(|c: char| c.is_ascii_digit()) => {
+            format!("=={version}")
+        }
         (Some(version), Dialect::Pipfile) => version.to_string(),
         (Some(version), Dialect::Poetry) => {
             let (pep, exact) = pep440::poetry_to_pep440(version).map_err(|err| err.to_string())?;
@@ -271,7 +275,7 @@ mod tests {
     fn pipfile_versions_are_pep440_and_markers_may_be_keys() {
         let table: toml::Table = toml::from_str(
             "requests = \"*\"\ndjango = \">=4.2,<5\"\npywin32 = {version = \"*\", sys_platform = \"== 'win32'\"}\n\
-             e = {path = \".\", editable = true}\n",
+             e = {path = \".\", editable = true}\nw = {version = \"3.*\", sys_platform = \"== 'win32'\"}\n",
         )
         .unwrap();
         let pipfile = |name: &str| {
@@ -283,5 +287,6 @@ mod tests {
         assert_eq!(pipfile("django"), "django>=4.2,<5");
         assert_eq!(pipfile("pywin32"), "pywin32; sys_platform == 'win32'");
         assert_eq!(pipfile("e"), ".");
+        assert_eq!(pipfile("w"), "w==3.*; sys_platform == 'win32'");
     }
 }

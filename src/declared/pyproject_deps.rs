@@ -5,6 +5,7 @@
 
 use toml::{Table, Value};
 
+use super::pep508::normalise_name;
 use super::poetry::{self, Dialect};
 use super::python_deps::{Collected, Group, Origin, group_of};
 use super::requirements_txt;
@@ -21,6 +22,10 @@ pub(super) fn read(tree: &dyn Tree, deps: &mut Collected) {
         Err(err) => return deps.note(FILE, format!("not TOML: {err}")),
     };
     let get = |path: &[&str]| lookup(&table, path);
+    let own_name = get(&["project", "name"]).or_else(|| get(&["tool", "poetry", "name"]));
+    if let Some(name) = own_name.and_then(Value::as_str) {
+        deps.self_name = Some(normalise_name(name));
+    }
     if let Some(system) = get(&["build-system"]) {
         let backend = system.get("build-backend").and_then(Value::as_str);
         deps.deps.installable = Some(match backend {
@@ -259,7 +264,7 @@ fn setuptools_dynamic(tree: &dyn Tree, table: &Table, deps: &mut Collected) {
     }
     for (group, file) in wanted {
         let path = requirements_txt::join(FILE, &file);
-        if tree.read(&path).is_none() {
+        if !tree.exists(&path) {
             deps.note(
                 FILE,
                 format!("[tool.setuptools.dynamic] names {file}, which is not in the repository"),

@@ -7,7 +7,7 @@
 use super::pep508::{self, Pep508};
 use super::poetry::TableDep;
 use super::tree::Tree;
-use super::{Note, pyproject_deps, requirements_txt, setup_files_deps};
+use super::{Note, pyproject_deps, requirements_txt, setup_files_deps, tox_deps};
 
 /// One requirement.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +84,7 @@ pub fn python_deps(tree: &dyn Tree) -> PythonDeps {
     requirements_txt::read_all(tree, &mut deps);
     pyproject_deps::read(tree, &mut deps);
     setup_files_deps::read(tree, &mut deps);
+    tox_deps::read(tree, &mut deps);
     deps.finish()
 }
 
@@ -94,6 +95,8 @@ pub(super) struct Collected {
     self_extras: Vec<(Group, String)>,
     /// Requirement files already read, and into which group.
     files_read: Vec<(String, Group)>,
+    /// The project's own name (PEP 503), so naming it as a requirement is read as naming itself.
+    pub self_name: Option<String>,
 }
 
 impl Collected {
@@ -163,6 +166,28 @@ impl Collected {
 
     /// Dedupes and moves the extras asked for on the project itself.
     fn finish(mut self) -> PythonDeps {
+        // The project named as a requirement (`requests[socks]` in requests' own test group).
+        if let Some(own) = self.self_name.clone() {
+            for group in [Group::Runtime, Group::Test, Group::Optional] {
+                let list = match group {
+                    Group::Runtime => &mut self.deps.runtime,
+                    Group::Test => &mut self.deps.test,
+                    _ => &mut self.deps.optional,
+                };
+                let (own_refs, rest): (Vec<PyRequirement>, Vec<PyRequirement>) =
+                    std::mem::take(list).into_iter().partition(|r| {
+                        r.name.as_deref() == Some(own.as_str())
+                            && !r.local
+                            && !r.requirement.contains(" @ ")
+                    });
+                *list = rest;
+                let extras = own_refs
+                    .iter()
+                    .filter_map(|r| Pep508::parse(&r.requirement))
+                    .flat_map(|parsed| parsed.extras);
+                self.self_extras.extend(extras.map(|extra| (group, extra)));
+            }
+        }
         for (group, extra) in std::mem::take(&mut self.self_extras) {
             let (moved, kept) = std::mem::take(&mut self.deps.optional)
                 .into_iter()

@@ -167,7 +167,7 @@ fn keep(deps: &mut Collected, option: &str, value: Option<String>, file: &str, l
 }
 
 /// `--opt=value`, `--opt value`, `-o value`, `-ovalue` → (`--opt`/`-o`, value).
-fn split_option(line: &str) -> (String, String) {
+pub(super) fn split_option(line: &str) -> (String, String) {
     let (option, value) = match line.split_once(|c: char| c == '=' || c.is_whitespace()) {
         Some((option, value)) => (option, value.trim()),
         None => (line, ""),

@@ -3,7 +3,7 @@
 //! and of pipenv's `Pipfile` (`[packages]`, `[dev-packages]`, other categories).
 
 use super::ini::{self, Entry};
-use super::pep508::Pep508;
+use super::pep508::{Pep508, normalise_name};
 use super::poetry::{self, Dialect};
 use super::python_deps::{Collected, Group, Origin, group_of};
 use super::requirements_txt;
@@ -35,6 +35,12 @@ pub(super) fn read(tree: &dyn Tree, deps: &mut Collected) {
 
 fn setup_cfg(tree: &dyn Tree, text: &str, deps: &mut Collected) {
     let ini = ini::parse(text);
+    if let Some(name) = ini
+        .get("metadata", "name")
+        .filter(|_| deps.self_name.is_none())
+    {
+        deps.self_name = Some(normalise_name(&name.value()));
+    }
     if let Some(entry) = ini.get("options", "install_requires") {
         cfg_entry(tree, entry, Group::Runtime, None, None, deps);
     }
@@ -69,7 +75,7 @@ fn cfg_entry(
     if let Some(files) = value.strip_prefix("file:") {
         for name in files.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             let path = requirements_txt::join(file, name);
-            if tree.read(&path).is_none() {
+            if !tree.exists(&path) {
                 deps.note(
                     file,
                     format!("line {}: file: {name} is not in the repository", entry.line),
@@ -119,6 +125,9 @@ fn add_with_marker(
 fn setup_py(text: &str, deps: &mut Collected) {
     let file = "setup.py";
     let setup = SetupPy::parse(text);
+    if let Some(Ok(Literal::Str(name))) = setup.keyword("name").map(|found| found.value) {
+        deps.self_name.get_or_insert(normalise_name(&name));
+    }
     for (keyword, group) in [
         ("install_requires", Group::Runtime),
         ("tests_require", Group::Test),

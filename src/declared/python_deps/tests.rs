@@ -91,3 +91,23 @@ fn a_file_listed_without_contents_is_noted() {
         "requirements.txt: its contents were not available"
     );
 }
+
+#[test]
+fn the_project_named_by_its_name_is_itself_too() {
+    // requests' pyproject.toml: its test group asks for `requests[socks]`.
+    let pyproject = "[project]\nname = \"requests\"\ndependencies = [\"idna>=2.5,<4\"]\n\n\
+                     [project.optional-dependencies]\nsocks = [\"PySocks>=1.5.6, !=1.5.7\"]\n\
+                     use_chardet_on_py3 = [\"chardet>=3.0.2,<8\"]\n\n\
+                     [dependency-groups]\ntest = [\"requests[socks]\", \"pytest>=3\"]\n";
+    let deps = python_deps(&tree(&[("pyproject.toml", pyproject)]));
+    assert_eq!(requirements(&deps.runtime), ["idna>=2.5,<4"]);
+    assert_eq!(
+        requirements(&deps.test),
+        ["pytest>=3", "pysocks>=1.5.6,!=1.5.7"]
+    );
+    assert_eq!(requirements(&deps.optional), ["chardet>=3.0.2,<8"]);
+
+    let setup_py = "setup(name='My_Tool', extras_require={'all': ['rich'], 'dev': ['my-tool[all]', 'pytest']})\n";
+    let deps = python_deps(&tree(&[("setup.py", setup_py)]));
+    assert_eq!(requirements(&deps.test), ["pytest", "rich"]);
+}
