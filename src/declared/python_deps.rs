@@ -65,7 +65,15 @@ pub enum Group {
 }
 
 /// Names of extras, groups and requirement files whose contents the tests need.
-const TEST_NAMES: &[&str] = &["test", "tests", "testing", "dev", "develop", "development"];
+const TEST_NAMES: &[&str] = &[
+    "test",
+    "tests",
+    "testing",
+    "dev",
+    "develop",
+    "development",
+    "ci",
+];
 
 /// The group an extra, dependency group or requirement file name stands for.
 pub fn group_of(name: &str) -> Group {

@@ -9,6 +9,7 @@ use super::tree::Tree;
 /// File-name words that mean "what the code needs".
 const RUNTIME_WORDS: &[&str] = &[
     "base",
+    "default",
     "prod",
     "production",
     "main",
@@ -66,10 +67,14 @@ pub(super) fn classify(path: &str) -> Option<Group> {
     if !place_fits {
         return None;
     }
+    let name = words.join("-");
+    if group_of(&name) == Group::Test {
+        return Some(Group::Test);
+    }
     if words.is_empty() || words.iter().any(|word| RUNTIME_WORDS.contains(word)) {
         return Some(Group::Runtime);
     }
-    Some(group_of(&words.join("-")))
+    Some(Group::Optional)
 }
 
 /// Reads `path` into `group`, following its includes; a file already read into that group (an include

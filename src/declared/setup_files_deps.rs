@@ -86,12 +86,12 @@ fn cfg_entry(
         }
         return;
     }
-    // `install_requires = a, b` on one line is accepted by setuptools too.
+    // setuptools splits a one-line value on `;` (not `,`, which specifiers use).
     let lines = entry.lines();
-    let single_line_list = lines.len() == 1 && !lines[0].1.contains(';');
+    let one_line = lines.len() == 1;
     for (line, text) in lines {
-        let items: Vec<&str> = if single_line_list {
-            text.split(',').collect()
+        let items: Vec<&str> = if one_line {
+            text.split(';').collect()
         } else {
             vec![text.as_str()]
         };

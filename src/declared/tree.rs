@@ -75,10 +75,15 @@ where
 /// True for the files these parsers read, so a caller that keeps only some files' contents keeps these.
 pub fn is_declaration(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
-    let parent = path.rsplit('/').nth(1).unwrap_or("");
     let at_root = !path.contains('/');
-    let requirements = name.ends_with(".txt")
-        && (name.contains("requirements") || parent.starts_with("requirements"));
+    // Requirement files include others from anywhere, often from under `requirements/`.
+    let in_requirements_dir = path
+        .split('/')
+        .rev()
+        .skip(1)
+        .any(|dir| dir.starts_with("requirements"));
+    let requirements =
+        name.ends_with(".txt") && (name.contains("requirements") || in_requirements_dir);
     let workflow = path.starts_with(".github/workflows/")
         && (name.ends_with(".yml") || name.ends_with(".yaml"));
     let root_file = at_root
@@ -133,6 +138,7 @@ mod tests {
             "setup.py",
             "dev-requirements.txt",
             "requirements/base.txt",
+            "requirements/extras/redis.txt",
             "tests/requirements.txt",
             ".github/workflows/ci.yaml",
             ".nvmrc",

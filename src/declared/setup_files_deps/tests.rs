@@ -84,8 +84,8 @@ fn setup_py_extras_with_markers_in_their_keys() {
 #[test]
 fn setup_cfg_lists_extras_and_file_directives() {
     let cfg = "[metadata]\nname = pkg\n\n[options]\npackages = find:\ninstall_requires =\n    \
-               requests>=2.28\n    importlib-metadata; python_version<\"3.10\"\ntests_require = pytest, pytest-cov\n\n\
-               [options.extras_require]\ntesting =\n    pytest-mock\nall = file: requirements-all.txt\n";
+               requests>=2.28\n    importlib-metadata; python_version<\"3.10\"\ntests_require = pytest; pytest-cov\n\n\
+               [options.extras_require]\ntesting =\n    pytest-mock\ncrt = botocore[crt]>=1.21.0,<2.0a0\nall = file: requirements-all.txt\n";
     let deps = python_deps(&tree(&[
         ("setup.cfg", cfg),
         ("setup.py", "from setuptools import setup\nsetup()\n"),
@@ -104,7 +104,11 @@ fn setup_cfg_lists_extras_and_file_directives() {
         requirements(&deps.test),
         ["pytest", "pytest-cov", "pytest-mock"]
     );
-    assert_eq!(requirements(&deps.optional), ["rich"]);
+    assert_eq!(
+        requirements(&deps.optional),
+        ["rich", "botocore[crt]>=1.21.0,<2.0a0"],
+        "requirements-all.txt is a requirement file of its own, read first"
+    );
     assert_eq!(deps.installable.as_deref(), Some("setup.py"));
 }
 
