@@ -1,5 +1,5 @@
 //! Which JDK to build and test a Java project with. Required: the release its build targets (`pom.xml`,
-//! `build.gradle[.kts]`, see [`java_build`](super::java_build)); tested: CI `java-version`s, `.java-version`
+//! `build.gradle[.kts]`, read by the `java_build` module); tested: CI `java-version`s, `.java-version`
 //! (jenv) and `.sdkmanrc`. A JDK compiles an older release with `javac --release N`, so [`choose_jdk`]
 //! prefers the lowest available JDK that can compile the target, newer ones next; JDKs too old for the
 //! target, or too new to still compile it (JDK 20 dropped release 7), come last.
@@ -8,7 +8,7 @@ use super::Note;
 use super::chooser::{Choice, Constraint, Declarations, Fit, Strength, choose};
 use super::ci_workflows::ci_values;
 use super::java_build::{gradle_targets, java_major, pom_targets};
-use super::ranges::{Bound, Ranges, Version};
+use super::ranges::{Bound, Ranges, Version, incl};
 use super::tree::Tree;
 
 pub fn java_constraints(tree: &dyn Tree) -> Declarations {
@@ -33,10 +33,7 @@ pub fn java_constraints(tree: &dyn Tree) -> Declarations {
             file: target.file,
             said: target.said,
             strength: Strength::Required,
-            allows: Ranges::interval(
-                Some(super::ranges::incl(Version::new(&[target.release]))),
-                None,
-            ),
+            allows: Ranges::interval(Some(incl(Version::new(&[target.release]))), None),
         });
     }
     for file in [".java-version", ".sdkmanrc"] {

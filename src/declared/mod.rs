@@ -5,9 +5,13 @@
 //! plus the list of paths), whether it comes from git, a workspace tar or a test. Each finding keeps the
 //! file it came from, so a report can say why a version was chosen or a package installed.
 //!
-//! - runtimes: [`python_runtime`], [`node_runtime`], [`java_runtime`] collect [`Constraint`]s; [`choose`]
-//!   ranks the available versions (Java has its own rule in [`java_runtime::choose_jdk`]);
-//! - Python dependencies: [`python_deps::python_deps`].
+//! - runtimes: [`python_runtime`], [`node_runtime`], [`java_runtime`] collect [`Constraint`]s (required
+//!   ones filter, tested ones rank); [`choose`] ranks the available versions with a reason each (Java has
+//!   its own rule, [`java_runtime::choose_jdk`]). Version sets are [`Ranges`], read by [`pep440`] (with
+//!   Poetry's forms) and [`npm_semver`];
+//! - Python dependencies: [`python_deps::python_deps`], runtime and test requirements as PEP 508 strings.
+//!
+//! A caller that keeps only some files' contents keeps the ones [`is_declaration`] names.
 
 mod ci_workflows;
 #[cfg(test)]

@@ -34,17 +34,15 @@ pub fn python_constraints(tree: &dyn Tree) -> Declarations {
             .lines()
             .map(|line| line.split('#').next().unwrap_or("").trim())
             .map(|line| line.strip_prefix("python-").unwrap_or(line))
-            .filter(|line| Version::parse_prefix(line).is_some())
             .collect();
-        tested(&mut out, file, &versions.join(", "), &versions);
+        tested(&mut out, file, "", &versions);
     }
     let (tox_envs, notes) = tox::tox_pythons(tree);
     out.notes.extend(notes);
     for envs in tox_envs {
         let names: Vec<String> = envs.versions.iter().map(Version::to_string).collect();
-        let said = format!("tox environments for {}", names.join(", "));
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        tested(&mut out, &envs.file, &said, &names);
+        tested(&mut out, &envs.file, "tox environments for", &names);
     }
     let (workflows, notes) = ci_values(tree, "python-version", "actions/setup-python");
     out.notes.extend(notes);
@@ -55,8 +53,7 @@ pub fn python_constraints(tree: &dyn Tree) -> Declarations {
             .map(String::as_str)
             .filter(|value| !value.to_ascii_lowercase().contains("pypy"))
             .collect();
-        let said = format!("python-version {}", values.join(", "));
-        tested(&mut out, &workflow.file, &said, &values);
+        tested(&mut out, &workflow.file, "python-version", &values);
     }
     out
 }
@@ -79,20 +76,24 @@ fn required(out: &mut Declarations, file: &str, said: String, spec: &str) {
     }
 }
 
-/// The series of the versions named (`3.9.18` → 3.9.*, `3.x` → 3.*); non-versions (`system`, `3.x-dev`'s
-/// tail) are skipped. Nothing is added when none is a version.
-fn tested(out: &mut Declarations, file: &str, said: &str, versions: &[&str]) {
+/// The `major.minor` series of the versions named (`3.9.18` → 3.9.*), said as `label v1, v2`. What names
+/// no minor version is skipped: `system`, and `3.x` or `py3`, which say "any Python 3" and would make
+/// every version look tested. Nothing is added when nothing is left.
+fn tested(out: &mut Declarations, file: &str, label: &str, versions: &[&str]) {
     let mut allows = Ranges::none();
+    let mut named = Vec::new();
     for text in versions {
-        if let Some(version) = Version::parse_prefix(text) {
-            let series = version.truncate(version.0.len().min(2));
-            allows = allows.union(&Ranges::series(&series));
-        }
+        let Some(version) = Version::parse_prefix(text).filter(|v| v.0.len() >= 2) else {
+            continue;
+        };
+        allows = allows.union(&Ranges::series(&version.truncate(2)));
+        named.push(*text);
     }
     if !allows.is_empty() {
+        let said = format!("{label} {}", named.join(", "));
         out.constraints.push(Constraint {
             file: file.to_string(),
-            said: said.to_string(),
+            said: said.trim().to_string(),
             strength: Strength::Tested,
             allows,
         });
@@ -123,9 +124,8 @@ fn classifier_versions<'a>(classifiers: impl Iterator<Item = &'a str>) -> Vec<St
 }
 
 fn classifiers(out: &mut Declarations, file: &str, versions: Vec<String>) {
-    let said = format!("classifiers {}", versions.join(", "));
     let versions: Vec<&str> = versions.iter().map(String::as_str).collect();
-    tested(out, file, &said, &versions);
+    tested(out, file, "classifiers", &versions);
 }
 
 fn pyproject(text: &str, out: &mut Declarations) {
@@ -229,7 +229,7 @@ fn pipfile(text: &str, out: &mut Declarations) {
     };
     for key in ["python_full_version", "python_version"] {
         if let Some(version) = lookup(&table, &["requires", key]).and_then(toml::Value::as_str) {
-            tested(out, file, &format!("{key} = {version:?}"), &[version]);
+            tested(out, file, &format!("{key} ="), &[version]);
             return;
         }
     }

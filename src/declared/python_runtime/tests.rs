@@ -123,7 +123,7 @@ fn pyenv_runtime_txt_and_pipfile_rank() {
     assert_eq!(
         summary(&declared),
         vec![
-            row("Pipfile", "python_version = \"3.9\"", false),
+            row("Pipfile", "python_version = 3.9", false),
             row(".python-version", "3.9.18, 3.11", false),
             row("runtime.txt", "3.9.7", false),
         ]
@@ -220,5 +220,24 @@ fn what_cannot_be_read_is_noted() {
     assert_eq!(
         order(&choose_python(&available(), &declared)),
         ["3.13", "3.11", "3.9"]
+    );
+}
+
+#[test]
+fn any_python_3_is_not_a_tested_version() {
+    let workflow = "jobs:\n  lint:\n    steps:\n      - uses: actions/setup-python@v5\n        with:\n          python-version: '3.x'\n";
+    let cfg = "[metadata]\nclassifiers =\n    Programming Language :: Python :: 3.7\n    Programming Language :: Python :: 3.8\n";
+    let declared = python_constraints(&tree(&[
+        (".github/workflows/lint.yml", workflow),
+        ("setup.cfg", cfg),
+        ("tox.ini", "[tox]\nenvlist = py3, lint\n"),
+    ]));
+    assert_eq!(
+        summary(&declared),
+        vec![row("setup.cfg", "classifiers 3.7, 3.8", false)]
+    );
+    assert_eq!(
+        order(&choose_python(&available(), &declared)),
+        ["3.9", "3.11", "3.13"]
     );
 }
