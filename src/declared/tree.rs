@@ -132,6 +132,23 @@ mod tests {
     }
 
     #[test]
+    fn the_dependency_phase_head_files_are_a_tree() {
+        let mut head = crate::deps::HeadFiles::default();
+        head.manifests
+            .insert("requirements.txt".into(), b"tiny\n".to_vec());
+        head.digests
+            .insert("vendor/tiny-1.0.tar.gz".into(), "00".into());
+        let tree = FnTree::new(
+            |path: &str| head.manifest(path),
+            head.manifests.keys().chain(head.digests.keys()),
+        );
+        assert_eq!(tree.text("requirements.txt").as_deref(), Some("tiny\n"));
+        assert!(tree.exists("vendor"));
+        let deps = crate::declared::python_deps::python_deps(&tree);
+        assert_eq!(deps.runtime[0].requirement, "tiny");
+    }
+
+    #[test]
     fn the_declaration_files_are_recognised() {
         for path in [
             "pyproject.toml",
