@@ -8,6 +8,7 @@
 //! a language, one module per language family.
 
 pub mod collect;
+pub mod declared;
 pub mod deps;
 pub mod engine;
 pub mod generate;
