@@ -1,13 +1,14 @@
 //! The GitHub client against the fake GitHub on 127.0.0.1: tokens, pagination, permissions, the config
 //! file, and the retry policy under injected faults.
 
-mod support;
-
 use std::time::Duration;
 
+use crate::support::fake_github::{FakeGithub, Fault, app_private_key};
+use crate::support::fixture;
+use crate::support::github_client::{
+    BASE, HEAD, INSTALLATION, REPO, add_pull, config, repo, setup,
+};
 use ato::github::{GithubApp, GithubError, InstallationId, Permission, PrNumber};
-use support::app::{BASE, HEAD, INSTALLATION, REPO, add_pull, config, repo, setup};
-use support::fake_github::{FakeGithub, Fault, fixture};
 
 #[tokio::test]
 async fn one_token_serves_many_calls_and_the_pr_reads_back() {
@@ -260,7 +261,7 @@ async fn a_silent_server_times_out_and_a_closed_port_is_retried_then_reported() 
             held.push(socket);
         }
     });
-    let mut silent_config = config(&fake, support::fake_github::app_private_key());
+    let mut silent_config = config(&fake, app_private_key());
     silent_config.api_url = silent_url.parse().unwrap();
     silent_config.request_timeout = Duration::from_millis(300);
     let github = GithubApp::new(silent_config)
@@ -278,7 +279,7 @@ async fn a_silent_server_times_out_and_a_closed_port_is_retried_then_reported() 
     let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let closed_url = format!("http://{}", closed.local_addr().unwrap());
     drop(closed);
-    let mut closed_config = config(&fake, support::fake_github::app_private_key());
+    let mut closed_config = config(&fake, app_private_key());
     closed_config.api_url = closed_url.parse().unwrap();
     let github = GithubApp::new(closed_config)
         .unwrap()
@@ -293,7 +294,7 @@ async fn a_silent_server_times_out_and_a_closed_port_is_retried_then_reported() 
 #[tokio::test]
 async fn secrets_stay_out_of_debug_output() {
     let fake = FakeGithub::start().await;
-    let config = config(&fake, support::fake_github::app_private_key());
+    let config = config(&fake, app_private_key());
     let app = GithubApp::new(config.clone()).unwrap();
     for shown in [
         format!("{config:?}"),

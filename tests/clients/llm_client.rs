@@ -1,14 +1,12 @@
 //! The model client against the fake OpenAI-compatible server, over real HTTP: answers, headers, retries,
 //! rate limits, timeouts and the errors a report shows.
 
-mod llm_support;
-
 use std::time::{Duration, Instant, SystemTime};
 
-use ato::llm::{LlmClient, LlmConfig, LlmError, Message};
-use llm_support::{
+use crate::support::fake_llm::{
     ANSWER_COMPLETION_TOKENS, ANSWER_PROMPT_TOKENS, FakeLlm, Reply, Rule, TEST_KEY, answer,
 };
+use ato::llm::{LlmClient, LlmConfig, LlmError, Message};
 
 fn question(text: &str) -> Vec<Message> {
     vec![

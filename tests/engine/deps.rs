@@ -1,19 +1,18 @@
 //! The dependency phase end to end: real git repositories whose code imports a vendored package, the real
 //! `ato run` binary, real runner containers and real Docker volumes for the cache.
 
-mod deps_support;
-mod e2e_support;
-
 use std::io::Write;
 
+use crate::support::ato_run::{run_last_commit, runner_result};
+use crate::support::deps::{
+    cache_entry, cleanup, deps_phase, nonce, npm_tarball, vendor_maven_jar, volume_exists,
+    volumes_named_in, write_wheel,
+};
+use crate::support::docker::{ato_containers, require_docker, runner_image};
+use crate::support::git_repo::Repo;
 use ato::model::{
     Observation, ProblemKind, Runner, RunnerResult, SandboxOutcome, TestKind, TestStatus,
 };
-use deps_support::{
-    cache_entry, cleanup, deps_phase, nonce, npm_tarball, runner_image, vendor_maven_jar,
-    volume_exists, volumes_named_in, write_wheel,
-};
-use e2e_support::{Repo, ato_containers, require_docker, run_last_commit, runner_result};
 
 /// The network of the dependency phase is off unless said otherwise; say it, whatever the caller's
 /// environment holds.

@@ -1,12 +1,12 @@
 //! Hostile pull requests: each is contained by the sandbox and reported as what it is, the run ends within the
 //! runner timeout plus a small margin, and no container is left behind.
 
-mod e2e_support;
-
 use std::time::{Duration, Instant};
 
+use crate::support::ato_run::{AtoRun, ato_run};
+use crate::support::docker::{ato_containers, require_docker};
+use crate::support::git_repo::Repo;
 use ato::model::{ProblemKind, SandboxOutcome};
-use e2e_support::{AtoRun, Repo, ato_containers, ato_run, require_docker};
 
 /// The container's wall clock in these tests; each step inside gets a fifth of it.
 const TIMEOUT_SECS: u64 = 60;

@@ -2,16 +2,15 @@
 //! server over real HTTP with scripted answers, and the real Python runner validating the answers in its
 //! sandbox. The funnel in results.json must be exactly what the script implies.
 
-mod e2e_support;
-mod llm_support;
-
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::support::ato_run::{AtoRun, ato_run, runner_result};
+use crate::support::docker::{ato_containers, require_docker};
+use crate::support::fake_llm::{FakeLlm, Reply, Rule, answer};
+use crate::support::git_repo::Repo;
 use ato::model::{CandidateStage, ModelTests, Runner};
-use e2e_support::{Repo, ato_containers, require_docker, runner_result};
-use llm_support::{FakeLlm, Reply, Rule, answer};
 
 const API_KEY: &str = "sk-test-ato-fake-0123456789abcdef";
 
@@ -171,7 +170,7 @@ fn fixture() -> Repo {
 
 /// `ato run --generate llm` on the last commit of `repo`, with the fake as the model and `data_dir` as
 /// ATO_DATA_DIR (the answers cache). The binary runs on a blocking thread while the runtime serves the fake.
-async fn run_with_model(fake: &FakeLlm, repo: &Repo, data_dir: &Path) -> e2e_support::AtoRun {
+async fn run_with_model(fake: &FakeLlm, repo: &Repo, data_dir: &Path) -> AtoRun {
     let vars: Vec<(&'static str, String)> = vec![
         ("LLM_BASE_URL", fake.url.clone()),
         ("LLM_MODEL", "fake-model".into()),
@@ -183,7 +182,7 @@ async fn run_with_model(fake: &FakeLlm, repo: &Repo, data_dir: &Path) -> e2e_sup
     let path = repo.path().to_path_buf();
     tokio::task::spawn_blocking(move || {
         let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        e2e_support::ato_run(
+        ato_run(
             &path,
             &["--base", "HEAD~1", "--head", "HEAD", "--generate", "llm"],
             &vars,
@@ -193,7 +192,7 @@ async fn run_with_model(fake: &FakeLlm, repo: &Repo, data_dir: &Path) -> e2e_sup
     .expect("ato ran")
 }
 
-fn model_tests(run: &e2e_support::AtoRun) -> &ModelTests {
+fn model_tests(run: &AtoRun) -> &ModelTests {
     runner_result(run.results(), Runner::Python)
         .model_tests
         .as_ref()

@@ -1,13 +1,13 @@
 //! `ato run` end to end on JavaScript and TypeScript pull requests: real git repositories, the real binary,
 //! real containers of the node runner image.
 
-mod e2e_support;
-
+use crate::support::ato_run::{AtoRun, run_last_commit, runner_result};
+use crate::support::docker::require_docker;
+use crate::support::git_repo::Repo;
 use ato::model::{
     Observation, ProblemKind, RunResults, RunnerResult, SandboxOutcome, TestKind, TestStatus,
     Verdict,
 };
-use e2e_support::{Repo, require_docker, run_last_commit, runner_result};
 
 fn node(results: &RunResults) -> &RunnerResult {
     runner_result(results, ato::model::Runner::Node)
@@ -108,7 +108,7 @@ const JEST_NOTE: &str = "the repository uses jest: tests are generated for jest 
 
 /// Asserts that a repository whose tests use jest got jest-style tests for its new function `symbol` of
 /// `path`, run by jest, all passing on every run, covering `body_line`, and offered as a patch.
-fn assert_jest_tests_ran(run: &e2e_support::AtoRun, path: &str, symbol: &str, body_line: u32) {
+fn assert_jest_tests_ran(run: &AtoRun, path: &str, symbol: &str, body_line: u32) {
     assert_eq!(run.exit_code, 0, "ato said:\n{}", run.stderr);
     let results = run.results();
     assert_eq!(results.verdict, Verdict::Success, "{}", results.summary);

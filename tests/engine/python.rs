@@ -1,9 +1,9 @@
 //! `ato run` end to end on Python pull requests: real git repositories, the real binary, real containers.
 
-mod e2e_support;
-
+use crate::support::ato_run::ato_run;
+use crate::support::docker::{ato_containers, require_docker};
+use crate::support::git_repo::Repo;
 use ato::model::{Observation, SandboxOutcome, TestKind, TestStatus, Verdict};
-use e2e_support::{Repo, ato_containers, ato_run, require_docker};
 
 const CALC_BASE: &str = r#"
 def add(a: int, b: int) -> int:

@@ -1,12 +1,10 @@
 //! The two sandbox options only the dependency phase uses, on real containers: an extra named volume
 //! (writable for the fill, read-only for the tests) and a network (off unless asked).
 
-mod sandbox_support;
-
 use std::process::Command;
 
+use crate::support::sandbox::{self, require_sandbox, run_clean, sh_job, unique_run_id};
 use ato::sandbox::{Network, VolumeMount};
-use sandbox_support::{require_docker, run_clean, sh_job, unique_run_id};
 
 struct RemoveVolume(String);
 
@@ -21,7 +19,7 @@ impl Drop for RemoveVolume {
 /// The test image with a `/deps` folder owned by the job user, as the runner images have: an empty volume
 /// mounted there takes that owner.
 fn image_with_deps_folder() -> String {
-    let base = sandbox_support::ensure_test_image();
+    let base = sandbox::ensure_test_image();
     let image = "ato-test-busybox-deps:1".to_string();
     let dockerfile = format!("FROM {base}\nRUN mkdir -p /deps && chown 65534:65534 /deps\n");
     let mut child = Command::new("docker")
@@ -49,7 +47,7 @@ fn image_with_deps_folder() -> String {
 
 #[tokio::test]
 async fn a_volume_is_written_through_a_writable_mount_and_only_read_through_a_read_only_one() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let image = image_with_deps_folder();
     let run_id = unique_run_id("deps-volume");
     let volume = format!("ato-deps-test-{}", std::process::id());
@@ -78,7 +76,7 @@ async fn a_volume_is_written_through_a_writable_mount_and_only_read_through_a_re
 
 #[tokio::test]
 async fn a_job_has_no_network_unless_it_asks_for_one() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("deps-network");
     let interfaces = "ls /sys/class/net | tr '\\n' ' '";
 

@@ -1,18 +1,17 @@
 //! What a hostile job cannot do: reach the network, write outside `/work` and `/tmp`, hold capabilities or
 //! root, see the host's environment, exceed its pids, memory, CPU and file limits, or pile up zombies.
-//! Part of `tests/sandbox.rs`.
 
 use std::time::{Duration, Instant};
 
 use ato::sandbox::{Job, Outcome};
 
-use crate::sandbox_support::{
-    ensure_test_image, require_docker, run_clean, sh_job, test_limits, unique_run_id, workspace,
+use crate::support::sandbox::{
+    ensure_test_image, require_sandbox, run_clean, sh_job, test_limits, unique_run_id, workspace,
 };
 
 #[tokio::test]
 async fn the_workspace_belongs_to_the_job_user_and_is_a_small_tmpfs() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("owner");
     let mut job = sh_job(
         &run_id,
@@ -35,7 +34,7 @@ async fn the_workspace_belongs_to_the_job_user_and_is_a_small_tmpfs() {
 
 #[tokio::test]
 async fn a_fork_bomb_is_contained_by_the_pids_limit() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("forkbomb");
     // The subshell forks until the limit stops it (a failed fork ends it); counting /proc with a glob
     // needs no fork, so the parent can still do it while every pid is taken.
@@ -72,7 +71,7 @@ async fn a_fork_bomb_is_contained_by_the_pids_limit() {
 
 #[tokio::test]
 async fn there_is_no_network() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("network");
     let job = sh_job(
         &run_id,
@@ -103,7 +102,7 @@ async fn there_is_no_network() {
 
 #[tokio::test]
 async fn the_root_filesystem_is_read_only_but_tmp_and_work_are_writable() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("readonly");
     let job = sh_job(
         &run_id,
@@ -120,7 +119,7 @@ async fn the_root_filesystem_is_read_only_but_tmp_and_work_are_writable() {
 
 #[tokio::test]
 async fn the_job_runs_as_nobody_without_capabilities_or_new_privileges() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("nonroot");
     let job = sh_job(
         &run_id,
@@ -147,7 +146,7 @@ async fn the_job_runs_as_nobody_without_capabilities_or_new_privileges() {
 
 #[tokio::test]
 async fn the_environment_is_only_the_jobs() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("env");
     let mut job = Job::new(&run_id, ensure_test_image(), Vec::new(), test_limits());
     job.command = Some(vec!["env".into()]);
@@ -173,7 +172,7 @@ async fn the_environment_is_only_the_jobs() {
 
 #[tokio::test]
 async fn orphaned_processes_are_reaped() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("orphans");
     // Each subshell exits before its `sleep`, which is reparented to PID 1 and must be reaped there, or
     // its zombie would hold a pid until the container is removed.
@@ -189,7 +188,7 @@ async fn orphaned_processes_are_reaped() {
 
 #[tokio::test]
 async fn the_resource_limits_reach_the_kernel() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("limits");
     // cgroup v1 paths first (this machine), then the unified v2 ones.
     let mut job = sh_job(

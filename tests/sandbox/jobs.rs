@@ -1,22 +1,19 @@
-//! The sandbox against a real Docker engine: what a hostile job can and cannot do, how each way of ending is
-//! reported, and that nothing is ever left behind. Needs Docker and `busybox-static`; fails without them.
-
-#[path = "sandbox_support/isolation.rs"]
-mod isolation;
-mod sandbox_support;
+//! One job in the sandbox: its workspace in and results out, how each way of ending (exit, timeout, memory,
+//! cancel, a caller that went away) is reported, and that nothing is ever left behind.
 
 use std::time::{Duration, Instant};
 
 use ato::sandbox::{Job, Outcome, Sandbox, SandboxError};
-use sandbox_support::{
-    TEST_IMAGE_GREETING, assert_nothing_left, ensure_test_image, leftovers, require_docker,
+use tokio_util::sync::CancellationToken;
+
+use crate::support::sandbox::{
+    TEST_IMAGE_GREETING, assert_nothing_left, ensure_test_image, leftovers, require_sandbox,
     run_clean, sh_job, tar_files, test_limits, unique_run_id, workspace,
 };
-use tokio_util::sync::CancellationToken;
 
 #[tokio::test]
 async fn a_job_runs_with_its_workspace_and_hands_back_its_results() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("normal");
     let mut job = sh_job(
         &run_id,
@@ -38,7 +35,7 @@ async fn a_job_runs_with_its_workspace_and_hands_back_its_results() {
 
 #[tokio::test]
 async fn the_exit_code_is_propagated() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let finished = run_clean(&sandbox, sh_job(&unique_run_id("exit"), "exit 7"))
         .await
         .unwrap();
@@ -47,7 +44,7 @@ async fn the_exit_code_is_propagated() {
 
 #[tokio::test]
 async fn the_image_default_command_runs_when_the_job_gives_none() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("default");
     let job = Job::new(&run_id, ensure_test_image(), Vec::new(), test_limits());
     let finished = run_clean(&sandbox, job).await.unwrap();
@@ -57,7 +54,7 @@ async fn the_image_default_command_runs_when_the_job_gives_none() {
 
 #[tokio::test]
 async fn a_job_past_its_timeout_is_killed_and_reported_with_partial_results() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("timeout");
     let mut job = sh_job(
         &run_id,
@@ -87,7 +84,7 @@ async fn a_job_past_its_timeout_is_killed_and_reported_with_partial_results() {
 
 #[tokio::test]
 async fn running_out_of_memory_is_reported_as_such() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("oom");
     // The string doubles until the shell's heap passes the limit.
     let mut job = sh_job(&run_id, "x=0123456789abcdef; while :; do x=\"$x$x\"; done");
@@ -103,7 +100,7 @@ async fn running_out_of_memory_is_reported_as_such() {
 
 #[tokio::test]
 async fn output_is_capped_and_flagged() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("output");
     let mut job = sh_job(
         &run_id,
@@ -120,7 +117,7 @@ async fn output_is_capped_and_flagged() {
 
 #[tokio::test]
 async fn results_over_the_limit_are_dropped_and_flagged() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("bigresults");
     let mut job = sh_job(
         &run_id,
@@ -135,7 +132,7 @@ async fn results_over_the_limit_are_dropped_and_flagged() {
 
 #[tokio::test]
 async fn cancelling_kills_the_job_and_removes_everything() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("cancel");
     let job = sh_job(&run_id, "sleep 120");
     let cancel = CancellationToken::new();
@@ -166,7 +163,7 @@ async fn cancelling_kills_the_job_and_removes_everything() {
 
 #[tokio::test]
 async fn an_aborted_caller_task_still_leaves_nothing_behind() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("abort");
     let job = sh_job(&run_id, "sleep 120");
     let runner = sandbox.clone();
@@ -200,7 +197,7 @@ async fn an_aborted_caller_task_still_leaves_nothing_behind() {
 
 #[tokio::test]
 async fn sweep_removes_what_a_crashed_process_left() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("sweep");
     let image = ensure_test_image();
     // What a crash leaves: a labelled volume and a labelled, running container using it.
@@ -244,7 +241,7 @@ async fn sweep_removes_what_a_crashed_process_left() {
 
 #[tokio::test]
 async fn a_missing_image_is_a_clear_error_and_leaves_nothing() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("noimage");
     let mut job = Job::new(
         &run_id,
@@ -263,7 +260,7 @@ async fn a_missing_image_is_a_clear_error_and_leaves_nothing() {
 
 #[tokio::test]
 async fn a_malformed_workspace_is_refused_before_any_container() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let run_id = unique_run_id("badtar");
     let mut job = sh_job(&run_id, "true");
     job.workspace_tar = vec![b'x'; 2048];
@@ -290,7 +287,7 @@ async fn connecting_without_a_daemon_says_what_to_do() {
 
 #[tokio::test]
 async fn a_configured_runtime_docker_lacks_is_not_used() {
-    require_docker().await;
+    require_sandbox().await;
     let host = ato::sandbox::docker_host();
     let sandbox = Sandbox::connect_to(&host, Some("ato-no-such-runtime"))
         .await
@@ -306,7 +303,7 @@ async fn a_configured_runtime_docker_lacks_is_not_used() {
 
 #[tokio::test]
 async fn a_job_that_closes_its_output_is_still_waited_for() {
-    let sandbox = require_docker().await;
+    let sandbox = require_sandbox().await;
     let job = sh_job(
         &unique_run_id("closed"),
         "echo bye; exec >&- 2>&-; sleep 6; exit 5",

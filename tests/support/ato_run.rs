@@ -1,90 +1,12 @@
-//! Support for the end-to-end tests: real git repositories made on the spot, and the real `ato` binary run on
-//! them against the real Docker engine.
-
-#![allow(dead_code)]
+//! The real `ato` binary run as `ato run` on a repository, and what it left: exit code, stderr, the output
+//! folder and its `results.json`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use ato::model::RunResults;
 
-/// Fails the test, loudly, when there is no Docker: these tests are about containers and never pass without.
-pub fn require_docker() {
-    let ok = Command::new("docker")
-        .args(["info", "--format", "{{.ServerVersion}}"])
-        .output()
-        .map(|out| out.status.success())
-        .unwrap_or(false);
-    assert!(
-        ok,
-        "these tests need a running Docker engine (`docker info` failed): start the daemon or set DOCKER_HOST"
-    );
-}
-
-/// The ids of containers labelled `ato` that belong to `run_id`, or to any run when `None`.
-pub fn ato_containers(run_id: Option<&str>) -> Vec<String> {
-    let filter = match run_id {
-        Some(id) => format!("label=ato={id}"),
-        None => "label=ato".to_string(),
-    };
-    let out = Command::new("docker")
-        .args(["ps", "-aq", "--filter", &filter])
-        .output()
-        .expect("docker ps");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(str::to_string)
-        .collect()
-}
-
-/// A git repository in a temporary folder.
-pub struct Repo {
-    dir: tempfile::TempDir,
-}
-
-impl Repo {
-    pub fn new() -> Repo {
-        let repo = Repo {
-            dir: tempfile::tempdir().expect("temp dir"),
-        };
-        repo.git(&["init", "-q", "-b", "main"]);
-        repo.git(&["config", "user.email", "test@example.com"]);
-        repo.git(&["config", "user.name", "ato test"]);
-        repo
-    }
-
-    pub fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    pub fn write(&self, path: &str, contents: &str) -> &Repo {
-        let full = self.dir.path().join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, contents).unwrap();
-        self
-    }
-
-    pub fn commit(&self, message: &str) -> &Repo {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "-m", message]);
-        self
-    }
-
-    pub fn git(&self, args: &[&str]) -> String {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(self.dir.path())
-            .args(args)
-            .output()
-            .expect("git runs");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-}
+use super::git_repo::Repo;
 
 /// What one `ato run` did.
 pub struct AtoRun {

@@ -1,8 +1,6 @@
 //! Support for the dependency-phase tests: vendored packages made on the spot (a wheel, an npm tarball), the
 //! cache entry a run uses, and the removal of cache volumes when a test ends.
 
-#![allow(dead_code)]
-
 use std::path::Path;
 use std::process::Command;
 
@@ -10,7 +8,8 @@ use ato::deps::{CacheEntry, Detection, HeadFiles, detect};
 use ato::model::Runner;
 use sha2::Digest;
 
-use crate::e2e_support::{AtoRun, Repo};
+use super::ato_run::AtoRun;
+use super::git_repo::Repo;
 
 /// A token that makes this test's manifests (so its cache digest) its own: the first run is a real fill.
 pub fn nonce() -> String {
@@ -159,19 +158,6 @@ pub fn npm_tarball() -> (Vec<u8>, String) {
         base64::engine::general_purpose::STANDARD.encode(sha2::Sha512::digest(&bytes))
     );
     (bytes, integrity)
-}
-
-/// Builds a runner image (`python`, `node`, `java`) if needed, as `ato run` would.
-pub fn runner_image(name: &str) {
-    let built = Command::new(env!("CARGO_BIN_EXE_ato"))
-        .args(["runners", "build", name])
-        .output()
-        .expect("ato runs");
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
 }
 
 /// Vendors `group:artifact:version` into the in-project Maven repository `repo/` of `dir`: its pom and a jar

@@ -6,8 +6,6 @@
 //! request gets 400, and a request no rule matches gets a plain-text 500 naming the problem, so a test that
 //! forgot a rule sees it rather than hanging.
 
-#![allow(dead_code)] // each test crate uses part of it
-
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 

@@ -1,9 +1,7 @@
 //! Test support for the sandbox: a Docker connection that fails loudly when Docker is missing, a tiny image
 //! made from the host's static busybox (no registry needed), workspace tars and leftover checks.
 //!
-//! Shared by `tests/sandbox.rs` and `benches/sandbox_overhead.rs`.
-
-#![allow(dead_code)]
+//! Used by the `sandbox` tests and `benches/sandbox_overhead.rs`.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -24,7 +22,7 @@ const BUSYBOX_PATHS: [&str; 2] = ["/bin/busybox", "/usr/bin/busybox"];
 
 /// Connects to Docker, or panics saying why the test cannot run. Tests about containers need a real
 /// Docker: they fail, never skip, without one.
-pub async fn require_docker() -> Sandbox {
+pub async fn require_sandbox() -> Sandbox {
     match Sandbox::connect().await {
         Ok(sandbox) => sandbox,
         Err(error) => panic!(

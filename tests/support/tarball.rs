@@ -1,9 +1,5 @@
-//! Shared test support: the fake GitHub, and tarball builders (good and hostile).
-
-#![allow(dead_code)] // each test crate uses part of it
-
-pub mod app;
-pub mod fake_github;
+//! Source archives as GitHub serves them (gzip'd tar with a PAX global header naming the commit), built with
+//! entries written verbatim, so a test can make hostile ones too.
 
 use std::io::Write;
 

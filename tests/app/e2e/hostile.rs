@@ -1,16 +1,14 @@
 //! Hostile source archives (`..`, absolute paths, link escapes, a size bomb): refused before anything is
 //! written outside the job's folder, and reported on the check run as a neutral, readable result.
 
-use super::project::{self, FILE, capped_source, sha};
-use super::server::AtoServer;
-use super::view::{comments, first_completed};
-use super::{deliver, setup};
-use crate::support;
+use crate::support::app::project::{self, FILE, capped_source, sha};
+use crate::support::app::{Conclusion, TestApp, pr_opened};
+use crate::support::tarball::{RawEntry, gzip_tar};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_source_archives_are_refused_and_reported_without_writing_outside_the_job() {
-    let (root, fake) = setup().await;
-    let canary = root.path().join("canary");
+    let app = TestApp::start().await;
+    let canary = app.root().join("canary");
     std::fs::create_dir(&canary).unwrap();
     std::fs::write(canary.join("secret.txt"), "original").unwrap();
     let canary_text = canary.display().to_string();
@@ -48,49 +46,32 @@ async fn hostile_source_archives_are_refused_and_reported_without_writing_outsid
             format!("{top}/evil/escape-through-link"),
         );
         let mut entries = vec![
-            support::RawEntry::dir(&dir),
-            support::RawEntry::file(&file, source.as_bytes()),
+            RawEntry::dir(&dir),
+            RawEntry::file(&file, source.as_bytes()),
         ];
         let dotdot_path = format!("{top}/{target}");
         match *kind {
-            "dotdot" => entries.push(support::RawEntry::file(&dotdot_path, b"escaped")),
-            "absolute" => entries.push(support::RawEntry::file(target, b"escaped")),
+            "dotdot" => entries.push(RawEntry::file(&dotdot_path, b"escaped")),
+            "absolute" => entries.push(RawEntry::file(target, b"escaped")),
             "symlink" => {
-                entries.push(support::RawEntry::symlink(&evil, target));
-                entries.push(support::RawEntry::file(&through, b"escaped"));
+                entries.push(RawEntry::symlink(&evil, target));
+                entries.push(RawEntry::file(&through, b"escaped"));
             }
-            "hardlink" => entries.push(support::RawEntry::hard_link(&evil, target)),
-            _ => entries.push(support::RawEntry::file(&evil, &bomb)),
+            "hardlink" => entries.push(RawEntry::hard_link(&evil, target)),
+            _ => entries.push(RawEntry::file(&evil, &bomb)),
         }
-        let tarball = support::gzip_tar(&head, &entries);
-        project::push_tarball(&fake, *number, &head, &source, tarball);
+        let tarball = gzip_tar(&head, &entries);
+        project::push_tarball(&app.github, *number, &head, &source, tarball);
     }
-    let server = AtoServer::start(&fake, root.path(), 120).await;
     for (number, kind, _, _) in &cases {
         let head = sha(0x5000 + *number as u32);
-        let payload = deliver::pull_request("opened", *number, &head);
-        deliver(
-            &server,
-            "pull_request",
-            &format!("hostile-{kind}"),
-            &payload,
-            202,
-        )
-        .await;
+        app.deliver(pr_opened(*number, &head).id(&format!("hostile-{kind}")))
+            .await;
     }
 
     for (number, kind, _, reason) in &cases {
         let head = sha(0x5000 + *number as u32);
-        let run = server
-            .wait_for(&format!("the {kind} archive's check run"), || {
-                first_completed(&fake, &head)
-            })
-            .await;
-        assert_eq!(
-            run.conclusion.as_deref(),
-            Some("neutral"),
-            "{kind}: {run:#?}"
-        );
+        let run = app.expect_check_run(&head, Conclusion::Neutral).await;
         assert_eq!(
             run.title.as_deref(),
             Some("ato could not test this pull request")
@@ -102,11 +83,9 @@ async fn hostile_source_archives_are_refused_and_reported_without_writing_outsid
         );
         assert!(summary.contains(reason), "{kind}: {summary}");
         assert!(run.annotations.is_empty(), "{kind}");
-        assert!(
-            comments(&fake, *number).is_empty(),
-            "{kind}: reported in the check run only"
-        );
     }
+    // Reported in the check runs only: no comment, nothing else.
+    app.expect_nothing_else().await;
     let mut left: Vec<_> = std::fs::read_dir(&canary)
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -122,10 +101,10 @@ async fn hostile_source_archives_are_refused_and_reported_without_writing_outsid
         "original"
     );
     assert_eq!(
-        project::files_named(root.path(), "escape-"),
+        project::files_named(app.root(), "escape-"),
         Vec::<std::path::PathBuf>::new()
     );
-    let work = server.data_dir.join("work");
+    let work = app.server.data_dir.join("work");
     let leftovers = std::fs::read_dir(&work).map(|d| d.count()).unwrap_or(0);
     assert_eq!(leftovers, 0, "the jobs' source trees are removed");
 }

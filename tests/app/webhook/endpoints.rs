@@ -2,7 +2,8 @@
 
 use reqwest::StatusCode;
 
-use crate::harness::{log_text, payload, start, start_with};
+use crate::support::app::in_process::{log_text, start, start_with};
+use crate::support::webhooks::Delivery;
 
 #[tokio::test]
 async fn health_and_metrics_report_the_store() {
@@ -24,13 +25,9 @@ async fn health_and_metrics_report_the_store() {
     ] {
         assert!(text.contains(line), "{line} missing from:\n{text}");
     }
-    h.deliver(
-        "pull_request",
-        "m-1",
-        &payload("pull_request/opened.payload.json"),
-    )
-    .await;
-    assert!(h.metrics().await.contains("ato_jobs{state=\"queued\"} 1\n"));
+    h.deliver(Delivery::sample("pull_request/opened.payload.json"))
+        .await;
+    h.expect_metrics(&["ato_jobs{state=\"queued\"} 1"]).await;
 }
 
 #[tokio::test]

@@ -1,11 +1,10 @@
-//! Every payload of the shared folder, signed and delivered: accepted (2xx) and either routed to a job or an
+//! Every sample payload GitHub documents (`tests/fixtures/webhooks/`), signed and delivered: accepted (2xx) and either routed to a job or an
 //! installation change, or deliberately ignored with a recorded reason.
 
-use reqwest::StatusCode;
+use crate::support::app::in_process::{HEAD, start};
+use crate::support::webhooks::{Delivery, all_samples};
 
-use crate::harness::{HEAD, payload, shared_webhooks, start};
-
-/// What each shared payload must do.
+/// What each sample payload must do.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Expect {
     /// 202 and one job of this kind.
@@ -160,51 +159,31 @@ const EXPECTED: &[(&str, Expect)] = {
     ]
 };
 
-/// Every `*.json` payload under the shared folder, as `event/file`.
-fn all_shared_payloads() -> Vec<String> {
-    let root = shared_webhooks();
-    let mut found = Vec::new();
-    let events = std::fs::read_dir(&root).unwrap_or_else(|e| panic!("{}: {e}", root.display()));
-    for event in events.map(Result::unwrap).filter(|e| e.path().is_dir()) {
-        for file in std::fs::read_dir(event.path()).unwrap().map(Result::unwrap) {
-            let name = file.file_name().into_string().unwrap();
-            if name.ends_with(".json") {
-                found.push(format!(
-                    "{}/{name}",
-                    event.file_name().into_string().unwrap()
-                ));
-            }
-        }
-    }
-    found.sort();
-    found
-}
-
 #[tokio::test]
-async fn every_shared_payload_is_accepted_and_routed_or_deliberately_ignored() {
+async fn every_sample_payload_is_accepted_and_routed_or_deliberately_ignored() {
     let h = start().await;
     let listed: Vec<String> = EXPECTED.iter().map(|(p, _)| (*p).to_owned()).collect();
     assert_eq!(
-        all_shared_payloads(),
+        all_samples(),
         listed,
-        "each shared payload needs a decided expectation here"
+        "each sample payload needs a decided expectation here"
     );
 
     for (n, (relative, expect)) in EXPECTED.iter().enumerate() {
         let event = relative.split('/').next().unwrap();
-        let delivery = format!("shared-{n}");
-        let (status, text) = h.deliver(event, &delivery, &payload(relative)).await;
-        let jobs = h.store().jobs_for_delivery(&delivery).await.unwrap();
+        let id = format!("sample-{n}");
+        let (status, text) = h.send(Delivery::sample(relative).id(&id)).await;
+        let jobs = h.store().jobs_for_delivery(&id).await.unwrap();
         let recorded = h
             .store()
-            .delivery(&delivery)
+            .delivery(&id)
             .await
             .unwrap()
             .expect("every delivery is recorded");
         assert_eq!(recorded.event, event);
         match expect {
             Expect::Job(kind) => {
-                assert_eq!(status, StatusCode::ACCEPTED, "{relative}: {text}");
+                assert_eq!(status, 202, "{relative}: {text}");
                 assert_eq!(jobs.len(), 1, "{relative}");
                 assert_eq!(jobs[0].trigger.kind(), *kind, "{relative}");
                 assert_eq!(
@@ -215,12 +194,12 @@ async fn every_shared_payload_is_accepted_and_routed_or_deliberately_ignored() {
                 assert_eq!(recorded.outcome, "accepted");
             }
             Expect::Installation => {
-                assert_eq!(status, StatusCode::ACCEPTED, "{relative}: {text}");
+                assert_eq!(status, 202, "{relative}: {text}");
                 assert!(jobs.is_empty(), "{relative}");
                 assert_eq!(recorded.outcome, "accepted");
             }
             Expect::Ignored(reason) => {
-                assert_eq!(status, StatusCode::OK, "{relative}: {text}");
+                assert_eq!(status, 200, "{relative}: {text}");
                 assert!(jobs.is_empty(), "{relative}");
                 assert_eq!(recorded.outcome, format!("ignored: {reason}"), "{relative}");
             }
@@ -235,13 +214,9 @@ async fn every_shared_payload_is_accepted_and_routed_or_deliberately_ignored() {
     assert_eq!(install.account_login.as_deref(), Some("Codertocat"));
     let repos: Vec<&str> = install.repos.iter().map(|r| r.full_name.as_str()).collect();
     assert_eq!(repos, ["Codertocat/Hello-World", "Codertocat/Space"]);
-    let metrics = h.metrics().await;
-    assert!(
-        metrics.contains("ato_webhook_deliveries_total{outcome=\"accepted\"} 14\n"),
-        "{metrics}"
-    );
-    assert!(
-        metrics.contains("ato_webhook_deliveries_total{outcome=\"ignored\"} 28\n"),
-        "{metrics}"
-    );
+    h.expect_metrics(&[
+        "ato_webhook_deliveries_total{outcome=\"accepted\"} 14",
+        "ato_webhook_deliveries_total{outcome=\"ignored\"} 28",
+    ])
+    .await;
 }

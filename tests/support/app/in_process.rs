@@ -1,26 +1,30 @@
-//! The test harness: the real router on 127.0.0.1:0 with a temporary data directory, and a real client.
+//! The app's router alone, in the test process: the real router and store on 127.0.0.1:0 with a temporary
+//! data directory and no workers, driven by a real HTTP client in the same language as [`super::TestApp`]
+//! (deliver, expect), with everything ato logs captured so tests can look for leaked secrets.
 
 use std::collections::HashMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use ato::serve_config::ServeConfig;
 use ato::server::{AppState, serve_listener};
-use ato::store::Store;
-use ato::webhook::signature::sign;
-use reqwest::StatusCode;
+use ato::store::{Job, Store};
+
+use crate::support::webhooks::{Delivery, WebhookClient};
 
 pub const SECRET: &str = "It's a Secret to Everybody";
 pub const OLD_SECRET: &str = "the-previous-secret";
-/// The app id of the shared check_suite payloads, so their re-run requests are "ours".
+/// The app id of the sample check_suite payloads, so their re-run requests are "ours".
 const APP_ID: &str = "29310";
+/// The head of the sample pull request payloads.
 pub const HEAD: &str = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
 
 pub struct Harness {
     pub base: String,
     pub client: reqwest::Client,
+    webhook: WebhookClient,
     pub state: AppState,
     pub data_dir: PathBuf,
     _dir: tempfile::TempDir,
@@ -80,6 +84,7 @@ pub async fn start_with(extra: &[(&str, &str)]) -> Harness {
         .build()
         .unwrap();
     Harness {
+        webhook: WebhookClient::new(&base, SECRET),
         base,
         client,
         state,
@@ -107,30 +112,44 @@ impl Harness {
         &self.state.store
     }
 
-    pub async fn deliver(&self, event: &str, delivery: &str, body: &[u8]) -> (StatusCode, String) {
-        self.deliver_signed(event, delivery, body, Some(&sign(SECRET.as_bytes(), body)))
-            .await
+    /// Posts `delivery` and returns the status and text of the answer.
+    pub async fn send(&self, delivery: Delivery) -> (u16, String) {
+        let answer = self.webhook.send(delivery).await;
+        (answer.status, answer.body)
     }
 
-    pub async fn deliver_signed(
-        &self,
-        event: &str,
-        delivery: &str,
-        body: &[u8],
-        signature: Option<&str>,
-    ) -> (StatusCode, String) {
-        let mut request = self
-            .client
-            .post(format!("{}/webhook", self.base))
-            .header("x-github-event", event)
-            .header("x-github-delivery", delivery)
-            .header("content-type", "application/json")
-            .body(body.to_vec());
-        if let Some(signature) = signature {
-            request = request.header("x-hub-signature-256", signature);
+    /// Posts `delivery` and asserts the answer's status; returns its text.
+    pub async fn send_expecting(&self, delivery: Delivery, status: u16) -> String {
+        self.webhook.send_expecting(delivery, status).await
+    }
+
+    /// Delivers and asserts `202 Accepted`.
+    pub async fn deliver(&self, delivery: Delivery) {
+        self.webhook.deliver(delivery).await;
+    }
+
+    /// Delivers and asserts `200` (ignored, or a duplicate); returns the answer's text.
+    pub async fn deliver_ignored(&self, delivery: Delivery) -> String {
+        self.webhook.deliver_ignored(delivery).await
+    }
+
+    /// The one job delivery `id` made.
+    pub async fn expect_job(&self, id: &str) -> Job {
+        let mut jobs = self.store().jobs_for_delivery(id).await.unwrap();
+        assert_eq!(jobs.len(), 1, "one job for delivery {id}: {jobs:#?}");
+        jobs.remove(0)
+    }
+
+    /// `/metrics` has every line of `lines`; returns the whole text.
+    pub async fn expect_metrics(&self, lines: &[&str]) -> String {
+        let text = self.metrics().await;
+        for line in lines {
+            assert!(
+                text.lines().any(|l| l == *line),
+                "{line} missing from /metrics:\n{text}"
+            );
         }
-        let response = request.send().await.unwrap();
-        (response.status(), response.text().await.unwrap())
+        text
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -144,16 +163,6 @@ impl Harness {
     pub async fn metrics(&self) -> String {
         self.get("/metrics").await.text().await.unwrap()
     }
-}
-
-pub fn shared_webhooks() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/webhooks")
-}
-
-pub fn payload(relative: &str) -> Vec<u8> {
-    let path = shared_webhooks().join(relative);
-    std::fs::read(&path)
-        .unwrap_or_else(|e| panic!("shared payload {} missing: {e}", path.display()))
 }
 
 static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::support::fake_github::{FakeGithub, FakePull};
-use crate::support::{RawEntry, gzip_tar};
+use crate::support::tarball::{RawEntry, gzip_tar};
 
 pub const INSTALLATION: u64 = 77;
 pub const REPO: &str = "octo/calc";

@@ -6,11 +6,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::deliver::SECRET;
 use crate::support::fake_github::{APP_ID, FakeGithub, app_private_key};
 
 /// How long any single wait may take before the test fails (a run takes ~15 s on an idle machine).
 pub const DEADLINE: Duration = Duration::from_secs(180);
+
+/// The webhook secret the server is started with.
+pub const SECRET: &str = "e2e webhook secret";
 
 pub struct AtoServer {
     child: Child,
@@ -156,15 +158,6 @@ impl Drop for AtoServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// A container's configuration as `docker inspect` prints it (environment, mounts, labels, ...).
-pub fn inspect(container: &str) -> String {
-    let out = Command::new("docker")
-        .args(["inspect", container])
-        .output()
-        .expect("docker inspect");
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn spawn(log: &Path, env: &[(&str, String)]) -> Child {

@@ -5,9 +5,11 @@
 
 mod handlers;
 mod repo_routes;
+mod writes;
+
+pub use writes::Write;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
@@ -17,16 +19,12 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::Response;
 
+use super::fixture;
+
 /// The app id the fake expects in JWTs.
 pub const APP_ID: u64 = 4242;
 /// The login of comments the app writes.
 pub const BOT_LOGIN: &str = "ato-test[bot]";
-
-pub fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
 
 /// The test app's private key (PEM), as ato would read it from `GITHUB_PRIVATE_KEY`.
 pub fn app_private_key() -> String {
@@ -135,6 +133,8 @@ pub struct FakeRepo {
     pub check_runs: Vec<FakeCheckRun>,
     pub comments: Vec<FakeComment>,
     pub permissions: HashMap<String, String>,
+    /// Every successful write ato made to this repository, in order.
+    pub writes: Vec<Write>,
 }
 
 #[derive(Debug, Clone)]
@@ -277,6 +277,24 @@ impl FakeGithub {
 
     pub fn token_requests(&self) -> usize {
         self.count("POST", "/access_tokens")
+    }
+
+    /// The API requests with this method whose path contains `fragment`: their status, and the time since
+    /// the first of them arrived.
+    pub fn calls(&self, method: &str, fragment: &str) -> Vec<(u16, Duration)> {
+        let model = self.model();
+        let requests: Vec<_> = model
+            .requests
+            .iter()
+            .filter(|r| r.host == Host::Api && r.method == method && r.path.contains(fragment))
+            .collect();
+        let Some(first) = requests.first().map(|r| r.at) else {
+            return Vec::new();
+        };
+        requests
+            .iter()
+            .map(|r| (r.status, r.at.duration_since(first)))
+            .collect()
     }
 }
 
