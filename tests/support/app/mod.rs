@@ -124,7 +124,12 @@ impl TestApp {
                         .any(|(i, w)| w.check_run() == Some(r.id) && !matched.contains(i))
             })?;
             if run.conclusion.as_deref() != Some(conclusion.as_str()) {
-                return Some(Err(format!("it completed otherwise: {run:#?}")));
+                return Some(Err(format!(
+                    "check run {} completed with conclusion {}, summary {:?}",
+                    run.id,
+                    run.conclusion.as_deref().unwrap_or("none"),
+                    run.summary.as_deref().unwrap_or_default()
+                )));
             }
             for (i, write) in writes.iter().enumerate() {
                 if write.check_run() == Some(run.id) {
