@@ -1,4 +1,5 @@
-//! A git repository in a temporary folder, written and committed to by the test (the input of `ato run`).
+//! A git repository in a temporary folder, written and committed to by the test: the input of `ato run`, and
+//! of the git wrapper's and the planner's tests. Its git commands ignore the machine's system-wide config.
 
 use std::path::Path;
 use std::process::Command;
@@ -16,6 +17,7 @@ impl Repo {
         repo.git(&["init", "-q", "-b", "main"]);
         repo.git(&["config", "user.email", "test@example.com"]);
         repo.git(&["config", "user.name", "ato test"]);
+        repo.git(&["config", "commit.gpgsign", "false"]);
         repo
     }
 
@@ -36,13 +38,20 @@ impl Repo {
         self
     }
 
+    /// The full sha of `HEAD`.
+    pub fn head(&self) -> String {
+        self.git(&["rev-parse", "HEAD"]).trim().to_string()
+    }
+
+    /// Runs git in the repository, failing the test when git fails; returns its output.
     pub fn git(&self, args: &[&str]) -> String {
         let out = Command::new("git")
             .arg("-C")
             .arg(self.dir.path())
             .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
             .output()
-            .expect("git runs");
+            .expect("git runs (is git installed?)");
         assert!(
             out.status.success(),
             "git {args:?}: {}",

@@ -1,69 +1,29 @@
-//! The git wrapper and the planner against real repositories made by the tests in temporary folders.
+//! The git wrapper against real repositories made by the tests in temporary folders: opening, revisions,
+//! diffs, files and trees of a commit or the working tree, and its deadline.
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
 use ato::git::{GitError, Repo, Tree, TreeLimits};
-use ato::model::SymbolKind;
-use ato::plan::{PlanConfig, plan};
 
-/// A throwaway repository.
-struct TestRepo {
-    dir: tempfile::TempDir,
+use crate::support::git_repo::Repo as TestRepo;
+
+/// `ato::git::Repo` on a test repository.
+pub trait Open {
+    fn open(&self) -> Repo;
 }
 
-impl TestRepo {
-    fn new() -> TestRepo {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let repo = TestRepo { dir };
-        repo.git(&["init", "-q", "-b", "main"]);
-        repo.git(&["config", "user.email", "dev@example.com"]);
-        repo.git(&["config", "user.name", "Dev"]);
-        repo.git(&["config", "commit.gpgsign", "false"]);
-        repo
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        let out = Command::new("git")
-            .current_dir(self.path())
-            .args(args)
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .expect("git runs (is git installed?)");
-        assert!(
-            out.status.success(),
-            "git {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    fn write(&self, path: &str, content: &str) {
-        let full = self.path().join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, content).unwrap();
-    }
-
-    fn commit(&self, message: &str) -> String {
-        self.git(&["add", "-A"]);
-        self.git(&["commit", "-q", "-m", message]);
-        self.git(&["rev-parse", "HEAD"])
-    }
-
+impl Open for TestRepo {
     fn open(&self) -> Repo {
         Repo::open(self.path()).expect("opens")
     }
 }
 
-const CALC_V1: &str = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n";
-const CALC_V2: &str = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return b - a\n\n\ndef mul(a, b):\n    return a * b\n";
+pub const CALC_V1: &str =
+    "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return a - b\n";
+pub const CALC_V2: &str = "def add(a, b):\n    return a + b\n\n\ndef sub(a, b):\n    return b - a\n\n\ndef mul(a, b):\n    return a * b\n";
 
 #[test]
 fn open_finds_the_top_from_a_subfolder() {
@@ -98,9 +58,9 @@ fn not_a_repository_is_a_clear_error() {
 fn resolve_gives_full_shas_and_bad_revisions_are_named() {
     let repo = TestRepo::new();
     repo.write("a.py", "x = 1\n");
-    let first = repo.commit("one");
+    let first = repo.commit("one").head();
     repo.write("a.py", "x = 2\n");
-    let second = repo.commit("two");
+    let second = repo.commit("two").head();
     let git = repo.open();
     assert_eq!(git.resolve("HEAD").unwrap(), second);
     assert_eq!(git.resolve("main").unwrap(), second);
@@ -133,7 +93,7 @@ fn resolve_gives_full_shas_and_bad_revisions_are_named() {
 fn merge_base_and_default_branch() {
     let repo = TestRepo::new();
     repo.write("a.py", "x = 1\n");
-    let fork = repo.commit("one");
+    let fork = repo.commit("one").head();
     repo.git(&["checkout", "-q", "-b", "feature"]);
     repo.write("a.py", "x = 2\n");
     repo.commit("feature work");
@@ -178,10 +138,10 @@ fn diff_between_commits() {
     let repo = TestRepo::new();
     repo.write("pkg/calc.py", CALC_V1);
     repo.write("old.py", "gone = 1\n");
-    let base = repo.commit("one");
+    let base = repo.commit("one").head();
     repo.write("pkg/calc.py", CALC_V2);
     std::fs::remove_file(repo.path().join("old.py")).unwrap();
-    let head = repo.commit("two");
+    let head = repo.commit("two").head();
     let diff = repo.open().diff(&base, &Tree::Commit(head)).unwrap();
     assert!(
         diff.contains("diff --git a/pkg/calc.py b/pkg/calc.py"),
@@ -197,7 +157,7 @@ fn diff_against_the_working_tree_shows_untracked_files_and_leaves_the_index_alon
     let repo = TestRepo::new();
     repo.write(".gitignore", "*.log\n");
     repo.write("pkg/calc.py", CALC_V1);
-    let base = repo.commit("one");
+    let base = repo.commit("one").head();
     repo.write("pkg/calc.py", CALC_V2);
     repo.write("pkg/new.py", "def fresh():\n    return 1\n");
     repo.write("debug.log", "ignored\n");
@@ -229,7 +189,7 @@ fn diff_against_the_working_tree_shows_untracked_files_and_leaves_the_index_alon
 fn read_file_from_a_commit_and_the_working_tree() {
     let repo = TestRepo::new();
     repo.write("pkg/calc.py", CALC_V1);
-    let base = repo.commit("one");
+    let base = repo.commit("one").head();
     repo.write("pkg/calc.py", CALC_V2);
     repo.write("untracked.py", "u = 1\n");
     let git = repo.open();
@@ -433,128 +393,4 @@ fn a_call_past_its_deadline_is_killed() {
         err.to_string().contains("git rev-parse did not finish"),
         "{err}"
     );
-}
-
-#[test]
-fn plan_end_to_end_on_a_branch_and_on_the_working_tree() {
-    let repo = TestRepo::new();
-    repo.write("pkg/calc.py", CALC_V1);
-    repo.write("pkg/shapes.py", "class Square:\n    def __init__(self, side):\n        self.side = side\n\n    def area(self):\n        return self.side ** 2\n");
-    repo.write("README.md", "# calc\n");
-    repo.commit("base");
-    repo.git(&["checkout", "-q", "-b", "feature"]);
-    repo.write("pkg/calc.py", CALC_V2);
-    repo.write("tests/test_calc.py", "def test_add():\n    pass\n");
-    repo.write("README.md", "# calc, better\n");
-    repo.commit("feature");
-    let git = repo.open();
-    let base = git
-        .merge_base(&git.default_branch().unwrap(), "feature")
-        .unwrap();
-    let head = Tree::Commit(git.resolve("feature").unwrap());
-    let diff = git.diff(&base, &head).unwrap();
-    let read = |tree: &Tree, path: &str| {
-        git.read_file(tree, path)
-            .unwrap()
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-    };
-    let base_tree = Tree::Commit(base.clone());
-    let result = plan(
-        &diff,
-        &|p| read(&head, p),
-        &|p| read(&base_tree, p),
-        &PlanConfig::default(),
-    )
-    .unwrap();
-    assert_eq!(result.targets.len(), 1, "{result:?}");
-    let calc = &result.targets[0];
-    assert_eq!(calc.path, "pkg/calc.py");
-    let symbols: Vec<(&str, bool)> = calc
-        .symbols
-        .iter()
-        .map(|s| (s.name.as_str(), s.is_new))
-        .collect();
-    assert_eq!(symbols, vec![("sub", false), ("mul", true)]);
-    let skipped: Vec<(&str, &str)> = result
-        .skipped
-        .iter()
-        .map(|s| (s.path.as_str(), s.reason.as_str()))
-        .collect();
-    assert_eq!(
-        skipped,
-        vec![
-            ("README.md", "unsupported language"),
-            ("tests/test_calc.py", "test file")
-        ]
-    );
-
-    // Uncommitted work on top: a constructor change lists the class, an untracked module is all new.
-    repo.write("pkg/shapes.py", "class Square:\n    def __init__(self, side):\n        self.side = abs(side)\n\n    def area(self):\n        return self.side ** 2\n");
-    repo.write("pkg/extra.py", "def helper():\n    return 1\n");
-    let diff = git.diff(&base, &Tree::WorkingTree).unwrap();
-    let result = plan(
-        &diff,
-        &|p| read(&Tree::WorkingTree, p),
-        &|p| read(&base_tree, p),
-        &PlanConfig::default(),
-    )
-    .unwrap();
-    let by_path: BTreeMap<&str, Vec<(&str, SymbolKind, bool)>> = result
-        .targets
-        .iter()
-        .map(|t| {
-            let symbols = t
-                .symbols
-                .iter()
-                .map(|s| (s.name.as_str(), s.kind, s.is_new))
-                .collect();
-            (t.path.as_str(), symbols)
-        })
-        .collect();
-    assert_eq!(
-        by_path["pkg/shapes.py"],
-        vec![("Square", SymbolKind::Class, false)]
-    );
-    assert_eq!(
-        by_path["pkg/extra.py"],
-        vec![("helper", SymbolKind::Function, true)]
-    );
-    assert_eq!(by_path["pkg/calc.py"].len(), 2);
-}
-
-#[test]
-fn user_diff_settings_do_not_change_what_the_planner_reads() {
-    let repo = TestRepo::new();
-    repo.write("pkg/calc.py", CALC_V1);
-    let base = repo.commit("one");
-    repo.write("pkg/calc.py", CALC_V2);
-    let head = repo.commit("two");
-    for (key, value) in [
-        ("diff.noprefix", "true"),
-        ("diff.mnemonicPrefix", "true"),
-        ("color.ui", "always"),
-        ("diff.interHunkContext", "5"),
-        ("diff.context", "7"),
-        ("diff.external", "false"),
-        ("core.quotePath", "true"),
-    ] {
-        repo.git(&["config", key, value]);
-    }
-    let git = repo.open();
-    let diff = git.diff(&base, &Tree::Commit(head.clone())).unwrap();
-    let read = |sha: &str, path: &str| {
-        git.read_file(&Tree::Commit(sha.into()), path)
-            .unwrap()
-            .map(|b| String::from_utf8_lossy(&b).into_owned())
-    };
-    let result = plan(
-        &diff,
-        &|p| read(&head, p),
-        &|p| read(&base, p),
-        &PlanConfig::default(),
-    )
-    .unwrap();
-    assert_eq!(result.targets.len(), 1, "{diff}");
-    assert_eq!(result.targets[0].path, "pkg/calc.py");
-    assert_eq!(result.targets[0].changed_lines, vec![6, 7, 8, 9, 10]);
 }
