@@ -3,12 +3,13 @@
 
 use std::time::Duration;
 
+use ato::github::{GithubApp, GithubError, InstallationId, Permission, PrNumber};
+
 use crate::support::fake_github::{FakeGithub, Fault, app_private_key};
 use crate::support::fixture;
 use crate::support::github_client::{
     BASE, HEAD, INSTALLATION, REPO, add_pull, config, repo, setup,
 };
-use ato::github::{GithubApp, GithubError, InstallationId, Permission, PrNumber};
 
 #[tokio::test]
 async fn one_token_serves_many_calls_and_the_pr_reads_back() {

@@ -1,12 +1,13 @@
 //! What ato posts on a pull request: the check run with its annotations, the report comment (one, edited
 //! in place), reactions and replies.
 
-use crate::support::fake_github::{FakeComment, Fault};
-use crate::support::github_client::{HEAD, REPO, add_pull, repo, setup};
 use ato::github::{
     Annotation, AnnotationLevel, CheckRunOutput, CommentId, CommitSha, Conclusion, NewCheckRun,
     PrNumber, REPORT_MARKER, Reaction,
 };
+
+use crate::support::fake_github::{FakeComment, Fault};
+use crate::support::github_client::{HEAD, REPO, add_pull, repo, setup};
 
 fn annotations(count: u32) -> Vec<Annotation> {
     (1..=count)

@@ -1,12 +1,13 @@
 //! Source tarballs through the client: the 302 to another host followed without credentials, hostile
 //! archives refused, and the caps on both sides of gzip.
 
-use crate::support::fake_github::{Fault, Host};
-use crate::support::github_client::{HEAD, REPO, repo, setup};
-use crate::support::tarball::{RawEntry, gzip_tar};
 use ato::github::tarball::TarballError;
 use ato::github::{CommitSha, GithubError, TarballLimits};
 use ato::safe_tar::UnsafeArchive;
+
+use crate::support::fake_github::{Fault, Host};
+use crate::support::github_client::{HEAD, REPO, repo, setup};
+use crate::support::tarball::{RawEntry, gzip_tar};
 
 #[tokio::test]
 async fn the_tarball_redirect_is_followed_without_credentials() {

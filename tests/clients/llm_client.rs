@@ -3,10 +3,11 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use ato::llm::{LlmClient, LlmConfig, LlmError, Message};
+
 use crate::support::fake_llm::{
     ANSWER_COMPLETION_TOKENS, ANSWER_PROMPT_TOKENS, FakeLlm, Reply, Rule, TEST_KEY, answer,
 };
-use ato::llm::{LlmClient, LlmConfig, LlmError, Message};
 
 fn question(text: &str) -> Vec<Message> {
     vec![

@@ -3,10 +3,11 @@
 
 use std::time::{Duration, Instant};
 
+use ato::model::{ProblemKind, SandboxOutcome};
+
 use crate::support::ato_run::{AtoRun, ato_run};
 use crate::support::docker::{ato_containers, require_docker};
 use crate::support::git_repo::Repo;
-use ato::model::{ProblemKind, SandboxOutcome};
 
 /// The container's wall clock in these tests; each step inside gets a fifth of it.
 const TIMEOUT_SECS: u64 = 60;

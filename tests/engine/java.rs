@@ -1,12 +1,13 @@
 //! `ato run` end to end on Java pull requests: real git repositories, the real binary, real containers of the
 //! Java runner (JDK, JUnit 5, JaCoCo, FindBugs).
 
-use crate::support::ato_run::{AtoRun, ato_run};
-use crate::support::docker::{ato_containers, require_docker};
-use crate::support::git_repo::Repo;
 use ato::model::{
     Observation, ProblemKind, RunnerResult, SandboxOutcome, TestKind, TestStatus, Verdict,
 };
+
+use crate::support::ato_run::{AtoRun, ato_run};
+use crate::support::docker::{ato_containers, require_docker};
+use crate::support::git_repo::Repo;
 
 const CALC: &str = "src/main/java/com/example/Calc.java";
 

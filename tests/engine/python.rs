@@ -1,9 +1,10 @@
 //! `ato run` end to end on Python pull requests: real git repositories, the real binary, real containers.
 
+use ato::model::{Observation, SandboxOutcome, TestKind, TestStatus, Verdict};
+
 use crate::support::ato_run::ato_run;
 use crate::support::docker::{ato_containers, require_docker};
 use crate::support::git_repo::Repo;
-use ato::model::{Observation, SandboxOutcome, TestKind, TestStatus, Verdict};
 
 const CALC_BASE: &str = r#"
 def add(a: int, b: int) -> int:

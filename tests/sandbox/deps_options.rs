@@ -3,8 +3,9 @@
 
 use std::process::Command;
 
-use crate::support::sandbox::{self, require_sandbox, run_clean, sh_job, unique_run_id};
 use ato::sandbox::{Network, VolumeMount};
+
+use crate::support::sandbox::{self, require_sandbox, run_clean, sh_job, unique_run_id};
 
 struct RemoveVolume(String);
 
