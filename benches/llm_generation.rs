@@ -4,15 +4,15 @@
 //! Run with `cargo bench --bench llm_generation`. The fake is the one the tests use, over real HTTP on
 //! loopback; `LLM_CONCURRENCY` (default 8) changes the concurrency measured.
 
-#[path = "../tests/llm_support/mod.rs"]
-mod llm_support;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 use std::time::{Duration, Instant};
 
 use ato::generate::{TokenBudget, ask_all};
 use ato::llm::{LlmClient, LlmConfig, Message};
 use ato::model::{Language, ModelUsage};
-use llm_support::{FakeLlm, Rule, answer};
+use support::fake_llm::{FakeLlm, Rule, answer};
 
 const FUNCTIONS: usize = 10;
 const DELAY: Duration = Duration::from_secs(1);

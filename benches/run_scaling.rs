@@ -5,12 +5,14 @@
 //! `ATO_BENCH_REPEAT` times (default 3) with the runner image already built, and prints the median.
 //! Run with `cargo bench --bench run_scaling` (`--profile dev` is fine: the time is the container's).
 
-#[path = "../tests/e2e_support/mod.rs"]
-mod e2e_support;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 use std::time::{Duration, Instant};
 
-use e2e_support::{Repo, ato_run, require_docker};
+use support::ato_run::ato_run;
+use support::docker::require_docker;
+use support::git_repo::Repo;
 
 fn main() {
     require_docker();

@@ -9,8 +9,8 @@
 //! Run with `cargo bench --bench sandbox_overhead` (add `--profile dev` to skip a release build: the time is
 //! Docker's, not ours).
 
-#[path = "../tests/sandbox_support/mod.rs"]
-mod sandbox_support;
+#[path = "../tests/support/mod.rs"]
+mod support;
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -27,7 +27,7 @@ fn main() {
 }
 
 async fn bench() {
-    let sandbox = sandbox_support::require_docker().await;
+    let sandbox = support::sandbox::require_sandbox().await;
     let pairs: usize = std::env::var("ATO_BENCH_PAIRS")
         .ok()
         .map(|n| n.parse().expect("ATO_BENCH_PAIRS must be a whole number"))
@@ -62,7 +62,7 @@ fn image_and_command() -> (String, Vec<String>) {
     let (image, default_command) = match std::env::var("ATO_BENCH_IMAGE") {
         Ok(image) => (image, "true"),
         Err(_) if image_exists(&python) => (python, "python3 -c pass"),
-        Err(_) => (sandbox_support::ensure_test_image().to_string(), "true"),
+        Err(_) => (support::sandbox::ensure_test_image().to_string(), "true"),
     };
     let command =
         std::env::var("ATO_BENCH_COMMAND").unwrap_or_else(|_| default_command.to_string());
@@ -78,7 +78,7 @@ async fn sandboxed(
     command: &[String],
     limits: &Limits,
 ) -> Duration {
-    let run_id = sandbox_support::unique_run_id("bench");
+    let run_id = support::sandbox::unique_run_id("bench");
     let mut job = Job::new(&run_id, image, Vec::new(), limits.clone());
     job.command = Some(command.to_vec());
     let begun = Instant::now();

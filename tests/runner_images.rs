@@ -2,7 +2,9 @@
 //! usable offline as a non-root user, and failures that say what to do.
 //!
 //! Needs Docker; fails (never skips) when it is not reachable. The first run on a fresh machine also
-//! makes the Debian base with mmdebstrap (about a minute).
+//! makes the Debian base with mmdebstrap (about a minute). A binary of its own: it removes and rebuilds the
+//! Python runner image, which no other test of this crate may be using at the time (cargo runs test
+//! binaries one after another).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -36,7 +36,7 @@ pub struct Outcome {
     pub elapsed: Duration,
 }
 
-/// The shared payload around its PR number, so every request is a different delivery of a different PR,
+/// The sample payload around its PR number, so every request is a different delivery of a different PR,
 /// signed by the generator with the webhook secret as GitHub would.
 pub struct Deliveries {
     pub prefix: String,

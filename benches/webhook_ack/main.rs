@@ -7,10 +7,10 @@
 //! may lose the last commits. Its GitHub is a local socket that never answers, so its two workers each hold one
 //! job as during real runs and nothing leaves the machine; Docker must be reachable, as for any `ato serve`.
 //!
-//! The load: signed ~28 KB `pull_request` `opened` deliveries (the shared payload), each with its own
-//! `X-GitHub-Delivery` id and PR number — so each one is stored, not dropped as a redelivery — at a fixed 1,000
-//! requests per second for 10 seconds, open loop, from THIS process (the bench), which is not the server's. It
-//! is a purpose-built wrk2-style generator ([`load`]), because the tools at hand cannot do this honestly:
+//! The load: signed ~28 KB `pull_request` `opened` deliveries (GitHub's sample payload, from
+//! `tests/fixtures/webhooks/`), each with its own `X-GitHub-Delivery` id and PR number — so each one is stored,
+//! not dropped as a redelivery — at a fixed 1,000 requests per second for 10 seconds, open loop, from THIS
+//! process (the bench), which is not the server's. It is a purpose-built wrk2-style generator ([`load`]), because the tools at hand cannot do this honestly:
 //! - `oha` (crates.io) has the fixed rate and `--latency-correction`, but sends the same headers with every
 //!   request (`-H` is fixed; only the URL can be randomised, `-Z` varies the body but not its signature), so
 //!   every request after the first would be a redelivery answered from the dedupe without storing anything;
@@ -249,10 +249,10 @@ fn count_stored(database: &Path) -> Result<(usize, usize), String> {
     ))
 }
 
-/// The shared `opened` payload split around its PR number, so each request can carry another number.
+/// GitHub's sample `opened` payload split around its PR number, so each request can carry another number.
 fn payload_template() -> Result<(String, String), String> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/webhooks/pull_request/opened.payload.json");
+        .join("tests/fixtures/webhooks/pull_request/opened.payload.json");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;

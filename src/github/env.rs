@@ -1,5 +1,5 @@
 //! [`GithubConfig`] from the environment: `GITHUB_APP_ID`, `GITHUB_PRIVATE_KEY` or
-//! `GITHUB_PRIVATE_KEY_PATH`, `GITHUB_API_URL` (names as in SPEC.md and Probot).
+//! `GITHUB_PRIVATE_KEY_PATH`, `GITHUB_API_URL` (the names Probot uses).
 
 use std::path::PathBuf;
 

@@ -23,7 +23,7 @@ const MIN_MEMORY_BYTES: u64 = 6 * MIB;
 /// Docker's smallest CPU quota is a hundredth of a CPU.
 const MIN_CPUS: f64 = 0.01;
 
-/// Everything one container may consume. Defaults follow SPEC.md; the first three come from the environment.
+/// Everything one container may consume. The first three come from the environment; each field says its default.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Limits {
     /// CPUs (`nano_cpus` = cpus × 10⁹). `RUNNER_CPU_LIMIT`, default 1.0.

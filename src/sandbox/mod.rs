@@ -1,4 +1,4 @@
-//! The sandbox: runs one hostile job in a throw-away, locked-down container (SPEC.md "The sandbox").
+//! The sandbox: runs one hostile job in a throw-away, locked-down container (see "The sandbox" in the README).
 //!
 //! Every container gets no network (only a dependency-phase job may ask for one, see [`Network`]), a read-only root filesystem, a small tmpfs `/tmp` (`HOME=/tmp`), all
 //! capabilities dropped, `no-new-privileges`, Docker's default seccomp profile, a non-root numeric user,
@@ -59,7 +59,8 @@ impl Sandbox {
     }
 
     /// Like [`Sandbox::connect`], with an OCI runtime (e.g. `runsc`, gVisor) to use when the daemon has it.
-    /// A configured runtime the daemon does not list is logged and not used, as SPEC.md asks.
+    /// A configured runtime the daemon does not list is logged and not used: jobs then run
+    /// under the default runtime rather than not at all.
     pub async fn connect_with_runtime(runtime: Option<&str>) -> Result<Sandbox, SandboxError> {
         Sandbox::connect_to(&docker_host(), runtime).await
     }

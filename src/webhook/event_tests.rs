@@ -1,5 +1,5 @@
-//! Unit tests of event routing on small hand-written payloads (the shared real payloads are exercised over
-//! HTTP in `tests/webhook.rs`).
+//! Unit tests of event routing on small hand-written payloads (GitHub's sample payloads, in
+//! `tests/fixtures/webhooks/`, are delivered over HTTP by the `app` tests' `webhook::payloads`).
 
 use serde_json::{Value, json};
 

@@ -1,6 +1,9 @@
 //! The sample runner outputs, read by `collect`.
 
-use super::*;
+use ato::collect::collect;
+use ato::model::{ProblemKind, RunStatus, Severity, TestKind, TestStatus};
+
+use crate::sample::{collected, java_targets, node_targets, python_targets, test};
 
 #[test]
 fn python_outputs_made_by_real_pytest_and_bandit_are_collected() {

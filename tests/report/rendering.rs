@@ -1,6 +1,12 @@
 //! Rendering hostile and huge results: nothing from the PR may inject markup, and the comment fits GitHub.
 
-use super::*;
+use ato::model::{
+    BehaviourChange, Finding, Observation, Problem, ProblemKind, RunResults, RunStatus, Runner,
+    SandboxOutcome, Severity, SkippedFile, TestCase, TestKind, TestStatus, Verdict,
+};
+use ato::report::{COMMENT_BUDGET, ReportLinks, html, markdown};
+
+use crate::sample::{all_fixtures, collected, node_targets, run_results, runner_result};
 
 /// Text a hostile PR could make its code print, raise or be named.
 const HOSTILE: &[&str] = &[

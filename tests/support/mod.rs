@@ -1,90 +1,35 @@
-//! Shared test support: the fake GitHub, and tarball builders (good and hostile).
+//! Everything the tests share, in one place: each test binary mounts it with
+//! `#[path = "../support/mod.rs"] mod support;` (benches with `#[path = "../tests/support/mod.rs"]`) and uses the
+//! parts it needs.
+//!
+//! - [`app`]: the short test language for the GitHub App (`ato serve` end to end, and its router in-process);
+//! - [`fake_github`] and [`github_client`]: a fake GitHub on loopback, and ato's client wired to it;
+//! - [`fake_llm`]: a fake OpenAI-compatible model server;
+//! - [`webhooks`]: GitHub's sample payloads (`tests/fixtures/webhooks/`), deliveries made from them, signed;
+//! - [`git_repo`] and [`ato_run`]: git repositories made on the spot, and the real `ato run` binary on them;
+//! - [`docker`], [`sandbox`] and [`deps`]: Docker checks and clean-up, the sandbox's busybox test image and jobs,
+//!   the dependency phase's vendored packages and cache volumes;
+//! - [`tarball`]: gzip'd tars with verbatim (hostile) entries, as GitHub serves source archives.
 
-#![allow(dead_code)] // each test crate uses part of it
+#![allow(dead_code)] // each test binary uses part of it
 
 pub mod app;
+pub mod ato_run;
+pub mod deps;
+pub mod docker;
 pub mod fake_github;
+pub mod fake_llm;
+pub mod git_repo;
+pub mod github_client;
+pub mod sandbox;
+pub mod tarball;
+pub mod webhooks;
 
-use std::io::Write;
+use std::path::PathBuf;
 
-use flate2::Compression;
-use flate2::write::GzEncoder;
-use tar::{Builder, EntryType, Header};
-
-/// One archive entry; path and link name are written verbatim (the `tar` builder would refuse hostile ones).
-pub struct RawEntry<'a> {
-    pub path: &'a str,
-    pub kind: EntryType,
-    pub link: &'a str,
-    pub data: &'a [u8],
-}
-
-impl<'a> RawEntry<'a> {
-    pub fn file(path: &'a str, data: &'a [u8]) -> Self {
-        Self {
-            path,
-            kind: EntryType::Regular,
-            link: "",
-            data,
-        }
-    }
-
-    pub fn dir(path: &'a str) -> Self {
-        Self {
-            path,
-            kind: EntryType::Directory,
-            link: "",
-            data: b"",
-        }
-    }
-
-    pub fn symlink(path: &'a str, target: &'a str) -> Self {
-        Self {
-            path,
-            kind: EntryType::Symlink,
-            link: target,
-            data: b"",
-        }
-    }
-
-    pub fn hard_link(path: &'a str, target: &'a str) -> Self {
-        Self {
-            path,
-            kind: EntryType::Link,
-            link: target,
-            data: b"",
-        }
-    }
-}
-
-/// A gzip'd tar of `entries`, starting with a PAX global header carrying `commit`, as GitHub's are.
-pub fn gzip_tar(commit: &str, entries: &[RawEntry<'_>]) -> Vec<u8> {
-    let mut builder = Builder::new(Vec::new());
-    let record = format!("comment={commit}\n");
-    let pax = format!("{} {record}", record.len() + 3);
-    let mut header = Header::new_ustar();
-    header.set_path("pax_global_header").expect("pax path");
-    header.set_entry_type(EntryType::XGlobalHeader);
-    header.set_size(pax.len() as u64);
-    header.set_cksum();
-    builder.append(&header, pax.as_bytes()).expect("pax header");
-    for entry in entries {
-        let mut header = Header::new_gnu();
-        let old = header.as_old_mut();
-        old.name[..entry.path.len()].copy_from_slice(entry.path.as_bytes());
-        old.linkname[..entry.link.len()].copy_from_slice(entry.link.as_bytes());
-        header.set_entry_type(entry.kind);
-        header.set_size(entry.data.len() as u64);
-        header.set_mode(if entry.kind == EntryType::Directory {
-            0o755
-        } else {
-            0o644
-        });
-        header.set_cksum();
-        builder.append(&header, entry.data).expect("append");
-    }
-    let tar = builder.into_inner().expect("finish tar");
-    let mut gz = GzEncoder::new(Vec::new(), Compression::fast());
-    gz.write_all(&tar).expect("gzip");
-    gz.finish().expect("gzip finish")
+/// A file or folder under `tests/fixtures/`.
+pub fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }

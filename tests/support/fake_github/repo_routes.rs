@@ -7,7 +7,7 @@ use base64::Engine;
 use serde_json::{Value, json};
 
 use super::handlers::{error, ok, paginate, query};
-use super::{APP_ID, BOT_LOGIN, FakeCheckRun, FakeComment, Model, Shared};
+use super::{APP_ID, BOT_LOGIN, FakeCheckRun, FakeComment, Model, Shared, Write};
 
 pub(super) fn repo_route(
     state: &Shared,
@@ -109,6 +109,11 @@ pub(super) fn repo_route(
                 details_url: body["details_url"].as_str().map(Into::into),
                 ..FakeCheckRun::default()
             };
+            repo.writes.push(Write::CheckRunCreated {
+                id: new_id,
+                head_sha: run.head_sha.clone(),
+                status: run.status.clone(),
+            });
             repo.check_runs.push(run);
             ok(
                 StatusCode::CREATED,
@@ -142,7 +147,18 @@ pub(super) fn repo_route(
             else {
                 return error(StatusCode::NOT_FOUND, "Not Found");
             };
-            update_check_run(run, &body)
+            let response = update_check_run(run, &body);
+            if response.status().is_success() {
+                let write = Write::CheckRunUpdated {
+                    id: run.id,
+                    head_sha: run.head_sha.clone(),
+                    status: run.status.clone(),
+                    conclusion: run.conclusion.clone(),
+                    title: run.title.clone(),
+                };
+                repo.writes.push(write);
+            }
+            response
         }
         ("GET", ["issues", n, "comments"]) => {
             let issue = number(n).unwrap_or(0);
@@ -177,6 +193,11 @@ pub(super) fn repo_route(
                 reactions: Vec::new(),
             };
             let answer = comment_json(&comment);
+            repo.writes.push(Write::CommentPosted {
+                id: comment.id,
+                issue: comment.issue,
+                body: comment.body.clone(),
+            });
             repo.comments.push(comment);
             ok(StatusCode::CREATED, answer)
         }
@@ -189,7 +210,14 @@ pub(super) fn repo_route(
             match body["body"].as_str() {
                 Some(text) if text.chars().count() <= 65_536 => {
                     comment.body = text.into();
-                    ok(StatusCode::OK, comment_json(comment))
+                    let answer = comment_json(comment);
+                    let write = Write::CommentEdited {
+                        id: comment.id,
+                        issue: comment.issue,
+                        body: comment.body.clone(),
+                    };
+                    repo.writes.push(write);
+                    ok(StatusCode::OK, answer)
                 }
                 _ => error(StatusCode::UNPROCESSABLE_ENTITY, "Invalid request: body"),
             }
@@ -209,6 +237,11 @@ pub(super) fn repo_route(
             if status == StatusCode::CREATED {
                 comment.reactions.push(content.clone());
             }
+            let comment_id = comment.id;
+            repo.writes.push(Write::ReactionAdded {
+                comment_id,
+                content: content.clone(),
+            });
             ok(
                 status,
                 json!({ "id": new_id, "content": content, "user": { "login": BOT_LOGIN } }),

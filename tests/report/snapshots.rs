@@ -1,0 +1,104 @@
+//! Snapshots (insta) of everything ato shows a reviewer for the sample run: the PR comment, the local
+//! `report.md`, the check run as GitHub receives it (conclusion, title, summary, text, annotations), the
+//! check run when ato could not test, and the HTML report's body. The `.snap` files under
+//! `tests/report/snapshots/` are committed: a change to the rendering shows there as a diff to review.
+//!
+//! A difference fails the test. Outside CI, insta also writes the new rendering beside the snapshot as
+//! `.snap.new`, to accept with `cargo insta review` (or `INSTA_UPDATE=always cargo test --test report
+//! snapshots::`); in CI (`CI=true`) and under `scripts/test` (`INSTA_UPDATE=no`) it writes nothing.
+
+use ato::github::checks::completion_bodies;
+use ato::github::comments::report_body;
+use ato::model::{RunResults, Symbol, SymbolKind};
+use ato::publish::{annotations, check_output, conclusion, error_output};
+use ato::report::{ReportLinks, html, markdown};
+use serde_json::Value;
+
+use crate::sample::{all_fixtures, fixture_sources};
+
+/// The links of a report served by `ato serve`.
+fn links() -> ReportLinks {
+    ReportLinks {
+        report: Some("https://ato.example/reports/01JTESTRUN/token".into()),
+        patch: Some("https://ato.example/reports/01JTESTRUN/token/ato-tests.patch".into()),
+    }
+}
+
+/// The sample run with the changed functions the planner would have found (`sources/python/pkg/calc.py`;
+/// the JavaScript and Java ranges as in their outputs), so failed, flaky and changed functions are annotated.
+fn with_symbols(mut results: RunResults) -> RunResults {
+    let symbol = |name: &str, start_line, end_line| Symbol {
+        name: name.into(),
+        kind: SymbolKind::Function,
+        start_line,
+        end_line,
+        is_new: false,
+    };
+    for runner in &mut results.runners {
+        let symbols = match runner.targets[0].path.as_str() {
+            "pkg/calc.py" => vec![
+                symbol("add", 5, 13),
+                symbol("run", 16, 18),
+                symbol("size", 21, 24),
+                symbol("evaluate", 27, 29),
+            ],
+            "src/slug.js" => vec![symbol("slugify", 1, 10)],
+            _ => vec![symbol("Calc.add", 4, 7), symbol("Calc.divide", 9, 13)],
+        };
+        runner.targets[0].symbols = symbols;
+    }
+    results
+}
+
+fn pretty(bodies: &[Value]) -> String {
+    serde_json::to_string_pretty(bodies).expect("JSON prints")
+}
+
+#[test]
+fn the_pr_comment() {
+    let comment = report_body(&markdown(&all_fixtures(), &links()));
+    insta::assert_snapshot!("pr_comment", comment);
+}
+
+#[test]
+fn the_local_markdown_report() {
+    insta::assert_snapshot!(
+        "report_md",
+        markdown(&all_fixtures(), &ReportLinks::default())
+    );
+}
+
+#[test]
+fn the_check_run_with_its_annotations() {
+    let results = with_symbols(all_fixtures());
+    let md = markdown(&results, &links());
+    let warnings = ["Unknown key `langauges` in .github/ato.yml; the default applies.".to_string()];
+    let output = check_output(&results, &md, &warnings);
+    let mut bodies =
+        completion_bodies(conclusion(results.verdict), &output, &annotations(&results));
+    // The text is the repository warnings, then the comment's Markdown (its own snapshot, `pr_comment`).
+    for body in &mut bodies {
+        let text = body["output"]["text"].as_str().expect("a text").to_owned();
+        let warning = text
+            .strip_suffix(md.as_str())
+            .expect("the text ends with the report");
+        body["output"]["text"] = Value::String(format!("{warning}<the report's Markdown>"));
+    }
+    insta::assert_snapshot!("check_run", pretty(&bodies));
+}
+
+#[test]
+fn the_check_run_when_ato_could_not_test() {
+    let output = error_output("Could not download the source: the archive has a `..` path.");
+    let bodies = completion_bodies(ato::github::Conclusion::Neutral, &output, &[]);
+    insta::assert_snapshot!("check_run_error", pretty(&bodies));
+}
+
+#[test]
+fn the_html_report_body() {
+    let results = all_fixtures();
+    let page = html(&results, &fixture_sources(&results));
+    let start = page.find("<body").expect("a body");
+    let end = page.rfind("</body>").expect("a body end") + "</body>".len();
+    insta::assert_snapshot!("report_html_body", &page[start..end]);
+}

@@ -1,0 +1,217 @@
+//! Support for the dependency-phase tests: vendored packages made on the spot (a wheel, an npm tarball), the
+//! cache entry a run uses, and the removal of cache volumes when a test ends.
+
+use std::path::Path;
+use std::process::Command;
+
+use ato::deps::{CacheEntry, Detection, HeadFiles};
+use ato::lang;
+use ato::model::Runner;
+use sha2::Digest;
+
+use super::ato_run::AtoRun;
+use super::git_repo::Repo;
+
+/// A token that makes this test's manifests (so its cache digest) its own: the first run is a real fill.
+pub fn nonce() -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    format!("{}-{}", std::process::id(), now.as_nanos())
+}
+
+/// Milliseconds of the dependency phase from `ato: <runner> dependencies: <what> (<n> ms)`.
+pub fn deps_phase(run: &AtoRun, runner: &str) -> (String, u128) {
+    let prefix = format!("ato: {runner} dependencies: ");
+    let line = run
+        .stderr
+        .lines()
+        .find_map(|line| line.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("no dependency phase line; ato said:\n{}", run.stderr));
+    let (what, ms) = line.rsplit_once(" (").expect("a duration");
+    let ms = ms.trim_end_matches(" ms)").parse().expect("milliseconds");
+    (what.to_string(), ms)
+}
+
+/// The cache entry ato uses for the head of `repo`, computed the way the engine does.
+pub fn cache_entry(repo: &Repo, which: Runner) -> CacheEntry {
+    let tar = Command::new("git")
+        .arg("-C")
+        .arg(repo.path())
+        .args(["archive", "--format=tar", "--prefix=head/", "HEAD"])
+        .output()
+        .expect("git archive")
+        .stdout;
+    let family = lang::family(which);
+    let files = HeadFiles::from_workspace_tar(&tar, family).expect("a tar");
+    let Detection::Found(manifest) = family.detect(&files) else {
+        panic!("no manifest found in the fixture")
+    };
+    let image = ato::runners::image_ref(which).expect("the recipe is embedded");
+    let id = Command::new("docker")
+        .args(["image", "inspect", "--format", "{{.Id}}", &image])
+        .output()
+        .expect("docker image inspect");
+    let id = String::from_utf8_lossy(&id.stdout).trim().to_string();
+    CacheEntry::new(which, &manifest.cache_digest(&id))
+}
+
+pub fn volume_exists(name: &str) -> bool {
+    Command::new("docker")
+        .args(["volume", "inspect", name])
+        .output()
+        .map(|out| out.status.success())
+        .unwrap_or(false)
+}
+
+/// Removes a test's cache volumes when the test ends, however it ends.
+pub struct RemoveVolumes(pub Vec<String>);
+
+impl Drop for RemoveVolumes {
+    fn drop(&mut self) {
+        for name in &self.0 {
+            let _ = Command::new("docker")
+                .args(["volume", "rm", "-f", name])
+                .output();
+        }
+    }
+}
+
+/// The cache volumes a run's notes name (a rebuild of the runner image between two runs gives a second
+/// digest, which the test must remove too).
+pub fn volumes_named_in(run: &AtoRun) -> Vec<String> {
+    let Some(results) = &run.results else {
+        return Vec::new();
+    };
+    let mut names = Vec::new();
+    for note in results.runners.iter().flat_map(|r| &r.notes) {
+        for word in note.split_whitespace() {
+            if word.starts_with("ato-deps-") {
+                names.push(format!("{word}-complete"));
+                names.push(word.to_string());
+            }
+        }
+    }
+    names
+}
+
+pub fn cleanup(entry: &CacheEntry) -> RemoveVolumes {
+    RemoveVolumes(vec![entry.marker.clone(), entry.data.clone()])
+}
+
+/// A minimal wheel of `tinydep` 1.0 (`double(x)`), written as pip expects: a zip with its dist-info.
+pub fn write_wheel(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    let script = r#"
+import base64, hashlib, sys, zipfile
+files = {
+    "tinydep/__init__.py": b"def double(x):\n    return 2 * x\n",
+    "tinydep-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: tinydep\nVersion: 1.0\n",
+    "tinydep-1.0.dist-info/WHEEL": b"Wheel-Version: 1.0\nGenerator: ato-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+}
+record = []
+for name, data in files.items():
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    record.append(f"{name},sha256={digest},{len(data)}")
+record.append("tinydep-1.0.dist-info/RECORD,,")
+files["tinydep-1.0.dist-info/RECORD"] = ("\n".join(record) + "\n").encode()
+with zipfile.ZipFile(sys.argv[1], "w") as wheel:
+    for name, data in files.items():
+        wheel.writestr(zipfile.ZipInfo(name, (2020, 1, 1, 0, 0, 0)), data)
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(dir.join("tinydep-1.0-py3-none-any.whl"))
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// An npm tarball of `tiny` 1.0.0 (`double(x)`, CommonJS) and its sha512 integrity.
+pub fn npm_tarball() -> (Vec<u8>, String) {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    {
+        let mut builder = tar::Builder::new(&mut gz);
+        for (path, body) in [
+            (
+                "package/package.json",
+                r#"{"name":"tiny","version":"1.0.0","main":"index.js"}"#,
+            ),
+            ("package/index.js", "exports.double = (x) => 2 * x;\n"),
+        ] {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(body.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            builder
+                .append_data(&mut header, path, body.as_bytes())
+                .unwrap();
+        }
+        builder.finish().unwrap();
+    }
+    let bytes = gz.finish().unwrap();
+    use base64::Engine;
+    let integrity = format!(
+        "sha512-{}",
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha512::digest(&bytes))
+    );
+    (bytes, integrity)
+}
+
+/// Vendors `group:artifact:version` into the in-project Maven repository `repo/` of `dir`: its pom and a jar
+/// of the one class `source` (`package_path` like `com/example/text/Shout.java`), compiled by the Java
+/// runner image's javac with no network.
+pub fn vendor_maven_jar(
+    dir: &Path,
+    coordinate: (&str, &str, &str),
+    package_path: &str,
+    source: &str,
+) {
+    use std::io::Write;
+    let (group, artifact, version) = coordinate;
+    let script = format!(
+        "set -e; cd /tmp; mkdir -p src/$(dirname {package_path}) out; cat > src/{package_path}; \
+         javac --release 17 -d out src/{package_path} >&2; cd out; jar cf /tmp/a.jar . >&2; cat /tmp/a.jar"
+    );
+    let mut child = Command::new("docker")
+        .args(["run", "--rm", "-i", "--network", "none"])
+        .arg(ato::runners::image_ref(Runner::Java).expect("the java recipe is embedded"))
+        .args(["sh", "-c", &script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("docker runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(source.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success() && out.stdout.starts_with(b"PK"),
+        "javac in the Java image: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let folder = dir
+        .join("repo")
+        .join(group.replace('.', "/"))
+        .join(artifact)
+        .join(version);
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(
+        folder.join(format!("{artifact}-{version}.jar")),
+        &out.stdout,
+    )
+    .unwrap();
+    let pom = format!(
+        "<project xmlns=\"http://maven.apache.org/POM/4.0.0\">\n  <modelVersion>4.0.0</modelVersion>\n  \
+         <groupId>{group}</groupId>\n  <artifactId>{artifact}</artifactId>\n  <version>{version}</version>\n</project>\n"
+    );
+    std::fs::write(folder.join(format!("{artifact}-{version}.pom")), pom).unwrap();
+}
