@@ -13,7 +13,16 @@ from ato_runner.line_coverage import CoverageReport
 from ato_runner.manifest import Manifest
 from ato_runner.paths import repo_path
 from ato_runner.steps import describe, guarded
+from ato_runner.text import VALUE_CAP, cut
 from ato_runner.validation import FAILED, MISSING, PASSED, CandidateRecord, give_up, validation_json
+
+
+class TextTest(unittest.TestCase):
+    def test_cut_keeps_short_text_and_marks_long_text(self):
+        self.assertEqual(cut("abc", 5), "abc")
+        long = cut("x" * 3000)
+        self.assertEqual(len(long), VALUE_CAP)
+        self.assertTrue(long.endswith("…"))
 
 
 class ManifestTest(unittest.TestCase):
@@ -22,8 +31,13 @@ class ManifestTest(unittest.TestCase):
         manifest.generated_file("tests/test_ato_calc.py", "tests/ato/test_ato_calc.py")
         manifest.test("test_ato_calc::test_add", "tests/test_ato_calc.py", "characterization", "pkg/calc.py::add")
         manifest.test("test_ato_calc::test_loads", "tests/test_ato_calc.py", "smoke", None)
-        manifest.behaviour_change("pkg/calc.py", "add", "add(1, -2)", {"kind": "returned", "value": "-1", "x": 1},
-                                  {"kind": "raised", "error": "ValueError", "message": "negative"})
+        manifest.behaviour_change(
+            "pkg/calc.py",
+            "add",
+            "add(1, -2)",
+            {"kind": "returned", "value": "-1", "x": 1},
+            {"kind": "raised", "error": "ValueError", "message": "negative"},
+        )
         manifest.problem("syntax_error", "invalid syntax", path="pkg/bad.py", line=3)
         manifest.problem("timeout", "test run 2 did not finish")
         manifest.note("a note")
@@ -77,8 +91,17 @@ class ValidationTest(unittest.TestCase):
         document = validation_json([ran, broken, never, stopped])
         self.assertEqual(shape_errors(document, "validation.json"), [])
         first, second, third, fourth = document["candidates"]
-        self.assertEqual(first, {"id": "c1", "collected": True, "tests": 3, "runs": ["passed", "failed", "missing"],
-                                 "error": "test_x: AssertionError", "covered": {"pkg/calc.py": [3, 4, 5]}})
+        self.assertEqual(
+            first,
+            {
+                "id": "c1",
+                "collected": True,
+                "tests": 3,
+                "runs": ["passed", "failed", "missing"],
+                "error": "test_x: AssertionError",
+                "covered": {"pkg/calc.py": [3, 4, 5]},
+            },
+        )
         self.assertEqual((second["collected"], second["runs"], second["covered"]), (False, [], {}))
         self.assertIn("stopped before it got to this candidate", third["error"])
         self.assertEqual(fourth["error"], "the head tree does not compile")
@@ -100,8 +123,15 @@ class CoverageAndFindingsTest(unittest.TestCase):
         report.file("pkg/empty.py")
         document = report.to_json()
         self.assertEqual(shape_errors(document, "coverage.json"), [])
-        self.assertEqual(document["files"][0], {"path": "pkg/calc.py", "executed": [1, 3, 5], "missing": [12],
-                                                "branches": [{"line": 4, "taken": 1, "total": 3}]})
+        self.assertEqual(
+            document["files"][0],
+            {
+                "path": "pkg/calc.py",
+                "executed": [1, 3, 5],
+                "missing": [12],
+                "branches": [{"line": 4, "taken": 1, "total": 3}],
+            },
+        )
         self.assertEqual(document["files"][1], {"path": "pkg/empty.py", "executed": [], "missing": [], "branches": []})
 
     def test_findings_follow_the_example(self):
@@ -139,21 +169,29 @@ class ShapeCheckerTest(unittest.TestCase):
             "behaviour_changes": [],
             "problems": [{"path": None, "line": 3, "kind": "tool", "message": "m"}],
         }
-        self.assertEqual(shape_errors(document, "manifest.json"), [
-            "$: no field 'notes'",
-            "$.tools.extra: integer where the contract has string",
-            "$.generated: string where the contract has array",
-            "$.tests[0]: unknown field 'more'",
-        ])
+        self.assertEqual(
+            shape_errors(document, "manifest.json"),
+            [
+                "$: no field 'notes'",
+                "$.tools.extra: integer where the contract has string",
+                "$.generated: string where the contract has array",
+                "$.tests[0]: unknown field 'more'",
+            ],
+        )
 
     def test_fields_seen_in_some_items_only_are_optional(self):
-        validation = {"protocol": 2, "candidates": [
-            {"id": "c", "collected": False, "tests": 0, "runs": [], "error": None, "covered": {}},
-        ]}
+        validation = {
+            "protocol": 2,
+            "candidates": [
+                {"id": "c", "collected": False, "tests": 0, "runs": [], "error": None, "covered": {}},
+            ],
+        }
         self.assertEqual(shape_errors(validation, "validation.json"), [])
         validation["candidates"][0]["covered"] = {"a.py": ["1"]}
-        self.assertEqual(shape_errors(validation, "validation.json"),
-                         ["$.candidates[0].covered.a.py[0]: string where the contract has integer"])
+        self.assertEqual(
+            shape_errors(validation, "validation.json"),
+            ["$.candidates[0].covered.a.py[0]: string where the contract has integer"],
+        )
 
 
 class StepsTest(unittest.TestCase):

@@ -50,23 +50,36 @@ class ContractPlansTest(unittest.TestCase):
         self.assertEqual((plan.seed, plan.reruns, plan.step_timeout_secs, plan.has_base), (1234, 3, 60, True))
         self.assertEqual((plan.mode, plan.builtin, plan.candidates), ("generate", True, ()))
         calc, util = plan.files
-        self.assertEqual((calc.path, calc.language, calc.changed_lines), ("pkg/calc.py", "python", (3, 4, 5, 10, 11, 12)))
-        self.assertEqual([(s.name, s.kind, s.is_new) for s in calc.symbols],
-                         [("add", "function", False), ("Stack", "class", True), ("Stack.push", "method", True)])
+        self.assertEqual(
+            (calc.path, calc.language, calc.changed_lines), ("pkg/calc.py", "python", (3, 4, 5, 10, 11, 12))
+        )
+        self.assertEqual(
+            [(s.name, s.kind, s.is_new) for s in calc.symbols],
+            [("add", "function", False), ("Stack", "class", True), ("Stack.push", "method", True)],
+        )
         self.assertEqual((calc.symbols[2].start_line, calc.symbols[2].end_line), (10, 13))
         self.assertEqual((util.path, util.symbols), ("src/pkg/util.py", ()))
 
     def test_the_validate_mode_example_loads_with_its_candidates(self):
         plan = parse_plan(example("plan-validate.json"))
         self.assertEqual((plan.mode, plan.builtin, plan.has_base), ("validate", False, False))
-        self.assertEqual([(c.id, c.file, c.target) for c in plan.candidates], [
-            ("c1", "candidates/test_llm_calc_add.py", "pkg/calc.py::add"),
-            ("c2-b", "candidates/test_llm_calc_add_2.py", "pkg/calc.py::add"),
-        ])
+        self.assertEqual(
+            [(c.id, c.file, c.target) for c in plan.candidates],
+            [
+                ("c1", "candidates/test_llm_calc_add.py", "pkg/calc.py::add"),
+                ("c2-b", "candidates/test_llm_calc_add_2.py", "pkg/calc.py::add"),
+            ],
+        )
 
     def test_the_examples_speak_this_protocol(self):
-        for name in ("plan.json", "plan-validate.json", "manifest.json", "validation.json", "coverage.json",
-                     "findings.json"):
+        for name in (
+            "plan.json",
+            "plan-validate.json",
+            "manifest.json",
+            "validation.json",
+            "coverage.json",
+            "findings.json",
+        ):
             self.assertEqual(example(name)["protocol"], PROTOCOL_VERSION, name)
 
 
@@ -117,13 +130,18 @@ class PlanTest(unittest.TestCase):
 
     def test_validate_mode_and_candidates_load(self):
         plan = parse_plan(
-            {**GOOD, "mode": "validate",
-             "candidates": [{"id": "c1", "file": "candidates/test_llm_calc_add.py", "target": "pkg/calc.py::add"}]}
+            {
+                **GOOD,
+                "mode": "validate",
+                "candidates": [{"id": "c1", "file": "candidates/test_llm_calc_add.py", "target": "pkg/calc.py::add"}],
+            }
         )
         self.assertEqual(plan.mode, "validate")
         [candidate] = plan.candidates
-        self.assertEqual((candidate.id, candidate.file, candidate.target),
-                         ("c1", "candidates/test_llm_calc_add.py", "pkg/calc.py::add"))
+        self.assertEqual(
+            (candidate.id, candidate.file, candidate.target),
+            ("c1", "candidates/test_llm_calc_add.py", "pkg/calc.py::add"),
+        )
         self.assertTrue(parse_plan(GOOD).mode == "generate" and parse_plan(GOOD).candidates == ())
 
     def test_bad_candidates_say_what_is_wrong(self):

@@ -16,8 +16,9 @@ def python(code: str, **kwargs):
 
 class RunLimitedTest(unittest.TestCase):
     def test_an_exit_is_described_with_the_last_line_it_wrote(self):
-        finished = python("import sys; print('out'); print('first\\nlast\\n', file=sys.stderr); sys.exit(3)",
-                          timeout=30)
+        finished = python(
+            "import sys; print('out'); print('first\\nlast\\n', file=sys.stderr); sys.exit(3)", timeout=30
+        )
         self.assertEqual((finished.returncode, finished.timed_out, finished.ok), (3, False, False))
         self.assertEqual(finished.stdout_tail.strip(), "out")
         self.assertEqual(finished.describe(), "exited with status 3: last")
@@ -55,14 +56,23 @@ class RunLimitedTest(unittest.TestCase):
 
     def test_logs_go_where_asked_and_env_is_the_childs_whole_environment(self):
         with tempfile.TemporaryDirectory() as tmp:
-            finished = python("import os; print(sorted(os.environ))", timeout=30, env={"ONLY": "1"},
-                              log_dir=Path(tmp) / "logs", log_name="env", cwd=tmp)
+            finished = python(
+                "import os; print(sorted(os.environ))",
+                timeout=30,
+                env={"ONLY": "1"},
+                log_dir=Path(tmp) / "logs",
+                log_name="env",
+                cwd=tmp,
+            )
             self.assertIn("'ONLY'", (Path(tmp) / "logs" / "env.out").read_text())
             self.assertNotIn("PATH", finished.stdout_tail)
 
     def test_limits_apply_in_the_child(self):
-        finished = python("import resource; print(resource.getrlimit(resource.RLIMIT_FSIZE)[0])", timeout=30,
-                          limits=Limits(max_file_bytes=4096, core_dumps=False))
+        finished = python(
+            "import resource; print(resource.getrlimit(resource.RLIMIT_FSIZE)[0])",
+            timeout=30,
+            limits=Limits(max_file_bytes=4096, core_dumps=False),
+        )
         self.assertEqual(finished.stdout_tail.strip(), "4096")
 
     def test_a_child_that_cannot_start_is_reported_not_raised(self):
