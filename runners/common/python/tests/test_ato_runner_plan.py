@@ -154,6 +154,8 @@ class PlanTest(unittest.TestCase):
             (with_candidates({**C1, "file": "../x.py"}), "relative to the workspace"),
             (with_candidates({**C1, "file": ""}), "relative to the workspace"),
             (with_candidates({**C1, "file": 3}), r"candidates\[0\].file must be a string"),
+            (with_candidates({"id": "c1"}), r"candidates\[0\].file must be a string"),
+            (with_candidates({**C1, "id": "c/1"}), r"candidates\[0\].id must be letters"),
             (with_candidates(C1, {**C1, "file": "candidates/b.py"}), r"candidates\[1\].id repeats candidates\[0\].id"),
             (with_candidates(C1, {**C1, "id": "c2", "file": "candidates/./a.py"}), r"candidates\[1\].file repeats"),
         ]
