@@ -60,7 +60,9 @@ impl Recipe {
         let mut shared = Vec::new();
         for folder in own.shared_folders()? {
             let dir = RUNNERS.get_dir(&folder).ok_or_else(|| {
-                own.broken(format!("shared.txt names {folder}, which runners/ does not have"))
+                own.broken(format!(
+                    "shared.txt names {folder}, which runners/ does not have"
+                ))
             })?;
             collect_files(dir, None, &mut shared);
         }
@@ -91,7 +93,11 @@ impl Recipe {
             return Err(recipe.broken("it has no Dockerfile"));
         }
         let own_prefix = format!("{}/", runner.name());
-        if let Some(clash) = recipe.shared.iter().find(|f| f.path.starts_with(&own_prefix)) {
+        if let Some(clash) = recipe
+            .shared
+            .iter()
+            .find(|f| f.path.starts_with(&own_prefix))
+        {
             let path = &clash.path;
             return Err(recipe.broken(format!("the shared file {path} is inside its own folder")));
         }

@@ -176,10 +176,7 @@ fn embedded_python_recipe_is_complete() {
         assert!(packages.iter().any(|p| p == needed), "{needed} missing");
     }
     assert!(recipe.files.iter().all(|f| !f.path.starts_with("python/")));
-    for shared in [
-        "common/python/ato_runner/plan.py",
-        "contract/manifest.json",
-    ] {
+    for shared in ["common/python/ato_runner/plan.py", "contract/manifest.json"] {
         assert!(
             recipe.shared.iter().any(|f| f.path == shared),
             "{shared} missing"
@@ -193,10 +190,13 @@ fn every_embedded_recipe_shares_the_common_step_and_the_contract() {
         let recipe = Recipe::embedded(runner).unwrap();
         let folders = recipe.shared_folders().unwrap();
         for needed in ["common/docker", "contract"] {
-            assert!(folders.iter().any(|f| f == needed), "{runner:?}: {folders:?}");
+            assert!(
+                folders.iter().any(|f| f == needed),
+                "{runner:?}: {folders:?}"
+            );
         }
-        let dockerfile = String::from_utf8_lossy(&recipe.file("Dockerfile").unwrap().contents)
-            .into_owned();
+        let dockerfile =
+            String::from_utf8_lossy(&recipe.file("Dockerfile").unwrap().contents).into_owned();
         assert!(
             dockerfile.contains("common/docker/prepare-image.sh"),
             "{runner:?} does not run the common step"

@@ -45,13 +45,21 @@ mod tests {
 
     #[test]
     fn shared_folders_skip_comments_blanks_duplicates_and_trailing_slashes() {
-        let parsed = parse_shared("# what\ncommon/docker\n\ncontract/  # examples\ncommon/docker\n");
+        let parsed =
+            parse_shared("# what\ncommon/docker\n\ncontract/  # examples\ncommon/docker\n");
         assert_eq!(parsed.unwrap(), ["common/docker", "contract"]);
     }
 
     #[test]
     fn shared_folders_stay_under_runners() {
-        for bad in ["../src", "/etc", "common/../..", "a b", "./common", "common//x"] {
+        for bad in [
+            "../src",
+            "/etc",
+            "common/../..",
+            "a b",
+            "./common",
+            "common//x",
+        ] {
             let err = parse_shared(&format!("contract\n{bad}\n")).unwrap_err();
             assert!(err.contains("line 2"), "{bad}: {err}");
         }
