@@ -323,6 +323,18 @@ pub struct FileCoverage {
     pub covered: Vec<u32>,
     /// Changed executable lines that did not run.
     pub missed: Vec<u32>,
+    /// Changed lines that branch, with how many of their outcomes were taken, where the tool measures
+    /// branches (coverage.py, lcov's `BRDA`, JaCoCo); absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub branches: Vec<LineBranches>,
+}
+
+/// The branch outcomes of one line: `taken` of `total` (a line with `0 < taken < total` was partly taken).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineBranches {
+    pub line: u32,
+    pub taken: u32,
+    pub total: u32,
 }
 
 /// A static checker's finding (bandit, eslint, SpotBugs/FindBugs).

@@ -1,4 +1,6 @@
-//! Coverage of the changed lines: coverage.py's JSON report (Python), lcov (Node) and JaCoCo's XML (Java).
+//! `coverage.json`: ato's own coverage file, which every runner writes whatever tool measured
+//! (runners/PROTOCOL.md): per file of the head tree, the executable lines that ran and those that did not,
+//! and each branching line's outcomes taken.
 //!
 //! Only the changed lines of each target matter to a reviewer: "did the generated tests run what this PR
 //! changed?". Lines the tool does not count as executable (blank, comments, declarations) are neither covered
@@ -6,171 +8,96 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use quick_xml::Reader;
-use quick_xml::events::Event;
 use serde::Deserialize;
 
-use super::repo_path;
-use super::xml::attribute;
-use crate::model::{FileCoverage, TargetFile};
+use super::PROTOCOL_VERSION;
+use crate::model::{FileCoverage, LineBranches, TargetFile};
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoverageError {
-    #[error("coverage.json is not coverage.py's JSON report: {0}")]
-    CoveragePy(#[from] serde_json::Error),
-    #[error("jacoco.xml is not well-formed: {0}")]
-    Jacoco(#[from] quick_xml::Error),
+    #[error("coverage.json is not ato's coverage file: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("coverage.json speaks runner protocol {found}, ato speaks {PROTOCOL_VERSION}")]
+    Protocol { found: u32 },
 }
 
-/// Executable lines of one file as a coverage tool saw them.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct LineHits {
-    pub executed: BTreeSet<u32>,
-    pub missing: BTreeSet<u32>,
-}
-
-/// Coverage per file, keyed by the path the tool wrote.
-pub type Report = BTreeMap<String, LineHits>;
-
-#[derive(Deserialize)]
-struct CoveragePyReport {
-    files: BTreeMap<String, CoveragePyFile>,
-}
-
-#[derive(Deserialize)]
-struct CoveragePyFile {
+/// `coverage.json`, as far as ato reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct CoverageFile {
+    pub protocol: u32,
+    /// The tool whose report it was converted from (`coverage.py`, `lcov`, `jacoco`).
     #[serde(default)]
-    executed_lines: Vec<u32>,
+    pub tool: String,
+    pub files: Vec<FileLines>,
+}
+
+/// One file's executable lines as the tool saw them.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct FileLines {
+    /// Relative to the repository root.
+    pub path: String,
     #[serde(default)]
-    missing_lines: Vec<u32>,
+    pub executed: Vec<u32>,
+    #[serde(default)]
+    pub missing: Vec<u32>,
+    /// Lines that branch, where the tool measures branches.
+    #[serde(default)]
+    pub branches: Vec<LineBranches>,
 }
 
-/// Reads coverage.py's `--cov-report=json` (`files.<path>.executed_lines/missing_lines`).
-pub fn parse_coverage_py(json: &[u8]) -> Result<Report, CoverageError> {
-    let report: CoveragePyReport = serde_json::from_slice(json)?;
-    Ok(report
-        .files
-        .into_iter()
-        .map(|(path, file)| {
-            let hits = LineHits {
-                executed: file.executed_lines.into_iter().collect(),
-                missing: file.missing_lines.into_iter().collect(),
-            };
-            (path, hits)
-        })
-        .collect())
-}
-
-/// Reads an lcov tracefile (`SF:` starts a file, `DA:<line>,<hits>` per executable line). Lines it does not
-/// understand are skipped: lcov has many optional records.
-pub fn parse_lcov(text: &str) -> Report {
-    let mut report = Report::new();
-    let mut current: Option<String> = None;
-    for line in text.lines() {
-        let line = line.trim();
-        if let Some(path) = line.strip_prefix("SF:") {
-            current = Some(path.to_string());
-            report.entry(path.to_string()).or_default();
-        } else if line == "end_of_record" {
-            current = None;
-        } else if let (Some(data), Some(path)) = (line.strip_prefix("DA:"), current.as_ref()) {
-            let mut fields = data.split(',');
-            let number = fields.next().and_then(|n| n.trim().parse::<u32>().ok());
-            let hits = fields.next().and_then(|h| h.trim().parse::<f64>().ok());
-            if let (Some(number), Some(hits)) = (number, hits) {
-                let file = report.entry(path.clone()).or_default();
-                if hits > 0.0 {
-                    file.executed.insert(number);
-                } else {
-                    file.missing.insert(number);
-                }
-            }
-        }
+/// Parses `coverage.json`.
+pub fn parse(json: &[u8]) -> Result<CoverageFile, CoverageError> {
+    let file: CoverageFile = serde_json::from_slice(json)?;
+    if file.protocol != PROTOCOL_VERSION {
+        return Err(CoverageError::Protocol {
+            found: file.protocol,
+        });
     }
-    report
+    Ok(file)
 }
 
-/// Reads JaCoCo's XML report: `package name=` / `sourcefile name=` / `line nr= mi= ci=`. A line with any
-/// covered instruction ran. The path is `<package>/<file>`, which [`restrict`] matches against the target's
-/// path suffix (`src/main/java/` is not in the report).
-pub fn parse_jacoco(xml: &str) -> Result<Report, CoverageError> {
-    let mut reader = Reader::from_str(xml);
-    let mut report = Report::new();
-    let mut package = String::new();
-    let mut source: Option<String> = None;
-    loop {
-        match reader.read_event()? {
-            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
-                "package" => package = attribute(&e, "name").unwrap_or_default(),
-                "sourcefile" => {
-                    let name = attribute(&e, "name").unwrap_or_default();
-                    let path = if package.is_empty() {
-                        name
-                    } else {
-                        format!("{package}/{name}")
-                    };
-                    report.entry(path.clone()).or_default();
-                    source = Some(path);
-                }
-                "line" => {
-                    if let Some(path) = &source {
-                        let number = attribute(&e, "nr").and_then(|n| n.parse::<u32>().ok());
-                        let covered = attribute(&e, "ci")
-                            .and_then(|n| n.parse::<u64>().ok())
-                            .unwrap_or(0);
-                        if let Some(number) = number {
-                            let file = report.entry(path.clone()).or_default();
-                            if covered > 0 {
-                                file.executed.insert(number);
-                            } else {
-                                file.missing.insert(number);
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            },
-            Event::End(e) if e.local_name().as_ref() == "sourcefile" => source = None,
-            Event::End(e) if e.local_name().as_ref() == "package" => package.clear(),
-            Event::Eof => break,
-            _ => {}
-        }
-    }
-    Ok(report)
+/// Lines of one target, merged over the entries that name it.
+#[derive(Default)]
+struct Merged {
+    executed: BTreeSet<u32>,
+    missing: BTreeSet<u32>,
+    branches: BTreeMap<u32, (u32, u32)>,
 }
 
-/// Keeps each target's changed executable lines, split into covered and missed, in target order. Targets the
-/// report does not mention are left out (nothing is known of them); the caller says so.
-pub fn restrict(report: &Report, targets: &[TargetFile]) -> Vec<FileCoverage> {
-    let mut by_target: BTreeMap<&str, LineHits> = BTreeMap::new();
-    for (raw, hits) in report {
-        let path = repo_path(raw, targets);
-        if let Some(target) = targets.iter().find(|t| t.path == path) {
+/// Keeps each target's changed executable lines, split into covered and missed, and the branches of its
+/// changed lines, in target order. Targets the file does not mention are left out (nothing is known of them);
+/// the caller says so.
+pub fn restrict(file: &CoverageFile, targets: &[TargetFile]) -> Vec<FileCoverage> {
+    let mut by_target: BTreeMap<&str, Merged> = BTreeMap::new();
+    for entry in &file.files {
+        if let Some(target) = targets.iter().find(|t| t.path == entry.path) {
             let merged = by_target.entry(target.path.as_str()).or_default();
-            merged.executed.extend(&hits.executed);
-            merged.missing.extend(&hits.missing);
+            merged.executed.extend(&entry.executed);
+            merged.missing.extend(&entry.missing);
+            for branch in &entry.branches {
+                let (taken, total) = merged.branches.entry(branch.line).or_default();
+                *taken = taken.saturating_add(branch.taken);
+                *total = total.saturating_add(branch.total);
+            }
         }
     }
     targets
         .iter()
         .filter_map(|target| {
-            let hits = by_target.get(target.path.as_str())?;
-            let covered: Vec<u32> = target
-                .changed_lines
-                .iter()
-                .copied()
-                .filter(|l| hits.executed.contains(l))
-                .collect();
-            let missed: Vec<u32> = target
-                .changed_lines
-                .iter()
-                .copied()
-                .filter(|l| hits.missing.contains(l) && !hits.executed.contains(l))
-                .collect();
+            let lines = by_target.get(target.path.as_str())?;
+            let changed = || target.changed_lines.iter().copied();
             Some(FileCoverage {
                 path: target.path.clone(),
-                covered,
-                missed,
+                covered: changed().filter(|l| lines.executed.contains(l)).collect(),
+                missed: changed()
+                    .filter(|l| lines.missing.contains(l) && !lines.executed.contains(l))
+                    .collect(),
+                branches: changed()
+                    .filter_map(|line| {
+                        let (taken, total) = *lines.branches.get(&line)?;
+                        Some(LineBranches { line, taken, total })
+                    })
+                    .collect(),
             })
         })
         .collect()
@@ -191,70 +118,92 @@ mod tests {
     }
 
     #[test]
-    fn coverage_py_keeps_changed_executable_lines_only() {
-        let json = br#"{"meta":{"format":3},"files":{"pkg/calc.py":{"executed_lines":[1,2,5,6],"missing_lines":[8,9],
-            "summary":{}},"pkg/other.py":{"executed_lines":[1],"missing_lines":[]}}}"#;
-        let report = parse_coverage_py(json).unwrap();
-        let coverage = restrict(&report, &[target("pkg/calc.py", &[2, 3, 6, 8, 20])]);
+    fn keeps_changed_executable_lines_only() {
+        let json = br#"{"protocol":2,"tool":"coverage.py","files":[
+            {"path":"pkg/calc.py","executed":[1,2,5,6],"missing":[8,9],"branches":[]},
+            {"path":"pkg/other.py","executed":[1],"missing":[],"branches":[]}]}"#;
+        let file = parse(json).unwrap();
+        let coverage = restrict(&file, &[target("pkg/calc.py", &[2, 3, 6, 8, 20])]);
         assert_eq!(
             coverage,
             vec![FileCoverage {
                 path: "pkg/calc.py".into(),
                 covered: vec![2, 6],
-                missed: vec![8]
+                missed: vec![8],
+                branches: vec![],
             }]
         );
     }
 
     #[test]
-    fn coverage_py_rejects_other_json() {
-        assert!(parse_coverage_py(br#"{"totals": {}}"#).is_err());
-        assert!(parse_coverage_py(b"[").is_err());
-    }
-
-    #[test]
-    fn lcov_reads_da_records_and_absolute_workspace_paths() {
-        let text = "TN:\nSF:/work/head/src/a.js\nFN:1,f\nDA:1,3\nDA:2,0\nDA:3,1,abc\nDA:bad\nend_of_record\n\
-                    SF:src/b.js\nDA:1,0\nend_of_record\n";
-        let report = parse_lcov(text);
+    fn a_file_listed_without_lines_is_known_and_unlisted_targets_are_left_out() {
+        let json = br#"{"protocol":2,"tool":"lcov","files":[
+            {"path":"src/a.js","executed":[1,3],"missing":[2]},
+            {"path":"src/b.js","executed":[],"missing":[1]},
+            {"path":"src/empty.js"}]}"#;
         let coverage = restrict(
-            &report,
+            &parse(json).unwrap(),
             &[
                 target("src/a.js", &[1, 2, 4]),
                 target("src/b.js", &[1]),
                 target("c.js", &[1]),
+                target("src/empty.js", &[1]),
             ],
         );
+        let lines: Vec<_> = coverage
+            .iter()
+            .map(|c| (c.path.as_str(), c.covered.clone(), c.missed.clone()))
+            .collect();
         assert_eq!(
-            coverage,
+            lines,
             vec![
-                FileCoverage {
-                    path: "src/a.js".into(),
-                    covered: vec![1],
-                    missed: vec![2]
-                },
-                FileCoverage {
-                    path: "src/b.js".into(),
-                    covered: vec![],
-                    missed: vec![1]
-                },
+                ("src/a.js", vec![1], vec![2]),
+                ("src/b.js", vec![], vec![1]),
+                ("src/empty.js", vec![], vec![]),
             ]
         );
     }
 
     #[test]
-    fn jacoco_matches_package_paths_to_target_suffixes() {
-        let xml = r#"<?xml version="1.0"?><!DOCTYPE report PUBLIC "-//JACOCO//DTD Report 1.1//EN" "report.dtd">
-            <report name="r"><package name="com/ex"><class name="com/ex/A" sourcefilename="A.java"/>
-            <sourcefile name="A.java"><line nr="3" mi="2" ci="0" mb="0" cb="0"/><line nr="4" mi="1" ci="2"/>
-            <counter type="LINE" missed="1" covered="1"/></sourcefile></package></report>"#;
-        let report = parse_jacoco(xml).unwrap();
-        let coverage = restrict(
-            &report,
-            &[target("src/main/java/com/ex/A.java", &[3, 4, 5])],
+    fn branches_of_changed_lines_are_kept_and_entries_of_one_file_merge() {
+        let json = br#"{"protocol":2,"tool":"jacoco","files":[
+            {"path":"src/main/java/A.java","executed":[10,11],"missing":[12],
+             "branches":[{"line":10,"taken":1,"total":2},{"line":30,"taken":0,"total":2}]},
+            {"path":"src/main/java/A.java","executed":[12],"missing":[],
+             "branches":[{"line":10,"taken":1,"total":2}]}]}"#;
+        let [coverage] = restrict(
+            &parse(json).unwrap(),
+            &[target("src/main/java/A.java", &[10, 12, 30])],
+        )
+        .try_into()
+        .unwrap();
+        assert_eq!(coverage.covered, vec![10, 12]);
+        assert_eq!(coverage.missed, Vec::<u32>::new());
+        assert_eq!(
+            coverage.branches,
+            vec![
+                LineBranches {
+                    line: 10,
+                    taken: 2,
+                    total: 4
+                },
+                LineBranches {
+                    line: 30,
+                    taken: 0,
+                    total: 2
+                }
+            ]
         );
-        assert_eq!(coverage[0].covered, vec![4]);
-        assert_eq!(coverage[0].missed, vec![3]);
-        assert!(parse_jacoco("<report><package></report>").is_err());
+    }
+
+    #[test]
+    fn other_json_is_refused() {
+        assert!(parse(br#"{"files":{"pkg/calc.py":{"executed_lines":[1]}}}"#).is_err());
+        assert!(parse(b"[").is_err());
+        let other = parse(br#"{"protocol":1,"files":[]}"#).unwrap_err();
+        assert!(
+            other.to_string().contains("protocol 1, ato speaks 2"),
+            "{other}"
+        );
     }
 }

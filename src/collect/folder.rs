@@ -21,12 +21,10 @@ pub struct RunnerOutputs {
     pub manifest: Option<Vec<u8>>,
     /// `junit/run-N.xml`, ordered by N: (file name, contents).
     pub junit_runs: Vec<(String, Vec<u8>)>,
-    pub coverage_py: Option<Vec<u8>>,
-    pub lcov: Option<Vec<u8>>,
-    pub jacoco: Option<Vec<u8>>,
-    pub bandit: Option<Vec<u8>>,
-    pub eslint: Option<Vec<u8>>,
-    pub findbugs: Option<Vec<u8>>,
+    /// `coverage.json`: ato's coverage file.
+    pub coverage: Option<Vec<u8>>,
+    /// `findings.json`: ato's findings file.
+    pub findings: Option<Vec<u8>>,
     /// Regular files under `tests/`, relative to the output folder (`tests/test_x.py`).
     pub test_files: BTreeSet<String>,
     /// Files that exist but were not read (too big, a link…), with why.
@@ -38,12 +36,8 @@ pub fn read_outputs(out_dir: &Path) -> Result<RunnerOutputs, CollectError> {
     let mut outputs = RunnerOutputs::default();
     let mut read = |relative: &str| read_capped(out_dir, relative, &mut outputs.unreadable);
     let manifest = read("manifest.json")?;
-    let coverage_py = read("coverage/coverage.json")?;
-    let lcov = read("coverage/lcov.info")?;
-    let jacoco = read("coverage/jacoco.xml")?;
-    let bandit = read("static/bandit.json")?;
-    let eslint = read("static/eslint.json")?;
-    let findbugs = read("static/findbugs.xml")?;
+    let coverage = read("coverage.json")?;
+    let findings = read("findings.json")?;
     let mut numbered = Vec::new();
     for name in list_dir(&out_dir.join("junit"))? {
         let number = name
@@ -61,12 +55,8 @@ pub fn read_outputs(out_dir: &Path) -> Result<RunnerOutputs, CollectError> {
         }
     }
     outputs.manifest = manifest;
-    outputs.coverage_py = coverage_py;
-    outputs.lcov = lcov;
-    outputs.jacoco = jacoco;
-    outputs.bandit = bandit;
-    outputs.eslint = eslint;
-    outputs.findbugs = findbugs;
+    outputs.coverage = coverage;
+    outputs.findings = findings;
     list_test_files(out_dir, "tests", &mut outputs.test_files)?;
     Ok(outputs)
 }
@@ -205,16 +195,16 @@ mod tests {
         let out = dir.path();
         fs::create_dir_all(out.join("junit")).unwrap();
         fs::create_dir_all(out.join("tests/sub")).unwrap();
-        fs::write(out.join("manifest.json"), br#"{"protocol":1}"#).unwrap();
+        fs::write(out.join("manifest.json"), br#"{"protocol":2}"#).unwrap();
         for n in [10, 2, 1] {
             fs::write(out.join(format!("junit/run-{n}.xml")), format!("<r{n}/>")).unwrap();
         }
         fs::write(out.join("junit/notes.txt"), "x").unwrap();
         fs::write(out.join("tests/sub/test_a.py"), "x").unwrap();
-        std::os::unix::fs::symlink("/etc/passwd", out.join("static")).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", out.join("findings.json")).unwrap();
         std::os::unix::fs::symlink("/etc/passwd", out.join("tests/link.py")).unwrap();
-        fs::create_dir_all(out.join("coverage")).unwrap();
-        std::os::unix::fs::symlink("/etc/passwd", out.join("coverage/lcov.info")).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", out.join("coverage.json")).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", out.join("junit/run-3.xml")).unwrap();
         let outputs = read_outputs(out).unwrap();
         let names: Vec<_> = outputs.junit_runs.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, vec!["run-1.xml", "run-2.xml", "run-10.xml"]);
@@ -222,11 +212,26 @@ mod tests {
             outputs.test_files.iter().collect::<Vec<_>>(),
             vec!["tests/sub/test_a.py"]
         );
-        assert_eq!(outputs.lcov, None);
-        assert_eq!(outputs.bandit, None);
-        assert_eq!(outputs.unreadable.len(), 4, "{:?}", outputs.unreadable);
-        assert!(outputs.unreadable[0].starts_with("coverage/lcov.info"));
-        assert!(outputs.unreadable[1].starts_with("static/bandit.json"));
+        assert_eq!(outputs.coverage, None);
+        assert_eq!(outputs.findings, None);
+        assert_eq!(outputs.unreadable.len(), 3, "{:?}", outputs.unreadable);
+        assert!(outputs.unreadable[0].starts_with("coverage.json"));
+        assert!(outputs.unreadable[1].starts_with("findings.json"));
+        assert!(outputs.unreadable[2].starts_with("junit/run-3.xml"));
+    }
+
+    #[test]
+    fn a_link_in_the_middle_of_a_path_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        std::os::unix::fs::symlink("/etc", out.join("static")).unwrap();
+        let mut unreadable = Vec::new();
+        assert_eq!(
+            read_capped(out, "static/passwd", &mut unreadable).unwrap(),
+            None
+        );
+        assert_eq!(unreadable.len(), 1, "{unreadable:?}");
+        assert!(unreadable[0].starts_with("static/passwd is not a regular file in a folder"));
     }
 
     #[test]

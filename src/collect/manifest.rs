@@ -5,10 +5,8 @@
 
 use serde::Deserialize;
 
+use super::PROTOCOL_VERSION;
 use crate::model::{BehaviourChange, Problem, TestKind};
-
-/// The runner protocol version this reader understands.
-pub const PROTOCOL_VERSION: u32 = 1;
 
 /// `manifest.json`, as far as ato reads it. Unknown fields are ignored so runners can add facts freely.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -83,7 +81,7 @@ mod tests {
     use crate::model::{Observation, ProblemKind};
 
     const EXAMPLE: &str = r#"{
-      "protocol": 1,
+      "protocol": 2,
       "tools": { "python": "3.13.5" },
       "generated": [ { "file": "tests/test_ato_calc.py", "repo_path": "tests/ato/test_ato_calc.py" } ],
       "tests": [ { "id": "test_ato_calc::test_add_doctest", "file": "tests/test_ato_calc.py",
@@ -115,7 +113,7 @@ mod tests {
 
     #[test]
     fn only_protocol_is_required() {
-        let m = parse(br#"{"protocol": 1}"#).unwrap();
+        let m = parse(br#"{"protocol": 2}"#).unwrap();
         assert!(m.tests.is_empty() && m.generated.is_empty() && m.notes.is_empty());
     }
 
@@ -123,13 +121,17 @@ mod tests {
     fn refuses_bad_json_unknown_kinds_and_other_protocols() {
         assert!(matches!(parse(b"{not json"), Err(ManifestError::Json(_))));
         assert!(matches!(parse(b""), Err(ManifestError::Json(_))));
-        let bad_kind = r#"{"protocol":1,"tests":[{"id":"a","file":"f","kind":"magic"}]}"#;
+        let bad_kind = r#"{"protocol":2,"tests":[{"id":"a","file":"f","kind":"magic"}]}"#;
         assert!(matches!(
             parse(bad_kind.as_bytes()),
             Err(ManifestError::Json(_))
         ));
-        let err = parse(br#"{"protocol": 2}"#).unwrap_err();
-        assert!(err.to_string().contains("protocol 2"), "{err}");
+        let err = parse(br#"{"protocol": 1}"#).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("speaks runner protocol 1, ato speaks 2"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! Reading what a runner wrote to its output folder (runners/PROTOCOL.md) into the results schema.
+//! Reading what a runner wrote to its output folder (runners/PROTOCOL.md) into the results schema: the
+//! manifest, the JUnit XML of each run, and ato's own `coverage.json` and `findings.json`, into which each
+//! runner converts its tools' reports (the tools' own formats are the harnesses' business).
 //!
 //! Everything in the folder came out of a container that ran the PR's code, so it is parsed, never trusted:
 //! sizes are capped, paths are checked before they reach a patch, and a report that does not parse becomes a
@@ -7,13 +9,15 @@
 //!
 //! [`from_outputs`] is pure (bytes in, results out); [`collect`] only reads the folder.
 
+#[cfg(test)]
+mod contract_tests;
 pub mod coverage;
+pub mod findings;
 mod folder;
 mod generated;
 pub mod junit;
 pub mod manifest;
 pub mod reruns;
-pub mod static_findings;
 mod xml;
 
 pub use folder::{RunnerOutputs, Sources, read_outputs, read_sources};
@@ -25,8 +29,9 @@ use crate::model::{
     TestCase,
 };
 
-/// Where the runner sees the head tree; tools sometimes write absolute paths under it.
-const WORKSPACE_HEAD: &str = "/work/head/";
+/// The runner protocol version (runners/PROTOCOL.md) this host speaks: it writes it into `plan.json` and
+/// reads only outputs that carry it.
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// What a runner's output folder says, ready to go into a `RunnerResult`.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -115,35 +120,22 @@ fn read_coverage(
     problems: &mut Vec<Problem>,
     notes: &mut Vec<String>,
 ) -> Vec<FileCoverage> {
-    let mut report = coverage::Report::new();
-    let mut any = false;
-    if let Some(bytes) = &outputs.coverage_py {
-        any = true;
-        match coverage::parse_coverage_py(bytes) {
-            Ok(r) => report.extend(r),
-            Err(e) => problems.push(tool_problem(format!("coverage/coverage.json: {e}"))),
+    let Some(bytes) = &outputs.coverage else {
+        return Vec::new();
+    };
+    let restricted = match coverage::parse(bytes) {
+        Ok(file) => coverage::restrict(&file, targets),
+        Err(e) => {
+            problems.push(tool_problem(e.to_string()));
+            Vec::new()
         }
-    }
-    if let Some(bytes) = &outputs.lcov {
-        any = true;
-        report.extend(coverage::parse_lcov(&String::from_utf8_lossy(bytes)));
-    }
-    if let Some(bytes) = &outputs.jacoco {
-        any = true;
-        match coverage::parse_jacoco(&String::from_utf8_lossy(bytes)) {
-            Ok(r) => report.extend(r),
-            Err(e) => problems.push(tool_problem(format!("coverage/jacoco.xml: {e}"))),
-        }
-    }
-    let restricted = coverage::restrict(&report, targets);
-    if any {
-        for target in targets {
-            if !restricted.iter().any(|c| c.path == target.path) {
-                notes.push(format!(
-                    "{} never ran under the generated tests: no coverage data.",
-                    target.path
-                ));
-            }
+    };
+    for target in targets {
+        if !restricted.iter().any(|c| c.path == target.path) {
+            notes.push(format!(
+                "{} never ran under the generated tests: no coverage data.",
+                target.path
+            ));
         }
     }
     restricted
@@ -154,24 +146,16 @@ fn read_findings(
     targets: &[TargetFile],
     problems: &mut Vec<Problem>,
 ) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    let mut take = |result: Result<Vec<Finding>, static_findings::FindingsError>| match result {
-        Ok(found) => findings.extend(found),
-        Err(e) => problems.push(tool_problem(e.to_string())),
+    let Some(bytes) = &outputs.findings else {
+        return Vec::new();
     };
-    if let Some(bytes) = &outputs.bandit {
-        take(static_findings::parse_bandit(bytes, targets));
+    match findings::parse(bytes) {
+        Ok(file) => findings::findings(file, targets),
+        Err(e) => {
+            problems.push(tool_problem(e.to_string()));
+            Vec::new()
+        }
     }
-    if let Some(bytes) = &outputs.eslint {
-        take(static_findings::parse_eslint(bytes, targets));
-    }
-    if let Some(bytes) = &outputs.findbugs {
-        take(static_findings::parse_findbugs(
-            &String::from_utf8_lossy(bytes),
-            targets,
-        ));
-    }
-    findings
 }
 
 pub(crate) fn tool_problem(message: String) -> Problem {
@@ -181,24 +165,6 @@ pub(crate) fn tool_problem(message: String) -> Problem {
         kind: ProblemKind::Tool,
         message,
     }
-}
-
-/// A tool's path for a file as a path relative to the repository root: drops the runner's `/work/head/` and
-/// `./`, then prefers the target it names, matching a suffix (`com/x/A.java` is
-/// `src/main/java/com/x/A.java`) when no target has exactly that path.
-pub(crate) fn repo_path(raw: &str, targets: &[TargetFile]) -> String {
-    let mut path = raw.strip_prefix(WORKSPACE_HEAD).unwrap_or(raw);
-    while let Some(rest) = path.strip_prefix("./") {
-        path = rest;
-    }
-    if targets.iter().any(|t| t.path == path) {
-        return path.to_string();
-    }
-    let suffix = format!("/{path}");
-    targets
-        .iter()
-        .find(|t| t.path.ends_with(&suffix))
-        .map_or_else(|| path.to_string(), |t| t.path.clone())
 }
 
 /// Cuts `text` to `max` characters, marking the cut.
@@ -251,7 +217,7 @@ mod tests {
         }
     }
 
-    const TWO_FILES: &str = r#"{"protocol":1,"generated":[
+    const TWO_FILES: &str = r#"{"protocol":2,"generated":[
         {"file":"tests/test_a.py","repo_path":"tests/ato/test_a.py"},
         {"file":"tests/test_b.py","repo_path":"tests/ato/test_b.py"}]}"#;
 
@@ -316,7 +282,7 @@ mod tests {
 
     #[test]
     fn unsafe_or_missing_generated_paths_are_problems_not_patch_entries() {
-        let manifest = r#"{"protocol":1,"generated":[
+        let manifest = r#"{"protocol":2,"generated":[
             {"file":"tests/a.py","repo_path":"../../etc/cron.d/x"},
             {"file":"../secret","repo_path":"tests/ok.py"},
             {"file":"tests/gone.py","repo_path":"tests/gone.py"},
@@ -358,35 +324,16 @@ mod tests {
             ],
             &["tests/test_a.py", "tests/test_b.py"],
         );
-        out.bandit = Some(b"not json".to_vec());
-        out.coverage_py =
-            Some(br#"{"files":{"pkg/m.py":{"executed_lines":[1],"missing_lines":[2]}}}"#.to_vec());
+        out.findings = Some(b"not json".to_vec());
+        out.coverage = Some(
+            br#"{"protocol":2,"tool":"coverage.py","files":[{"path":"pkg/m.py","executed":[1],"missing":[2]}]}"#
+                .to_vec(),
+        );
         let collected = from_outputs(&out, &targets()).unwrap();
         assert_eq!(collected.tests.len(), 1);
         assert_eq!(collected.problems.len(), 2, "{:?}", collected.problems);
         assert!(collected.problems[0].message.starts_with("junit/run-1.xml"));
         assert_eq!(collected.coverage[0].covered, vec![1]);
         assert_eq!(collected.coverage[0].missed, vec![2]);
-    }
-
-    #[test]
-    fn repo_paths_drop_workspace_prefixes_and_match_target_suffixes() {
-        let targets = vec![TargetFile {
-            path: "src/main/java/com/x/A.java".into(),
-            language: Language::Java,
-            changed_lines: vec![],
-            symbols: vec![],
-        }];
-        assert_eq!(repo_path("/work/head/src/a.js", &targets), "src/a.js");
-        assert_eq!(repo_path("././pkg/m.py", &targets), "pkg/m.py");
-        assert_eq!(
-            repo_path("com/x/A.java", &targets),
-            "src/main/java/com/x/A.java"
-        );
-        assert_eq!(
-            repo_path("x/A.java", &targets),
-            "src/main/java/com/x/A.java"
-        );
-        assert_eq!(repo_path("B.java", &targets), "B.java");
     }
 }

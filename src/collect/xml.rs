@@ -1,4 +1,4 @@
-//! Small helpers over quick-xml shared by the JUnit, JaCoCo and FindBugs readers.
+//! Small helpers over quick-xml for the JUnit reader.
 
 use quick_xml::events::{BytesStart, Event};
 

@@ -16,7 +16,7 @@ use crate::safe_tar;
 use crate::sandbox::{Finished, Job, Limits, Outcome, Sandbox, VolumeMount};
 
 use super::model_phase;
-use super::workspace::{self, PROTOCOL_VERSION, PlanCandidate, RunnerPlan};
+use super::workspace::{self, PROTOCOL_VERSION, PlanCandidate, PlanMode, RunnerPlan};
 use super::{EngineError, Source};
 
 /// How runners run: the same for every runner of a run.
@@ -210,7 +210,7 @@ impl Container<'_> {
             has_base: self.source.has_base(),
             builtin: self.settings.builtin,
             files: targets.to_vec(),
-            mode: (!candidates.is_empty()).then_some("validate"),
+            mode: (!candidates.is_empty()).then_some(PlanMode::Validate),
             candidates,
         };
         let source = self.source.clone();

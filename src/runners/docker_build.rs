@@ -1,4 +1,4 @@
-//! `docker build` of a recipe folder through the Docker API.
+//! `docker build` of a recipe through the Docker API.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -16,8 +16,10 @@ const BUILD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 pub struct BuildRequest<'a> {
     /// `repo:tag` to give the result.
     pub image: &'a str,
-    /// The recipe folder as a tar.
+    /// The recipe as a tar, laid out as `runners/` is.
     pub context: Vec<u8>,
+    /// The Dockerfile's path in the context (`<name>/Dockerfile`).
+    pub dockerfile: String,
     /// Value of the Dockerfile's `BASE` build-arg; `None` keeps the Dockerfile's default.
     pub base: Option<&'a str>,
     pub labels: HashMap<String, String>,
@@ -35,7 +37,7 @@ pub struct BuildFailure {
 /// Runs the build, streaming its output to the debug log.
 pub async fn build(docker: &Docker, request: BuildRequest<'_>) -> Result<(), BuildFailure> {
     let mut options = BuildImageOptionsBuilder::new()
-        .dockerfile("Dockerfile")
+        .dockerfile(&request.dockerfile)
         .t(request.image)
         .rm(true)
         .forcerm(true)

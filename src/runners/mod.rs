@@ -11,7 +11,11 @@ mod decision;
 mod docker_build;
 mod error;
 mod log_tail;
+mod packages;
 mod recipe;
+#[cfg(test)]
+mod recipe_tests;
+mod shared_folders;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -22,7 +26,8 @@ use bollard::Docker;
 pub use base_image::find_program;
 pub use decision::{BaseSource, BuildDecision, RECIPE_LABEL, choose_base, decide};
 pub use error::ImageError;
-pub use recipe::{DEBIAN_SUITE, Recipe, RecipeFile, hash_files, parse_packages};
+pub use packages::parse_packages;
+pub use recipe::{DEBIAN_SUITE, Recipe, RecipeFile, hash_files};
 
 use crate::model::Runner;
 
@@ -220,6 +225,7 @@ async fn build_image(
     let request = docker_build::BuildRequest {
         image,
         context: recipe.context_tar()?,
+        dockerfile: recipe.dockerfile(),
         base: local_base.then_some(base.as_str()),
         labels,
         offline: local_base,

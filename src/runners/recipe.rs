@@ -1,5 +1,9 @@
 //! Recipes: the folders under `runners/`, embedded in the binary so `ato` can build its images anywhere.
 //!
+//! A recipe is its own folder, `runners/<name>/`, plus the shared folders its `shared.txt` names (the common
+//! Dockerfile step, the shared Python package, the contract's example files). The build context is laid out
+//! as `runners/` is, so the same Dockerfile builds with a plain `docker build -f <name>/Dockerfile runners`.
+//!
 //! Everything here is pure: reading the embedded files, hashing them, listing the Debian packages and
 //! packing the Docker build context.
 
@@ -7,6 +11,8 @@ use include_dir::{Dir, include_dir};
 use sha2::{Digest, Sha256};
 
 use super::error::ImageError;
+use super::packages::parse_packages;
+use super::shared_folders::parse_shared;
 use crate::model::Runner;
 
 /// `runners/` as it was when this binary was compiled.
@@ -23,19 +29,21 @@ fn is_noise(path: &str) -> bool {
         || path.ends_with('~')
 }
 
-/// One file of a recipe: its path relative to the recipe folder (with `/`) and its bytes.
+/// One file of a recipe: its path (with `/`) and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecipeFile {
     pub path: String,
     pub contents: Vec<u8>,
 }
 
-/// Everything in `runners/<name>/`: what a runner image is built from.
+/// What a runner image is built from: `runners/<name>/` and the shared folders it uses.
 #[derive(Debug, Clone)]
 pub struct Recipe {
     pub runner: Runner,
-    /// Sorted by path.
+    /// The recipe folder's own files, relative to it, sorted by path.
     pub files: Vec<RecipeFile>,
+    /// Files of the shared folders, relative to `runners/`, sorted by path.
+    pub shared: Vec<RecipeFile>,
 }
 
 impl Recipe {
@@ -47,39 +55,88 @@ impl Recipe {
                 runner: runner.name(),
             })?;
         let mut files = Vec::new();
-        collect_files(dir, runner.name(), &mut files);
-        Recipe::from_files(runner, files)
+        collect_files(dir, Some(runner.name()), &mut files);
+        let own = Recipe::from_files(runner, files)?;
+        let mut shared = Vec::new();
+        for folder in own.shared_folders()? {
+            let dir = RUNNERS.get_dir(&folder).ok_or_else(|| {
+                own.broken(format!(
+                    "shared.txt names {folder}, which runners/ does not have"
+                ))
+            })?;
+            collect_files(dir, None, &mut shared);
+        }
+        Recipe::from_parts(runner, own.files, shared)
     }
 
-    /// A recipe from its files; checks that it has what a build needs.
-    pub fn from_files(runner: Runner, mut files: Vec<RecipeFile>) -> Result<Recipe, ImageError> {
-        files.retain(|file| !is_noise(&file.path));
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        let recipe = Recipe { runner, files };
+    /// A recipe of its own files only; checks that it has what a build needs.
+    pub fn from_files(runner: Runner, files: Vec<RecipeFile>) -> Result<Recipe, ImageError> {
+        Recipe::from_parts(runner, files, Vec::new())
+    }
+
+    /// A recipe from its own files and the shared ones (paths relative to `runners/`).
+    pub fn from_parts(
+        runner: Runner,
+        mut files: Vec<RecipeFile>,
+        mut shared: Vec<RecipeFile>,
+    ) -> Result<Recipe, ImageError> {
+        for list in [&mut files, &mut shared] {
+            list.retain(|file| !is_noise(&file.path));
+            list.sort_by(|a, b| a.path.cmp(&b.path));
+        }
+        let recipe = Recipe {
+            runner,
+            files,
+            shared,
+        };
         if recipe.file("Dockerfile").is_none() {
             return Err(recipe.broken("it has no Dockerfile"));
+        }
+        let own_prefix = format!("{}/", runner.name());
+        if let Some(clash) = recipe
+            .shared
+            .iter()
+            .find(|f| f.path.starts_with(&own_prefix))
+        {
+            let path = &clash.path;
+            return Err(recipe.broken(format!("the shared file {path} is inside its own folder")));
         }
         recipe.packages()?;
         Ok(recipe)
     }
 
+    /// One of the recipe folder's own files, by its path in the folder.
     pub fn file(&self, path: &str) -> Option<&RecipeFile> {
         self.files.iter().find(|file| file.path == path)
     }
 
-    /// The hash the image is labelled with: it changes when any file of the recipe changes.
+    /// The hash the image is labelled with: it changes when any file of the recipe changes, its own or a
+    /// shared one.
     pub fn hash(&self) -> String {
-        hash_files(&self.files)
+        hash_files(&self.context_files())
     }
 
     /// The Debian packages of `packages.txt` (none when the recipe has no such file).
     pub fn packages(&self) -> Result<Vec<String>, ImageError> {
-        match self.file("packages.txt") {
+        self.lines_of("packages.txt", parse_packages)
+    }
+
+    /// The shared folders `shared.txt` names (none when the recipe has no such file).
+    pub fn shared_folders(&self) -> Result<Vec<String>, ImageError> {
+        self.lines_of("shared.txt", parse_shared)
+    }
+
+    fn lines_of(
+        &self,
+        name: &str,
+        parse: fn(&str) -> Result<Vec<String>, String>,
+    ) -> Result<Vec<String>, ImageError> {
+        match self.file(name) {
             None => Ok(Vec::new()),
             Some(file) => {
                 let text = std::str::from_utf8(&file.contents)
-                    .map_err(|_| self.broken("packages.txt is not UTF-8"))?;
-                parse_packages(text).map_err(|reason| self.broken(reason))
+                    .map_err(|_| self.broken(format!("{name} is not UTF-8")))?;
+                parse(text).map_err(|reason| self.broken(reason))
             }
         }
     }
@@ -99,11 +156,26 @@ impl Recipe {
         format!("ato-base-{}:{}", self.runner.name(), &digest[..12])
     }
 
-    /// The Docker build context: a tar of the recipe folder with fixed owners and times, so the same
-    /// recipe always gives the same bytes.
+    /// The Dockerfile's path in the build context: `<name>/Dockerfile`.
+    pub fn dockerfile(&self) -> String {
+        format!("{}/Dockerfile", self.runner.name())
+    }
+
+    /// Every file of the build context, relative to `runners/`: the own files under `<name>/`, then the
+    /// shared ones where they are.
+    pub fn context_files(&self) -> Vec<RecipeFile> {
+        let own = self.files.iter().map(|file| RecipeFile {
+            path: format!("{}/{}", self.runner.name(), file.path),
+            contents: file.contents.clone(),
+        });
+        own.chain(self.shared.iter().cloned()).collect()
+    }
+
+    /// The Docker build context: a tar laid out as `runners/` is, of this recipe's files only, with fixed
+    /// owners and times, so the same recipe always gives the same bytes.
     pub fn context_tar(&self) -> Result<Vec<u8>, ImageError> {
         let mut builder = tar::Builder::new(Vec::new());
-        for file in &self.files {
+        for file in self.context_files() {
             let mut header = tar::Header::new_gnu();
             header.set_size(file.contents.len() as u64);
             header.set_mode(0o644);
@@ -128,11 +200,12 @@ impl Recipe {
     }
 }
 
-fn collect_files(dir: &Dir<'static>, root: &str, out: &mut Vec<RecipeFile>) {
+/// Every file under `dir`, with its path relative to `runners/`, or to `runners/<strip>/` when given.
+fn collect_files(dir: &Dir<'static>, strip: Option<&str>, out: &mut Vec<RecipeFile>) {
     for file in dir.files() {
         let path = file.path().to_string_lossy().replace('\\', "/");
-        let relative = path
-            .strip_prefix(root)
+        let relative = strip
+            .and_then(|root| path.strip_prefix(root))
             .and_then(|rest| rest.strip_prefix('/'))
             .unwrap_or(&path)
             .to_string();
@@ -142,7 +215,7 @@ fn collect_files(dir: &Dir<'static>, root: &str, out: &mut Vec<RecipeFile>) {
         });
     }
     for sub in dir.dirs() {
-        collect_files(sub, root, out);
+        collect_files(sub, strip, out);
     }
 }
 
@@ -159,227 +232,4 @@ pub fn hash_files(files: &[RecipeFile]) -> String {
         hasher.update(&file.contents);
     }
     hex::encode(hasher.finalize())
-}
-
-/// One Debian package name per line; `#` starts a comment. Names are checked against Debian's rules
-/// because they end up on mmdebstrap's command line.
-pub fn parse_packages(text: &str) -> Result<Vec<String>, String> {
-    let mut packages = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let line = line.split('#').next().unwrap_or_default().trim();
-        if line.is_empty() {
-            continue;
-        }
-        if !is_debian_package_name(line) {
-            return Err(format!(
-                "packages.txt line {}: {line:?} is not a Debian package name",
-                index + 1
-            ));
-        }
-        if !packages.iter().any(|known| known == line) {
-            packages.push(line.to_string());
-        }
-    }
-    Ok(packages)
-}
-
-/// Debian policy 5.6.1: lower-case letters, digits, `+`, `-`, `.`; at least two characters, starting
-/// with a letter or digit.
-fn is_debian_package_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    let first_ok = chars
-        .next()
-        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    first_ok
-        && name.len() >= 2
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "+-.".contains(c))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn file(path: &str, contents: &str) -> RecipeFile {
-        RecipeFile {
-            path: path.to_string(),
-            contents: contents.as_bytes().to_vec(),
-        }
-    }
-
-    fn sample() -> Vec<RecipeFile> {
-        vec![
-            file("Dockerfile", "FROM x\n"),
-            file("packages.txt", "python3\n"),
-            file("harness/ato_harness/__main__.py", "print(1)\n"),
-        ]
-    }
-
-    #[test]
-    fn hash_is_stable_and_independent_of_order() {
-        let mut reversed = sample();
-        reversed.reverse();
-        assert_eq!(hash_files(&sample()), hash_files(&sample()));
-        assert_eq!(hash_files(&sample()), hash_files(&reversed));
-        assert_eq!(hash_files(&sample()).len(), 64);
-    }
-
-    #[test]
-    fn hash_changes_when_any_file_changes() {
-        let original = hash_files(&sample());
-        for index in 0..sample().len() {
-            let mut changed = sample();
-            changed[index].contents.push(b' ');
-            assert_ne!(hash_files(&changed), original, "editing file {index}");
-        }
-        let mut renamed = sample();
-        renamed[2].path = "harness/ato_harness/main.py".into();
-        assert_ne!(hash_files(&renamed), original, "renaming a file");
-        let mut added = sample();
-        added.push(file("extra.txt", ""));
-        assert_ne!(hash_files(&added), original, "adding an empty file");
-    }
-
-    #[test]
-    fn hash_separates_names_from_contents() {
-        let a = vec![file("ab", "c")];
-        let b = vec![file("a", "bc")];
-        assert_ne!(hash_files(&a), hash_files(&b));
-    }
-
-    #[test]
-    fn recipe_ignores_python_caches() {
-        let mut files = sample();
-        let clean = Recipe::from_files(Runner::Python, files.clone())
-            .unwrap()
-            .hash();
-        files.push(file(
-            "harness/ato_harness/__pycache__/x.cpython-313.pyc",
-            "junk",
-        ));
-        let with_cache = Recipe::from_files(Runner::Python, files).unwrap();
-        assert_eq!(with_cache.hash(), clean);
-        assert_eq!(with_cache.files.len(), 3);
-    }
-
-    #[test]
-    fn recipe_needs_a_dockerfile() {
-        let err = Recipe::from_files(Runner::Python, vec![file("packages.txt", "python3")])
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("no Dockerfile"), "{err}");
-    }
-
-    #[test]
-    fn packages_skip_comments_blanks_and_duplicates() {
-        let parsed = parse_packages("# top\npython3\n\n  black  # formatter\npython3\n").unwrap();
-        assert_eq!(parsed, ["python3", "black"]);
-    }
-
-    #[test]
-    fn packages_reject_what_is_not_a_package_name() {
-        for bad in ["--include=evil", "Python3", "a b", "x", "pkg;rm"] {
-            let err = parse_packages(&format!("python3\n{bad}\n")).unwrap_err();
-            assert!(err.contains("line 2"), "{bad}: {err}");
-        }
-        assert!(parse_packages("libstdc++6\npython3.13\n").is_ok());
-    }
-
-    #[test]
-    fn base_image_follows_packages_only() {
-        let recipe = Recipe::from_files(Runner::Python, sample()).unwrap();
-        let base = recipe.base_image_ref();
-        assert!(base.starts_with("ato-base-python:"), "{base}");
-        assert_eq!(base.len(), "ato-base-python:".len() + 12);
-
-        let mut other_harness = sample();
-        other_harness[2].contents = b"print(2)\n".to_vec();
-        let same = Recipe::from_files(Runner::Python, other_harness).unwrap();
-        assert_eq!(same.base_image_ref(), base);
-        assert_ne!(same.hash(), recipe.hash());
-
-        let mut more_packages = sample();
-        more_packages[1].contents = b"python3\nblack\n".to_vec();
-        let changed = Recipe::from_files(Runner::Python, more_packages).unwrap();
-        assert_ne!(changed.base_image_ref(), base);
-    }
-
-    #[test]
-    fn context_tar_holds_every_file_and_is_reproducible() {
-        let recipe = Recipe::from_files(Runner::Python, sample()).unwrap();
-        let bytes = recipe.context_tar().unwrap();
-        assert_eq!(bytes, recipe.context_tar().unwrap());
-        let mut archive = tar::Archive::new(bytes.as_slice());
-        let mut paths: Vec<String> = archive
-            .entries()
-            .unwrap()
-            .map(|entry| {
-                entry
-                    .unwrap()
-                    .path()
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
-        paths.sort();
-        assert_eq!(
-            paths,
-            [
-                "Dockerfile",
-                "harness/ato_harness/__main__.py",
-                "packages.txt"
-            ]
-        );
-    }
-
-    #[test]
-    fn embedded_python_recipe_is_complete() {
-        let recipe = Recipe::embedded(Runner::Python).unwrap();
-        assert!(recipe.file("Dockerfile").is_some());
-        let packages = recipe.packages().unwrap();
-        for needed in ["python3", "python3-pytest", "python3-hypothesis", "bandit"] {
-            assert!(packages.iter().any(|p| p == needed), "{needed} missing");
-        }
-        assert!(recipe.files.iter().all(|f| !f.path.starts_with("python/")));
-    }
-
-    /// The binary must embed the recipe as it is on disk (build.rs makes cargo rebuild on any change).
-    #[test]
-    fn embedded_recipe_matches_the_files_on_disk() {
-        fn walk(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<RecipeFile>) {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    walk(&path, root, out);
-                } else {
-                    let relative = path.strip_prefix(root).unwrap().to_string_lossy();
-                    out.push(RecipeFile {
-                        path: relative.replace('\\', "/"),
-                        contents: std::fs::read(&path).unwrap(),
-                    });
-                }
-            }
-        }
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runners/python");
-        let mut on_disk = Vec::new();
-        walk(&root, &root, &mut on_disk);
-        let on_disk = Recipe::from_files(Runner::Python, on_disk).unwrap();
-        let embedded = Recipe::embedded(Runner::Python).unwrap();
-        assert_eq!(embedded.files, on_disk.files);
-        assert_eq!(embedded.hash(), on_disk.hash());
-    }
-
-    #[test]
-    fn a_runner_without_a_folder_is_not_available_yet() {
-        // node and java arrive later; until then their lookup must say so, not fail obscurely.
-        for runner in Runner::ALL {
-            if RUNNERS.get_dir(runner.name()).is_none() {
-                let err = Recipe::embedded(runner).unwrap_err();
-                assert!(matches!(err, ImageError::NotAvailable { .. }), "{err:?}");
-                assert!(err.to_string().contains("not available yet"), "{err}");
-            } else {
-                assert!(Recipe::embedded(runner).is_ok(), "{runner:?}");
-            }
-        }
-    }
 }

@@ -5,8 +5,9 @@ Shared by the generate pipeline and validate mode, which both compile the head t
 
 from __future__ import annotations
 
+from ato_runner.manifest import Manifest
+
 from . import build
-from .manifest import Manifest
 
 
 def report_compile_failure(manifest: Manifest, head: build.Build, side: str, declared: bool) -> None:

@@ -1,5 +1,5 @@
 """SpotBugs, or FindBugs where SpotBugs could not be had, on the head classes of the changed files →
-``out/static/findbugs.xml`` (both write the same XML).
+``out/static/findbugs.xml`` (both write the same XML), converted into ``out/findings.json``.
 
 SpotBugs is in the image only when its build could reach Maven Central (see ../../Dockerfile); it reads JDK 21
 classes as they are. Otherwise Debian's FindBugs (3.1.0~preview2) runs, with two limits worked around here:
@@ -8,16 +8,20 @@ classes as they are. Otherwise Debian's FindBugs (3.1.0~preview2) runs, with two
 - it looks for the JDK's classes in an ``rt.jar`` that JDK 9+ no longer has, and fails on the newer JDK's own
   class files: it gets ``java/lang/Object.class`` alone (extracted with ``jimage``), which it needs to start;
   other JDK classes count as missing, which FindBugs tolerates.
-The report names sources ``com/example/Calc.java``; the host matches that against the target's path suffix.
+The report names sources ``com/example/Calc.java``; ``findings.json`` names the target that path ends.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from ato_runner.findings import findings_json
+from ato_runner.jsonfiles import write_json_atomically
+from ato_runner.manifest import Manifest
+
 from . import procs, tools
 from .build import Build, compile_tree, source_roots
-from .manifest import Manifest
+from .tool_reports import findings_from_findbugs
 
 JDK_MODULES = Path("/usr/lib/jvm/default-java/lib/modules")
 
@@ -27,6 +31,7 @@ def run_findbugs(
 ) -> None:
     """``targets``: (repo path, package, top-level type names) of each changed file."""
     limit = tools.tool_timeout(timeout)
+    paths = [t[0] for t in targets]
     if tools.SPOTBUGS_JAR.is_file():
         manifest.note("Static analysis: SpotBugs (installed when the runner image was built).")
         names = analysed_classes(head.classes, targets)
@@ -42,7 +47,7 @@ def run_findbugs(
             "-auxclasspath",
             tools.cp(*head.libraries) or ".",
         ]
-        run_checker(manifest, "SpotBugs", cmd, names, head.tree, head.classes, out, limit)
+        run_checker(manifest, "SpotBugs", cmd, names, head.tree, head.classes, out, limit, paths)
         return
     manifest.note(
         "SpotBugs is not in Debian and could not be fetched when this image was built: static "
@@ -93,13 +98,23 @@ def run_findbugs(
         "-auxclasspath",
         tools.cp(jdk / "java.base", *head.libraries),
     ]
-    run_checker(manifest, "FindBugs", cmd, analysed_classes(classes, targets), head.tree, classes, out, limit)
+    names = analysed_classes(classes, targets)
+    run_checker(manifest, "FindBugs", cmd, names, head.tree, classes, out, limit, paths)
 
 
 def run_checker(
-    manifest: Manifest, name: str, cmd: list[str], names: list[str], tree: Path, classes: Path, out: Path, limit: float
+    manifest: Manifest,
+    name: str,
+    cmd: list[str],
+    names: list[str],
+    tree: Path,
+    classes: Path,
+    out: Path,
+    limit: float,
+    targets: list[str],
 ) -> None:
-    """Runs the checker ``cmd`` on ``classes`` (compiled from ``tree``), restricted to ``names``."""
+    """Runs the checker ``cmd`` on ``classes`` (compiled from ``tree``), restricted to ``names``; its report is
+    converted into ``findings.json``, naming files by the ``targets`` (repository paths) they are."""
     if not names:
         manifest.note(f"{name} had no compiled class of the changed files to analyse.")
         return
@@ -122,6 +137,17 @@ def run_checker(
     elif not report.is_file() or report.stat().st_size == 0:
         report.unlink(missing_ok=True)
         manifest.problem("tool", f"{name} wrote no report: {done.describe()}")
+    else:
+        write_findings(manifest, name, report, out, targets)
+
+
+def write_findings(manifest: Manifest, name: str, report: Path, out: Path, targets: list[str]) -> None:
+    try:
+        findings = findings_from_findbugs(report.read_text(encoding="utf-8", errors="replace"), targets)
+    except (OSError, ValueError) as err:
+        manifest.problem("tool", f"{name}'s report static/findbugs.xml could not be read: {err}")
+        return
+    write_json_atomically(out / "findings.json", findings_json(findings))
 
 
 def analysed_classes(classes: Path, targets: list[tuple[str, str, list[str]]]) -> list[str]:

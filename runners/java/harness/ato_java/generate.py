@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ato_runner.manifest import Manifest
+from ato_runner.plan import TargetFile
+
 from . import javasrc
 from .characterize import Outcome
-from .manifest import Manifest
-from .plan import TargetFile
 from .probe import call_timeout
 from .testgen import TestClass, class_loads, method_exists, pinned
 

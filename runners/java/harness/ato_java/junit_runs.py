@@ -12,10 +12,13 @@ import math
 import shutil
 from pathlib import Path
 
+from ato_runner.jsonfiles import write_json_atomically
+from ato_runner.manifest import Manifest
+
 from . import procs, tools
 from .build import parse_errors
-from .manifest import Manifest
 from .probe import call_timeout
+from .tool_reports import coverage_from_jacoco
 
 
 def test_timeout(step_timeout: int) -> int:
@@ -64,8 +67,10 @@ def run_all(
     step_timeout: int,
     coverage_classes: Path,
     cwd: Path,
+    targets: list[str],
 ) -> None:
-    """Runs the tests from ``cwd`` (the head tree's root, as the project's own tests would run)."""
+    """Runs the tests from ``cwd`` (the head tree's root, as the project's own tests would run). ``targets``
+    (the changed files' repository paths) name the files of the coverage report."""
     (out / "junit").mkdir(parents=True, exist_ok=True)
     exec_file = scratch / "jacoco.exec"
     for k in range(1, reruns + 1):
@@ -116,7 +121,7 @@ def run_all(
                 "tool", f"test run {k} wrote no JUnit report (a test may have ended the JVM): {done.describe()}"
             )
     if toolbox.jacoco_agent and exec_file.is_file():
-        write_coverage(manifest, toolbox, exec_file, coverage_classes, out, step_timeout)
+        write_coverage(manifest, toolbox, exec_file, coverage_classes, out, step_timeout, targets)
     elif toolbox.jacoco_agent:
         manifest.note("JaCoCo wrote no execution data: no coverage for this run.")
     else:
@@ -124,8 +129,15 @@ def run_all(
 
 
 def write_coverage(
-    manifest: Manifest, toolbox: tools.Toolbox, exec_file: Path, classes: Path, out: Path, timeout: int
+    manifest: Manifest,
+    toolbox: tools.Toolbox,
+    exec_file: Path,
+    classes: Path,
+    out: Path,
+    timeout: int,
+    targets: list[str],
 ) -> None:
+    """JaCoCo's XML report (``coverage/jacoco.xml``), converted into ato's ``coverage.json``."""
     (out / "coverage").mkdir(parents=True, exist_ok=True)
     cmd = [
         "java",
@@ -140,3 +152,10 @@ def write_coverage(
     done = procs.run(cmd, tools.tool_timeout(timeout))
     if not done.ok:
         manifest.problem("tool", f"the JaCoCo report failed: {done.describe()}")
+        return
+    try:
+        report = coverage_from_jacoco((out / "coverage" / "jacoco.xml").read_text(encoding="utf-8"), targets)
+    except (OSError, ValueError) as err:
+        manifest.problem("tool", f"coverage/jacoco.xml could not be read: {err}")
+        return
+    write_json_atomically(out / "coverage.json", report.to_json())

@@ -8,14 +8,15 @@ written last, whatever happened, and the process exits 0 once it is written (run
 from __future__ import annotations
 
 import shutil
-import traceback
 from pathlib import Path
+
+from ato_runner.manifest import Manifest
+from ato_runner.plan import Plan, PlanError, load_plan
+from ato_runner.steps import describe, guarded
 
 from . import build, characterize, generate, junit_runs, probe, tools, validate
 from .compile_report import report_compile_failure
 from .findbugs import run_findbugs
-from .manifest import Manifest
-from .plan import Plan, PlanError, load_plan
 from .project import compile_side
 
 
@@ -206,18 +207,5 @@ def write_and_run(manifest: Manifest, toolbox, plan: Plan, facts, outcome, head,
             plan.step_timeout_secs,
             head.classes,
             head.tree,
+            [f.target.path for f in facts],
         )
-
-
-def guarded(manifest: Manifest, what: str, step, *args, path: str | None = None, **kwargs):
-    try:
-        return step(*args, **kwargs)
-    except Exception as err:  # noqa: BLE001 - by design: report and go on
-        manifest.problem("tool", f"{what}: {describe(err)}", path=path)
-        return None
-
-
-def describe(err: BaseException) -> str:
-    frames = traceback.extract_tb(err.__traceback__)
-    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
-    return f"{type(err).__name__}: {err}{where}"

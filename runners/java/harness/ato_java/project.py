@@ -13,8 +13,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from ato_runner.manifest import Manifest
+
 from . import build, maven
-from .manifest import Manifest
 
 
 def compile_side(

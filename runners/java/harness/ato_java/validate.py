@@ -11,28 +11,20 @@ JVM (``validation``). ``ato.CandidateCoverage`` turns the execution data into li
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
 
+from ato_runner.jsonfiles import read_json_lines, write_json_atomically
+from ato_runner.manifest import Manifest
+from ato_runner.plan import Plan
+from ato_runner.validation import CandidateRecord, give_up, relative, validation_json
+
 from . import build, procs, tools
 from .compile_report import report_compile_failure
 from .junit_runs import test_timeout
-from .manifest import Manifest
-from .plan import Plan
 from .project import compile_side
-from .validation import (
-    CandidateRecord,
-    Session,
-    covered_targets,
-    give_up,
-    parse_session,
-    relative,
-    settle,
-    shuffled,
-    validation_json,
-)
+from .validation import Session, covered_targets, parse_session, settle, shuffled
 
 # A JVM's start is not the candidates' time: each run gets this on top of step_timeout_secs, as the
 # generated tests' runs do.
@@ -47,7 +39,7 @@ def run_validation(manifest: Manifest, plan: Plan, root: Path, scratch: Path) ->
     try:
         Validation(manifest, plan, root, scratch, records).run()
     finally:
-        write_json(root / "out" / "validation.json", validation_json(records))
+        write_json_atomically(root / "out" / "validation.json", validation_json(records))
 
 
 class Validation:
@@ -116,7 +108,7 @@ class Validation:
             str(results),
         ]
         done = procs.run(cmd, tools.tool_timeout(self.plan.step_timeout_secs))
-        compiled = {line["id"]: line for line in read_jsonl(results) if isinstance(line.get("id"), str)}
+        compiled = {line["id"]: line for line in read_json_lines(results) if isinstance(line.get("id"), str)}
         ok = []
         for cid, record in self.records.items():
             result = compiled.get(cid)
@@ -187,7 +179,7 @@ class Validation:
         ]
         # From the head tree's root, as the project's own tests (and the generated ones) run.
         done = procs.run(cmd, timeout, cwd=str(self.head.tree))
-        session = parse_session(read_jsonl(events))
+        session = parse_session(read_json_lines(events))
         if jacoco != "-":
             self.credit_coverage(ids, Path(jacoco))
         return session, done
@@ -211,33 +203,8 @@ class Validation:
         done = procs.run(cmd, tools.tool_timeout(self.plan.step_timeout_secs))
         if not done.ok:
             self.manifest.problem("tool", f"the candidates' coverage could not be read: {done.describe()}")
-        for line in read_jsonl(out):
+        for line in read_json_lines(out):
             record = self.records.get(str(line.get("id")))
             files = line.get("files")
             if record is not None and isinstance(files, dict):
                 record.covered = covered_targets(files, self.targets)
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    """The JSON lines of ``path``; a last line cut short by the JVM's end is skipped."""
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return []
-    lines = []
-    for line in text.splitlines():
-        try:
-            value = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(value, dict):
-            lines.append(value)
-    return lines
-
-
-def write_json(path: Path, data: dict) -> None:
-    """Atomically, ASCII only (messages from the tests may hold lone surrogates, which UTF-8 cannot encode)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=True) + "\n", encoding="utf-8")
-    os.replace(tmp, path)

@@ -1,4 +1,5 @@
-"""Validate mode's bookkeeping, without I/O: from the events of ``ato.CandidateRunner`` to ``validation.json``.
+"""Validate mode's bookkeeping, without I/O: from the events of ``ato.CandidateRunner`` to each candidate's
+record (``ato_runner.validation``), which makes ``validation.json``.
 
 A run of the candidates is one JVM that runs them one after the other, or several when a candidate ends the
 JVM (``System.exit``, a crash, the run's time limit): the events say which candidate, and which of its tests,
@@ -13,16 +14,18 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from . import PROTOCOL_VERSION
-
-MAX_ERROR = 4000
-MAX_MESSAGE = 1000
-MAX_TRACEBACK_TAIL = 2500
-PASSED, FAILED, MISSING = "passed", "failed", "missing"
-
-
-def cut(text: str, limit: int = MAX_ERROR) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+from ato_runner.paths import repo_path
+from ato_runner.text import cut
+from ato_runner.validation import (
+    FAILED,
+    MAX_ERROR,
+    MAX_MESSAGE,
+    MISSING,
+    PASSED,
+    CandidateRecord,
+    Settled,
+    traceback_tail,
+)
 
 
 @dataclass
@@ -59,55 +62,6 @@ def parse_session(events: list[dict]) -> Session:
             session.done.add(cid)
             session.current = None
     return session
-
-
-@dataclass
-class CandidateRecord:
-    """What is known so far of one candidate; ``entry()`` is its line of ``validation.json``."""
-
-    id: str
-    file: str
-    collected: bool = False
-    tests: int = 0
-    runs: list[str] = field(default_factory=list)
-    failure: str | None = None  # the first failure of the first failing run
-    note: str | None = None  # why it was not collected, or why a run is missing
-    covered: dict[str, list[int]] = field(default_factory=dict)
-    settled_run_1: bool = False
-
-    def not_collected(self, error: str) -> None:
-        self.collected, self.tests, self.runs, self.settled_run_1 = False, 0, [], True
-        self.note = error
-
-    def collect(self, tests: int) -> None:
-        self.collected, self.tests, self.settled_run_1 = True, tests, True
-
-    def add_run(self, outcome: str, failure: str | None = None, note: str | None = None) -> None:
-        self.runs.append(outcome)
-        if outcome == FAILED and self.failure is None:
-            self.failure = failure
-        if outcome == MISSING and self.note is None:
-            self.note = note
-
-    def entry(self) -> dict:
-        if not self.settled_run_1:
-            error = self.note or "not validated: the runner stopped before it got to this candidate"
-            return {"id": self.id, "collected": False, "tests": 0, "runs": [], "error": error, "covered": {}}
-        error = (self.failure or self.note) if self.collected else self.note
-        return {
-            "id": self.id,
-            "collected": self.collected,
-            "tests": self.tests,
-            "runs": list(self.runs) if self.collected else [],
-            "error": cut(error) if error else None,
-            "covered": {k: sorted(v) for k, v in sorted(self.covered.items()) if v} if self.collected else {},
-        }
-
-
-@dataclass(frozen=True)
-class Settled:
-    retry: list[str]
-    blamed: bool
 
 
 def settle(records: dict[str, CandidateRecord], ids: list[str], session: Session, run: int, ended: str | None):
@@ -155,14 +109,6 @@ def settle(records: dict[str, CandidateRecord], ids: list[str], session: Session
     return Settled(retry=retry, blamed=blamed)
 
 
-def give_up(records: dict[str, CandidateRecord], ids: list[str], run: int, why: str) -> None:
-    for cid in ids:
-        if run == 1:
-            records[cid].not_collected(why)
-        else:
-            records[cid].add_run(MISSING, note=f"run {run}: {why}")
-
-
 def failure_text(result: dict) -> str:
     """``CalcLlmTest.adds(): ExceptionType: message`` and the tail of the stack trace."""
     error = result.get("error") or {}
@@ -172,14 +118,8 @@ def failure_text(result: dict) -> str:
     # A stack trace starts with the headline again.
     trace = trace.removeprefix(headline).lstrip("\r\n")
     if trace:
-        if len(trace) > MAX_TRACEBACK_TAIL:
-            trace = "…" + trace[-(MAX_TRACEBACK_TAIL - 1) :]
-        text += "\n" + trace
-    return cut(text)
-
-
-def relative(text: str, root: str) -> str:
-    return text.replace(root.rstrip("/") + "/", "")
+        text += "\n" + traceback_tail(trace)
+    return cut(text, MAX_ERROR)
 
 
 def shuffled(ids: list[str], seed: int) -> list[str]:
@@ -193,12 +133,7 @@ def covered_targets(files: dict[str, list[int]], targets: list[str]) -> dict[str
     """JaCoCo's ``com/example/Calc.java`` keys as the plan's target paths (the one that ends with it)."""
     covered: dict[str, list[int]] = {}
     for name, lines in files.items():
-        for target in targets:
-            if target == name or target.endswith("/" + name):
-                covered[target] = sorted(set(covered.get(target, [])) | set(lines))
-                break
+        target = repo_path(name, targets)
+        if target in targets:
+            covered[target] = sorted(set(covered.get(target, [])) | set(lines))
     return covered
-
-
-def validation_json(records: list[CandidateRecord]) -> dict:
-    return {"protocol": PROTOCOL_VERSION, "candidates": [r.entry() for r in records]}

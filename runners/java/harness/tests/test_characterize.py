@@ -1,8 +1,9 @@
 import unittest
 
+from ato_runner.plan import Symbol
+
 from ato_java import characterize
 from ato_java.javasrc import MethodRef
-from ato_java.plan import Symbol
 from ato_java.probe import Pass
 
 

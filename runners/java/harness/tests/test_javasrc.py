@@ -1,7 +1,8 @@
 import unittest
 
+from ato_runner.plan import Symbol
+
 from ato_java import javasrc
-from ato_java.plan import Symbol
 
 SOURCE = """// package not.this;
 /* class Fake {} */

@@ -3,6 +3,8 @@ import tempfile
 import unittest
 from pathlib import Path
 
+from ato_runner import PROTOCOL_VERSION
+
 from ato_java import main, probe
 
 
@@ -13,10 +15,10 @@ class MainTest(unittest.TestCase):
             (root / "plan.json").write_text('{"protocol": 7}')
             self.assertEqual(main.main(root), 0)
             manifest = json.loads((root / "out" / "manifest.json").read_text())
-            self.assertEqual(manifest["protocol"], 1)
+            self.assertEqual(manifest["protocol"], PROTOCOL_VERSION)
             [problem] = manifest["problems"]
             self.assertEqual(problem["kind"], "tool")
-            self.assertIn("protocol 7 is not 1", problem["message"])
+            self.assertIn("unsupported protocol 7", problem["message"])
             self.assertFalse((root / ".ato-java").exists(), "the scratch folder is removed")
 
     def test_a_missing_plan_still_gives_a_manifest(self):

@@ -5,8 +5,9 @@ import tempfile
 import unittest
 from pathlib import Path
 
+from ato_runner.manifest import Manifest
+
 from ato_java import maven, project
-from ato_java.manifest import Manifest
 
 POM = """<project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>

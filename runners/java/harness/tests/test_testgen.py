@@ -1,9 +1,10 @@
 import unittest
 
+from ato_runner.plan import Symbol
+
 from ato_java import testgen
 from ato_java.characterize import Call
 from ato_java.javasrc import MethodRef
-from ato_java.plan import Symbol
 
 REF = MethodRef("com.x.Calc", "f", Symbol("Calc.f", "method", 1, 2, True))
 

@@ -7,16 +7,12 @@ import tempfile
 import unittest
 from pathlib import Path
 
+from ato_runner import PROTOCOL_VERSION
+from ato_runner.contract import shape_errors
+from ato_runner.validation import CandidateRecord
+
 from ato_java import main, tools
-from ato_java.plan import PlanError, load_plan
-from ato_java.validation import (
-    CandidateRecord,
-    covered_targets,
-    failure_text,
-    parse_session,
-    settle,
-    shuffled,
-)
+from ato_java.validation import covered_targets, failure_text, parse_session, settle, shuffled
 
 CALC = """package com.ex;
 
@@ -104,7 +100,7 @@ def make_workspace(root: Path, candidates: dict, reruns: int = 2) -> None:
             (root / file).write_text(source)
         plan_candidates.append({"id": f"c_{cid}", "file": file, "target": f"{CALC_PATH}::Calc.add"})
     plan = {
-        "protocol": 1,
+        "protocol": PROTOCOL_VERSION,
         "runner": "java",
         "mode": "validate",
         "seed": 11,
@@ -146,8 +142,12 @@ class ValidateEndToEndTest(unittest.TestCase):
         cls.tmp.cleanup()
 
     def test_one_entry_per_candidate_in_plan_order(self):
-        self.assertEqual(self.validation["protocol"], 1)
+        self.assertEqual(self.validation["protocol"], PROTOCOL_VERSION)
         self.assertEqual([e["id"] for e in self.validation["candidates"]], [f"c_{c}" for c in [*CANDIDATES, "absent"]])
+
+    def test_both_files_follow_the_contract(self):
+        self.assertEqual(shape_errors(self.validation, "validation.json"), [])
+        self.assertEqual(shape_errors(self.manifest, "manifest.json"), [])
 
     def test_a_good_candidate_passes_and_covers_what_it_calls(self):
         self.assertEqual(self.entries["c_good"], passing("c_good", 2, [5]))
@@ -338,36 +338,6 @@ class ValidationBookkeepingTest(unittest.TestCase):
         self.assertEqual(sorted(shuffled(ids, 6)), ids)
 
 
-class PlanTest(unittest.TestCase):
-    def load(self, **fields):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "plan.json"
-            path.write_text(json.dumps({"protocol": 1, "files": [], **fields}))
-            return load_plan(path)
-
-    def test_validate_mode_and_candidates_load(self):
-        plan = self.load(mode="validate", candidates=[{"id": "c1", "file": "candidates/T.java", "target": "T.java"}])
-        self.assertEqual(plan.mode, "validate")
-        self.assertEqual([(c.id, c.file, c.target) for c in plan.candidates], [("c1", "candidates/T.java", "T.java")])
-        self.assertEqual(self.load().mode, "generate")
-
-    def test_bad_candidates_say_what_is_wrong(self):
-        one = {"id": "c1", "file": "candidates/T.java"}
-        cases = [
-            ({"mode": "check"}, "mode must be one of generate, validate"),
-            ({"candidates": [{**one, "id": "c/1"}]}, "candidates[0].id must be letters"),
-            ({"candidates": [{**one, "file": "/etc/passwd"}]}, "relative to the workspace"),
-            ({"candidates": [{**one, "file": "../T.java"}]}, "relative to the workspace"),
-            ({"candidates": [one, {**one, "file": "candidates/U.java"}]}, "candidates[1].id repeats"),
-            ({"candidates": [one, {**one, "id": "c2"}]}, "candidates[1].file repeats"),
-            ({"candidates": [{"id": "c1"}]}, "KeyError 'file'"),
-        ]
-        for fields, message in cases:
-            with self.subTest(fields=fields), self.assertRaises(PlanError) as caught:
-                self.load(**fields)
-            self.assertIn(message, str(caught.exception))
-
-
 if __name__ == "__main__":
     unittest.main()
 
@@ -380,7 +350,7 @@ class WithoutBuiltinTest(unittest.TestCase):
             (root / "head" / CALC_PATH).parent.mkdir(parents=True)
             (root / "head" / CALC_PATH).write_text(CALC)
             plan = {
-                "protocol": 1,
+                "protocol": PROTOCOL_VERSION,
                 "seed": 1,
                 "reruns": 1,
                 "step_timeout_secs": 60,
@@ -394,10 +364,7 @@ class WithoutBuiltinTest(unittest.TestCase):
             self.assertEqual(manifest["tests"], [])
             self.assertTrue(any("only FindBugs ran" in n for n in manifest["notes"]), manifest["notes"])
             self.assertTrue((root / "out" / "static" / "findbugs.xml").is_file(), manifest)
-
-    def test_builtin_must_be_a_flag(self):
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "plan.json"
-            path.write_text(json.dumps({"protocol": 1, "builtin": "no"}))
-            with self.assertRaisesRegex(PlanError, "builtin"):
-                load_plan(path)
+            self.assertEqual(shape_errors(manifest, "manifest.json"), [])
+            findings = json.loads((root / "out" / "findings.json").read_text())
+            self.assertEqual(shape_errors(findings, "findings.json"), [])
+            self.assertTrue(all(f["path"] == CALC_PATH for f in findings["findings"]), findings)

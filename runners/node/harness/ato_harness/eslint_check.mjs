@@ -1,12 +1,15 @@
 // eslint on the changed files, with the repository's configuration when eslint 6 can read it (.eslintrc.* or
-// package.json "eslintConfig"), else ato's default (eslint:recommended and a few safety rules). The host maps
-// the findings to changed lines from out/static/eslint.json.
+// package.json "eslintConfig"), else ato's default (eslint:recommended and a few safety rules). eslint's own
+// out/static/eslint.json is converted into ato's out/findings.json, from which the host maps the findings to
+// changed lines.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runNode, nodeFlags, describeEnd } from './processes.mjs';
 import { isTypeScriptPath } from './typescript.mjs';
+import { findingsFromEslint } from './coverage_findings.mjs';
+import { writeJsonAtomic } from './manifest.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const LEGACY_CONFIGS = ['.eslintrc', '.eslintrc.js', '.eslintrc.cjs', '.eslintrc.json', '.eslintrc.yaml', '.eslintrc.yml'];
@@ -58,5 +61,18 @@ export async function runEslint(ws, manifest, targets, plan, eslintVersion, excl
   else if (!done) {
     const kind = result.timedOut ? 'timeout' : 'tool';
     manifest.problem(kind, `eslint ${describeEnd(result, plan.stepTimeoutSecs)}`);
+  } else writeFindings(ws, manifest);
+}
+
+/** eslint's out/static/eslint.json, converted into ato's out/findings.json. */
+export function writeFindings(ws, manifest) {
+  let findings;
+  try {
+    findings = findingsFromEslint(JSON.parse(fs.readFileSync(path.join(ws.out, 'static', 'eslint.json'), 'utf8')),
+      ws.head);
+  } catch (err) {
+    manifest.problem('tool', `static/eslint.json is not eslint's JSON report: ${err.message}`);
+    return;
   }
+  writeJsonAtomic(path.join(ws.out, 'findings.json'), findings);
 }

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { Manifest, writeJsonAtomic } from './manifest.mjs';
+import { Manifest, PROTOCOL_VERSION, writeJsonAtomic } from './manifest.mjs';
 import { loadPlan, PlanError } from './plan.mjs';
 import { Workspace } from './workspace.mjs';
 import { generateForTarget } from './target.mjs';
@@ -17,7 +17,7 @@ import { repoFramework, packageIsEsm, findTools, chooseStyle } from './framework
 import { toolRunner } from './tool_runs.mjs';
 import { TestNames, junitId } from './testfile.mjs';
 import { typescript } from './typescript.mjs';
-import { validateCandidates, VALIDATION_PROTOCOL, moduleTimeoutMs } from './validate.mjs';
+import { validateCandidates, moduleTimeoutMs } from './validate.mjs';
 
 const require = createRequire(import.meta.url);
 const LANGUAGES = new Set(['javascript', 'typescript']);
@@ -128,7 +128,7 @@ async function validate(ws, plan, manifest, tools) {
     const error = `the harness stopped before this candidate: ${describe(err)}`;
     const candidates = plan.candidates.map((c) => ({ id: c.id, collected: false, tests: 0, runs: [], error,
       covered: {} }));
-    writeJsonAtomic(path.join(ws.out, 'validation.json'), { protocol: VALIDATION_PROTOCOL, candidates });
+    writeJsonAtomic(path.join(ws.out, 'validation.json'), { protocol: PROTOCOL_VERSION, candidates });
   }
 }
 

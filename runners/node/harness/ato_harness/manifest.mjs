@@ -1,4 +1,4 @@
-// The manifest (out/manifest.json): everything the host learns besides the JUnit, lcov and eslint files.
+// The manifest (out/manifest.json): everything the host learns besides the JUnit, coverage and findings files.
 //
 // Steps record into one Manifest as they go, so whatever happens later, what was learnt so far is kept.
 // `write` is atomic (temp file, then rename): a half-written manifest would read as a runner crash.
@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const PROTOCOL_VERSION = 1;
+/** The runner protocol version (runners/PROTOCOL.md): plans of another are refused; every output carries it. */
+export const PROTOCOL_VERSION = 2;
 /** Values and messages are cut to this many characters (runners/PROTOCOL.md). */
 export const TEXT_CAP = 2000;
 

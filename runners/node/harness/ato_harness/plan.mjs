@@ -2,6 +2,7 @@
 // never a crash: the host wrote it, but the harness still checks before trusting it.
 
 import fs from 'node:fs';
+import { PROTOCOL_VERSION } from './manifest.mjs';
 
 export class PlanError extends Error {}
 
@@ -54,7 +55,9 @@ export function parsePlan(text) {
     throw new PlanError(`plan.json is not JSON: ${err.message}`);
   }
   if (raw === null || typeof raw !== 'object') throw new PlanError('plan.json is not an object');
-  if (raw.protocol !== 1) throw new PlanError(`protocol ${raw.protocol} is not supported (expected 1)`);
+  if (raw.protocol !== PROTOCOL_VERSION) {
+    throw new PlanError(`protocol ${raw.protocol} is not supported (expected ${PROTOCOL_VERSION})`);
+  }
   if (!Array.isArray(raw.files)) throw new PlanError('files must be a list');
   const files = raw.files.map((f) => {
     if (f === null || typeof f !== 'object') throw new PlanError('a file entry is not an object');

@@ -1,7 +1,8 @@
 // Runs the generated tests with `node --test` (or the repository's jest or vitest, runToolTests), `reruns`
 // times: run 1 in plain order with coverage (lcov), later runs with the files and the tests inside them
 // shuffled by the plan's seed, so order-dependent tests show up as flaky. Each run writes
-// out/junit/run-K.xml; each run is one step with the step's time limit.
+// out/junit/run-K.xml; each run is one step with the step's time limit. Run 1's lcov is converted into ato's
+// out/coverage.json.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,6 +12,8 @@ import { TS_REGISTER } from './workspace.mjs';
 import { ROOT_ENV, REPO_TESTS_DIR } from './testfile.mjs';
 import { runTool } from './tool_runs.mjs';
 import { reportToJunit } from './tool_results.mjs';
+import { coverageFromLcov } from './coverage_findings.mjs';
+import { writeJsonAtomic } from './manifest.mjs';
 
 function runFolder(ws, k, files, seed) {
   if (k === 1) return { dir: ws.tests, order: files.map((f) => f.name) };
@@ -130,8 +133,11 @@ export function rewriteLcov(text, head, excluded = new Set()) {
   return `${out.join('\n').trim()}\n`;
 }
 
+/** Run 1's lcov, as out/coverage/lcov.info and converted into ato's out/coverage.json. */
 function writeCoverage(ws, text, excluded) {
   const dir = path.join(ws.out, 'coverage');
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'lcov.info'), rewriteLcov(text, ws.head, excluded));
+  const lcov = rewriteLcov(text, ws.head, excluded);
+  fs.writeFileSync(path.join(dir, 'lcov.info'), lcov);
+  writeJsonAtomic(path.join(ws.out, 'coverage.json'), coverageFromLcov(lcov, ws.head));
 }

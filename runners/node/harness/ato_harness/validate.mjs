@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cut, writeJsonAtomic } from './manifest.mjs';
+import { PROTOCOL_VERSION, cut, writeJsonAtomic } from './manifest.mjs';
 import { runNode, nodeFlags, describeEnd } from './processes.mjs';
 import { TS_REGISTER } from './workspace.mjs';
 import { COVERAGE_ROOT_ENV } from './event_reporter.mjs';
@@ -22,7 +22,6 @@ import { isTypeScriptPath } from './typescript.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const EVENT_REPORTER = path.join(HERE, 'event_reporter.mjs');
-export const VALIDATION_PROTOCOL = 1;
 /** `error` is cut to this many characters (runners/PROTOCOL.md). */
 export const ERROR_CAP = 4000;
 const LANGUAGES = new Set(['javascript', 'typescript']);
@@ -260,6 +259,6 @@ export async function validateCandidates(ws, plan, manifest, runners = {}) {
     }
     return entry;
   });
-  writeJsonAtomic(path.join(ws.out, 'validation.json'), { protocol: VALIDATION_PROTOCOL, candidates: entries });
+  writeJsonAtomic(path.join(ws.out, 'validation.json'), { protocol: PROTOCOL_VERSION, candidates: entries });
   return entries;
 }

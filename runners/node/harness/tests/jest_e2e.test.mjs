@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { findTools } from '../ato_harness/framework.mjs';
 import { workspace, runHarness, cleanup } from './support.mjs';
+import { shapeErrors } from './contract_shape.mjs';
 
 const jest = findTools().jest;
 const skip = jest ? false : 'jest is not installed in this image';
@@ -62,6 +63,10 @@ test('a jest repository gets jest tests, run with jest, JUnit ids matching the m
     const lcov = fs.readFileSync(path.join(root, 'out', 'coverage', 'lcov.info'), 'utf8');
     assert.match(lcov, /^SF:src\/calc\.js$/m);
     assert.match(lcov, /^DA:6,[1-9]/m, 'twice ran');
+    assert.deepEqual(shapeErrors(run.coverage, 'coverage.json'), []);
+    const calc = run.coverage.files.find((f) => f.path === 'src/calc.js');
+    assert.ok(calc.executed.includes(6), 'twice ran, in coverage.json too');
+    assert.deepEqual(shapeErrors(run.manifest, 'manifest.json'), []);
     assert.ok(!fs.existsSync(path.join(root, 'head', 'test')), 'test/ato/ is removed from the head tree');
   } finally {
     cleanup(root);

@@ -3,8 +3,9 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePlan, PlanError } from '../ato_harness/plan.mjs';
+import { PROTOCOL_VERSION } from '../ato_harness/manifest.mjs';
 
-const plan = (extra) => JSON.stringify({ protocol: 1, files: [], ...extra });
+const plan = (extra) => JSON.stringify({ protocol: PROTOCOL_VERSION, files: [], ...extra });
 
 test('mode defaults to generate and candidates are read only in validate mode', () => {
   assert.equal(parsePlan(plan({})).mode, 'generate');

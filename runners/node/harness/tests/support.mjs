@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { PROTOCOL_VERSION } from '../ato_harness/manifest.mjs';
 
 const HARNESS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'ato_harness', 'main.mjs');
 
@@ -19,7 +20,7 @@ export function workspace(files, plan) {
   }
   fs.mkdirSync(path.join(root, 'head'), { recursive: true });
   fs.writeFileSync(path.join(root, 'plan.json'), JSON.stringify({
-    protocol: 1, runner: 'node', seed: 7, reruns: 3, step_timeout_secs: 20, has_base: false, files: [], ...plan,
+    protocol: PROTOCOL_VERSION, runner: 'node', seed: 7, reruns: 3, step_timeout_secs: 20, has_base: false, files: [], ...plan,
   }));
   return root;
 }
@@ -32,7 +33,8 @@ export function runHarness(root, { timeoutMs = 120000 } = {}) {
     const file = path.join(root, 'out', rel);
     return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : null;
   };
-  return { status: result.status, stderr: result.stderr, manifest: read('manifest.json'), validation: read('validation.json') };
+  return { status: result.status, stderr: result.stderr, manifest: read('manifest.json'), validation: read('validation.json'),
+    coverage: read('coverage.json'), findings: read('findings.json') };
 }
 
 export function cleanup(root) {

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { findTools } from '../ato_harness/framework.mjs';
 import { workspace, runHarness, cleanup } from './support.mjs';
+import { shapeErrors } from './contract_shape.mjs';
+import { PROTOCOL_VERSION } from '../ato_harness/manifest.mjs';
 
 const CALC = `export function add(a, b) {
   if (a < 0) {
@@ -90,7 +92,9 @@ function candidateWorkspace(names, extraFiles = {}, plan = {}) {
 function entries(run) {
   assert.equal(run.status, 0, run.stderr);
   assert.ok(run.validation, 'validation.json was written');
-  assert.equal(run.validation.protocol, 1);
+  assert.equal(run.validation.protocol, PROTOCOL_VERSION);
+  assert.deepEqual(shapeErrors(run.validation, 'validation.json'), []);
+  assert.deepEqual(shapeErrors(run.manifest, 'manifest.json'), []);
   return Object.fromEntries(run.validation.candidates.map((c) => [c.id, c]));
 }
 

@@ -12,9 +12,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ato_runner.manifest import Manifest
+
 from .gen_recorded import RecordedCall
 from .locate import ModuleLocation
-from .manifest import Manifest
 from .observations import compare_calls, is_deterministic
 from .shrink import Change, shrink
 from .values import call_source, callee_source

@@ -7,8 +7,9 @@ would also run unchanged code and import the file under a different name.
 
 from __future__ import annotations
 
+from ato_runner.plan import TargetFile
+
 from .locate import ModuleLocation
-from .plan import TargetFile
 from .testfile import GeneratedTestFile, file_name, target_id
 
 _HELPER = '''def _run_doctest(qualname):

@@ -15,8 +15,9 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from ato_runner.plan import TargetFile
+
 from .locate import ModuleLocation
-from .plan import TargetFile
 from .testfile import GeneratedTestFile, file_name, target_id
 
 PINNING_IMPORT = (

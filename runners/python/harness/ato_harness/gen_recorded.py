@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ato_runner.plan import TargetFile
+
 from .locate import ModuleLocation
-from .plan import TargetFile
 from .testfile import GeneratedTestFile, file_name, target_id
 from .values import call_source, callee_source
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from ato_runner.plan import TargetFile
+
 from .locate import ModuleLocation
-from .plan import TargetFile
 from .testfile import GeneratedTestFile, file_name, target_id
 
 

@@ -13,13 +13,13 @@ import platform
 import shutil
 import signal
 import sys
-import time
-import traceback
 from importlib import metadata
 from pathlib import Path
 
-from .manifest import Manifest
-from .plan import PlanError, load_plan
+from ato_runner.manifest import Manifest
+from ato_runner.plan import PlanError, load_plan
+from ato_runner.steps import describe, guarded
+
 from .pytest_runs import run_tests
 from .static_check import run_bandit
 from .target import generate_for_target
@@ -43,13 +43,13 @@ def main(root: Path | None = None) -> int:
     try:
         run_pipeline(ws, manifest)
     except BaseException as err:  # noqa: BLE001 - the manifest must be written whatever happened
-        manifest.problem("tool", f"harness error: {_describe(err)}")
+        manifest.problem("tool", f"harness error: {describe(err)}")
     try:
         try:
             manifest.write(ws.out / "manifest.json")
         except Exception as err:  # noqa: BLE001 - last resort: a manifest that says what went wrong
             fallback = Manifest(tools=manifest.tools)
-            fallback.problem("tool", f"the full manifest could not be written: {_describe(err)}")
+            fallback.problem("tool", f"the full manifest could not be written: {describe(err)}")
             fallback.write(ws.out / "manifest.json")
         log(
             f"manifest written: {len(manifest.tests)} tests, {len(manifest.behaviour_changes)} behaviour changes, "
@@ -105,7 +105,7 @@ def run_pipeline(ws: Workspace, manifest: Manifest) -> None:
             try:
                 write_test_file(ws, manifest, test_file)
             except OSError as err:
-                manifest.problem("tool", f"writing {test_file.name}: {_describe(err)}", path=target.path)
+                manifest.problem("tool", f"writing {test_file.name}: {describe(err)}", path=target.path)
             else:
                 written.append(test_file.name)
     changed = [f.path for f in python_files]
@@ -142,23 +142,9 @@ def write_test_file(ws: Workspace, manifest: Manifest, test_file: GeneratedTestF
 
 def _guarded(manifest: Manifest, what: str, step, *args, path: str | None = None, **kwargs):
     """Run one step; an internal error becomes a ``tool`` problem instead of ending the harness."""
-    start = time.monotonic()
-    try:
-        return step(*args, **kwargs)
-    except Exception as err:  # noqa: BLE001 - by design: report and go on
-        manifest.problem("tool", f"{what}: {_describe(err)}", path=path)
-        log(f"{what}: internal error: {_describe(err)}")
-        return None
-    finally:
-        log(f"{what}: {time.monotonic() - start:.1f}s")
+    return guarded(manifest, what, step, *args, path=path, log=log, **kwargs)
 
 
 def log(message: str) -> None:
     """One line on stderr, which the host keeps as the runner's log (the manifest is the real output)."""
     print(f"ato_harness: {message}", file=sys.stderr, flush=True)
-
-
-def _describe(err: BaseException) -> str:
-    frames = traceback.extract_tb(err.__traceback__)
-    where = f" (at {Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
-    return f"{type(err).__name__}: {err}{where}"

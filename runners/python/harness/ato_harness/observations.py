@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .values import cut, normalize_repr, round_trips
+from ato_runner.text import cut
+
+from .values import normalize_repr, round_trips
 
 # Errors that say more about the sandbox (no network, read-only disk, memory and process limits) than about the
 # code: fine to compare between base and head, wrong to pin in a test meant for the repository.

@@ -11,8 +11,11 @@ import json
 import sys
 from pathlib import Path
 
-from .manifest import Manifest
+from ato_runner.jsonfiles import write_json_atomically
+from ato_runner.manifest import Manifest
+
 from .processes import run_limited
+from .tool_reports import coverage_from_coverage_py
 from .workspace import Workspace
 
 PYTEST_INI = "[pytest]\naddopts =\njunit_family = xunit2\njunit_logging = no\nconsole_output_style = classic\n"
@@ -27,9 +30,10 @@ def per_test_timeout(step_timeout_secs: int) -> int:
     return max(5, min(10, step_timeout_secs // 10))
 
 
-def coveragerc(files: list[Path], data_file: Path) -> str:
+def coveragerc(files: list[Path], data_file: Path, branch: bool = False) -> str:
+    """coverage.py's settings; ``branch``: measure branches too (the report shows branches partly taken)."""
     include = "".join(f"    {f}\n" for f in files)
-    return f"[run]\nbranch = False\ndata_file = {data_file}\ninclude =\n{include}"
+    return f"[run]\nbranch = {branch}\ndata_file = {data_file}\ninclude =\n{include}"
 
 
 def pytest_argv(ws: Workspace, run: int, test_files: list[str], ini: Path, rcfile: Path | None) -> list[str]:
@@ -79,7 +83,7 @@ def run_tests(
     ini.write_text(PYTEST_INI, encoding="utf-8")
     rcfile = ws.scratch / "coveragerc"
     measured = [ws.head / path for path in changed if (ws.head / path).is_file()]
-    rcfile.write_text(coveragerc(measured, ws.scratch / ".coverage"), encoding="utf-8")
+    rcfile.write_text(coveragerc(measured, ws.scratch / ".coverage", branch=True), encoding="utf-8")
     for run in range(1, reruns + 1):
         env = ws.child_env(
             ATO_REPO_ROOT=str(ws.head),
@@ -106,6 +110,20 @@ def run_tests(
             manifest.problem("tool", f"pytest run {run}: {finished.describe()}; {_last_lines(finished.stdout_tail)}")
         if run == 1:
             relativize_coverage(ws.out / "coverage" / "coverage.json", ws.head)
+            write_coverage(ws, manifest, changed)
+
+
+def write_coverage(ws: Workspace, manifest: Manifest, targets: list[str]) -> None:
+    """``coverage.json`` from coverage.py's report of run 1, when it wrote one."""
+    native = ws.out / "coverage" / "coverage.json"
+    if not native.is_file():
+        return
+    try:
+        report = coverage_from_coverage_py(json.loads(native.read_text(encoding="utf-8")), targets, str(ws.head))
+    except (OSError, ValueError) as err:
+        manifest.problem("tool", f"coverage/coverage.json is not coverage.py's JSON report: {err}")
+        return
+    write_json_atomically(ws.out / "coverage.json", report.to_json())
 
 
 def relativize_coverage(path: Path, head: Path) -> None:

@@ -1,4 +1,5 @@
-"""bandit on the changed files: its own JSON report, paths relative to the head tree.
+"""bandit on the changed files: its own JSON report (``static/bandit.json``, paths relative to the head tree),
+converted into ato's findings file (``findings.json``).
 
 bandit only parses the code (it never imports it), but it still runs as a limited child with a time limit:
 a pathological file must not stall the harness.
@@ -10,8 +11,12 @@ import json
 import sys
 from pathlib import Path
 
-from .manifest import Manifest
+from ato_runner.findings import findings_json
+from ato_runner.jsonfiles import write_json_atomically
+from ato_runner.manifest import Manifest
+
 from .processes import run_limited
+from .tool_reports import findings_from_bandit
 from .workspace import Workspace
 
 
@@ -32,6 +37,17 @@ def run_bandit(ws: Workspace, manifest: Manifest, paths: list[str], timeout: int
         manifest.problem("tool", f"bandit: {finished.describe()}")
     else:
         relativize_report(report)
+        write_findings(ws, manifest, report, paths)
+
+
+def write_findings(ws: Workspace, manifest: Manifest, report: Path, targets: list[str]) -> None:
+    """``findings.json`` from bandit's report; a report that does not read is a ``tool`` problem."""
+    try:
+        findings = findings_from_bandit(json.loads(report.read_text(encoding="utf-8")), targets, str(ws.head))
+    except (OSError, ValueError) as err:
+        manifest.problem("tool", f"static/bandit.json is not bandit's JSON report: {err}")
+        return
+    write_json_atomically(ws.out / "findings.json", findings_json(findings))
 
 
 def relative(path: str) -> str:

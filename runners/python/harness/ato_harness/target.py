@@ -9,14 +9,15 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from ato_runner.manifest import Manifest
+from ato_runner.plan import Plan, TargetFile
+
 from .characterize import PlannedCall, call_timeout, characterize, record_new
 from .gen_doctest import doctest_tests
 from .gen_property import GhostwriterOutputError, property_tests
 from .gen_recorded import recorded_tests
 from .gen_smoke import smoke_tests
 from .locate import ModuleLocation, NotAModule, locate_module, syntax_error
-from .manifest import Manifest
-from .plan import Plan, TargetFile
 from .source_facts import SymbolFacts, symbol_facts
 from .testfile import GeneratedTestFile, target_id
 from .workspace import Workspace

@@ -17,14 +17,17 @@ import sys
 import time
 from pathlib import Path
 
+from ato_runner.jsonfiles import read_json_lines, write_json_atomically
+from ato_runner.manifest import Manifest
+from ato_runner.plan import Plan
+from ato_runner.validation import CandidateRecord, give_up, validation_json
+
 from .candidate_coverage import attribute, import_time_lines
 from .locate import NotAModule, locate_module
-from .manifest import Manifest, write_json_atomically
-from .plan import Plan
 from .processes import Finished, run_limited
 from .pytest_runs import INTERRUPT_GRACE_SECS, PYTEST_INI, coveragerc, per_test_timeout
-from .validation_results import CandidateRecord, Session, give_up, parse_session, settle, validation_json
-from .workspace import Workspace, python_path, read_events
+from .validation_results import Session, parse_session, settle
+from .workspace import Workspace, python_path
 
 # A session needs this long at least to start pytest and collect; with less left, the run stops there.
 MIN_SESSION_SECS = 2.0
@@ -123,7 +126,7 @@ class Validation:
             log_name=name,
             interrupt_grace_secs=INTERRUPT_GRACE_SECS,
         )
-        session = parse_session(read_events(events))
+        session = parse_session(read_json_lines(events))
         if rcfile is not None:
             self.credit_coverage(session, rcfile, data)
         return session, finished

@@ -13,7 +13,6 @@ import ast
 import math
 import re
 
-MAX_TEXT = 2000
 _ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+")
 _MAX_DEPTH = 20
 
@@ -47,13 +46,6 @@ VALUE_POOL: tuple = (
 
 # What ``eval_source`` may use: exactly the names ``to_source`` can emit besides literals.
 _EVAL_NAMES = {"float": float, "set": set, "frozenset": frozenset}
-
-
-def cut(text: str, limit: int = MAX_TEXT) -> str:
-    """Cut ``text`` to ``limit`` characters, marking the cut."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1] + "…"
 
 
 def normalize_repr(text: str) -> str:

@@ -10,9 +10,15 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import ato_runner
+from ato_runner.jsonfiles import read_json_lines
+
 from .processes import Finished, run_limited
 
 HARNESS_ROOT = Path(__file__).resolve().parent.parent
+# Where ``ato_harness`` and the shared ``ato_runner`` are imported from: one folder in the image, two in a
+# checkout. Every child that imports the harness (``child``, the pytest plugins) gets both on its path.
+HARNESS_PATH = list(dict.fromkeys([str(HARNESS_ROOT), str(Path(ato_runner.__file__).resolve().parent.parent)]))
 # The project's dependencies, installed by ato's dependency phase (`pip install --target`) and mounted
 # read-only; absent when the project has none.
 DEPS_DIR = Path("/deps/python")
@@ -76,31 +82,14 @@ class Workspace:
             log_dir=self.scratch / "logs",
             log_name=f"{mode}-{n}",
         )
-        return read_events(results_path), finished
+        return read_json_lines(results_path), finished
 
 
 def python_path(deps: Path = DEPS_DIR, extra: tuple[Path, ...] = ()) -> str:
     """The harness first, then ``extra`` folders (the head tree's import roots, when tests import the project
     as a user's test would), then the project's installed dependencies when the dependency phase gave any:
     the head tree wins over a copy of the project installed as a dependency."""
-    entries = [str(HARNESS_ROOT)] + [str(folder) for folder in extra]
+    entries = HARNESS_PATH + [str(folder) for folder in extra]
     if deps.is_dir():
         entries.append(str(deps))
     return os.pathsep.join(entries)
-
-
-def read_events(path: Path) -> list[dict]:
-    """The JSON lines a child wrote; a last line cut short by a kill is ignored."""
-    events = []
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return events
-    for line in text.splitlines():
-        try:
-            event = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(event, dict):
-            events.append(event)
-    return events

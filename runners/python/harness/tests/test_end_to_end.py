@@ -7,14 +7,14 @@ import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
+from ato_runner import PROTOCOL_VERSION
+from ato_runner.contract import shape_errors
 
 from ato_harness.characterize import MAX_CHANGES_PER_SYMBOL
 from ato_harness.values import literal_value
-
-HARNESS_ROOT = Path(__file__).resolve().parent.parent
+from ato_harness.workspace import HARNESS_PATH
 
 BASE_CALC = '''def add(a: int, b: int) -> int:
     """Add.
@@ -116,7 +116,7 @@ def result(tmp_path_factory):
         {"name": "apply_discount", "kind": "function", "start_line": 27, "end_line": 30, "is_new": False},
     ]
     plan = {
-        "protocol": 1,
+        "protocol": PROTOCOL_VERSION,
         "runner": "python",
         "seed": 1234,
         "reruns": 2,
@@ -137,7 +137,7 @@ def result(tmp_path_factory):
     proc = subprocess.run(
         [sys.executable, "-m", "ato_harness"],
         cwd=work,
-        env={**os.environ, "PYTHONPATH": str(HARNESS_ROOT)},
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(HARNESS_PATH)},
         capture_output=True,
         text=True,
         timeout=600,
@@ -241,3 +241,16 @@ def test_coverage_and_bandit_paths_are_relative_to_the_head_tree(result):
     names = {r["filename"] for r in bandit["results"]} | {e["filename"] for e in bandit["errors"]}
     assert "pkg/calc.py" in names  # random.random: bandit B311
     assert all(not n.startswith(("/", "./")) for n in names)
+
+
+def test_every_output_file_follows_the_contract(result):
+    out, manifest = result
+    assert shape_errors(manifest, "manifest.json") == []
+    coverage = json.loads((out / "coverage.json").read_text())
+    assert shape_errors(coverage, "coverage.json") == []
+    calc = next(f for f in coverage["files"] if f["path"] == "pkg/calc.py")
+    assert 11 in calc["executed"]
+    assert calc["branches"], "branches are measured"
+    findings = json.loads((out / "findings.json").read_text())
+    assert shape_errors(findings, "findings.json") == []
+    assert any(f["path"] == "pkg/calc.py" and f["rule"] == "B311" for f in findings["findings"])

@@ -1,10 +1,10 @@
 import ast
 
 import pytest
+from ato_runner.plan import Symbol, TargetFile
 
 from ato_harness import gen_property
 from ato_harness.locate import ModuleLocation
-from ato_harness.plan import Symbol, TargetFile
 
 FUZZ_ADD = """# This test code was written by the `hypothesis.extra.ghostwriter` module
 # and is provided under the Creative Commons Zero public domain dedication.

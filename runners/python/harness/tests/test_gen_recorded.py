@@ -1,7 +1,8 @@
+from ato_runner.plan import TargetFile
+
 from ato_harness import gen_recorded, observations
 from ato_harness.gen_recorded import RecordedCall
 from ato_harness.locate import ModuleLocation
-from ato_harness.plan import TargetFile
 
 
 def returned(value):

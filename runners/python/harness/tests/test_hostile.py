@@ -9,11 +9,11 @@ import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
+from ato_runner import PROTOCOL_VERSION
 
-HARNESS_ROOT = Path(__file__).resolve().parent.parent
+from ato_harness.workspace import HARNESS_PATH
 
 FILES = {
     "hostile/__init__.py": "",
@@ -58,12 +58,19 @@ def result(tmp_path_factory):
         }
         for path, names in SYMBOLS.items()
     ]
-    plan = {"protocol": 1, "seed": 3, "reruns": 1, "step_timeout_secs": 30, "has_base": False, "files": files}
+    plan = {
+        "protocol": PROTOCOL_VERSION,
+        "seed": 3,
+        "reruns": 1,
+        "step_timeout_secs": 30,
+        "has_base": False,
+        "files": files,
+    }
     (work / "plan.json").write_text(json.dumps(plan))
     proc = subprocess.run(
         [sys.executable, "-m", "ato_harness"],
         cwd=work,
-        env={**os.environ, "PYTHONPATH": str(HARNESS_ROOT)},
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(HARNESS_PATH)},
         capture_output=True,
         text=True,
         timeout=600,

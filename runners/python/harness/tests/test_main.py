@@ -1,6 +1,9 @@
 import json
 
+from ato_runner import PROTOCOL_VERSION
+
 from ato_harness import main
+from ato_harness.workspace import HARNESS_PATH
 
 
 def test_unique_file_names_keep_both_files():
@@ -13,7 +16,7 @@ def test_a_bad_plan_still_gives_a_manifest_with_the_problem(tmp_path):
     (tmp_path / "plan.json").write_text('{"protocol": 7}')
     assert main.main(tmp_path) == 0
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
-    assert manifest["protocol"] == 1
+    assert manifest["protocol"] == PROTOCOL_VERSION
     [problem] = manifest["problems"]
     assert problem["kind"] == "tool" and "unsupported protocol 7" in problem["message"]
     assert manifest["tests"] == [] and manifest["tools"]["python"]
@@ -32,13 +35,12 @@ def test_sigterm_still_gives_a_manifest_and_leaves_no_child_running(tmp_path):
     import subprocess
     import sys
     import time
-    from pathlib import Path
 
     head = tmp_path / "head"
     head.mkdir()
     (head / "slow.py").write_text("import time\ntime.sleep(600)\n")
     plan = {
-        "protocol": 1,
+        "protocol": PROTOCOL_VERSION,
         "seed": 1,
         "step_timeout_secs": 300,
         "files": [{"path": "slow.py", "language": "python", "changed_lines": [1], "symbols": []}],
@@ -47,7 +49,7 @@ def test_sigterm_still_gives_a_manifest_and_leaves_no_child_running(tmp_path):
     harness = subprocess.Popen(
         [sys.executable, "-m", "ato_harness"],
         cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(Path(main.__file__).resolve().parent.parent)},
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(HARNESS_PATH)},
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -78,7 +80,7 @@ def running(needle: str) -> list[int]:
 
 
 def test_text_with_lone_surrogates_still_makes_a_valid_manifest(tmp_path):
-    from ato_harness.manifest import Manifest
+    from ato_runner.manifest import Manifest
 
     manifest = Manifest()
     manifest.behaviour_change(
@@ -98,7 +100,7 @@ def test_without_the_builtin_generator_only_bandit_runs(tmp_path):
     head.mkdir()
     (head / "calc.py").write_text("import subprocess\n\n\ndef run(cmd):\n    return subprocess.call(cmd, shell=True)\n")
     plan = {
-        "protocol": 1,
+        "protocol": PROTOCOL_VERSION,
         "seed": 1,
         "reruns": 1,
         "step_timeout_secs": 30,

@@ -3,11 +3,9 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 from ato_harness.pytest_plugin import shuffled
-
-HARNESS_ROOT = Path(__file__).resolve().parent.parent
+from ato_harness.workspace import HARNESS_PATH
 
 
 def test_shuffled_is_a_permutation_fixed_by_the_seed():
@@ -39,7 +37,7 @@ def run_pytest(tmp_path, source, **env):
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "PYTHONPATH": str(HARNESS_ROOT), **env},
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(HARNESS_PATH), **env},
     )
     cases = [(c.get("name"), c.find("failure") is not None) for c in ET.parse(junit).getroot().iter("testcase")]
     return result, cases

@@ -2,8 +2,10 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from ato_runner.contract import shape_errors
+from ato_runner.manifest import Manifest
+
 from ato_harness import pytest_runs
-from ato_harness.manifest import Manifest
 from ato_harness.workspace import Workspace
 
 TEST_FILE = """import os, sys, time
@@ -49,6 +51,21 @@ def test_runs_write_junit_per_run_and_coverage_of_the_changed_files(tmp_path):
     assert list(coverage["files"]) == ["mod.py"]
     assert coverage["files"]["mod.py"]["missing_lines"] == [6]
     assert not list(ws.tests.glob(".*")), "nothing but the tests in out/tests"
+    converted = json.loads((ws.out / "coverage.json").read_text())
+    assert shape_errors(converted, "coverage.json") == []
+    [mod] = converted["files"]
+    assert (mod["path"], mod["executed"], mod["missing"]) == ("mod.py", [1, 2, 5], [6])
+
+
+def test_a_coverage_report_that_does_not_read_is_a_problem(tmp_path):
+    ws, _ = workspace(tmp_path)
+    (ws.out / "coverage").mkdir(parents=True)
+    (ws.out / "coverage" / "coverage.json").write_text("[")
+    manifest = Manifest()
+    pytest_runs.write_coverage(ws, manifest, ["mod.py"])
+    [problem] = manifest.problems
+    assert problem["message"].startswith("coverage/coverage.json is not coverage.py's JSON report")
+    assert not (ws.out / "coverage.json").exists()
 
 
 def test_a_run_past_its_limit_keeps_the_junit_of_the_tests_it_ran(tmp_path):

@@ -4,6 +4,7 @@ import math
 from pathlib import Path
 
 import pytest
+from ato_runner.manifest import Manifest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +16,6 @@ from ato_harness.characterize import (
     characterize,
 )
 from ato_harness.locate import ModuleLocation
-from ato_harness.manifest import Manifest
 from ato_harness.processes import Finished
 from ato_harness.shrink import (
     MAX_CANDIDATES_PER_CALL,

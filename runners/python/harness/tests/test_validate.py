@@ -4,6 +4,7 @@ entries (see runners/PROTOCOL.md, "validate mode")."""
 import json
 
 import pytest
+from ato_runner import PROTOCOL_VERSION
 
 from ato_harness import main
 
@@ -121,7 +122,7 @@ def make_workspace(root, candidates, reruns=3, step_timeout_secs=30):
             (root / file).write_text(source)
         plan_candidates.append({"id": f"c_{cid}", "file": file, "target": "pkg/calc.py::add"})
     plan = {
-        "protocol": 1,
+        "protocol": PROTOCOL_VERSION,
         "runner": "python",
         "mode": "validate",
         "seed": 7,
@@ -138,7 +139,7 @@ def run_harness(root):
     assert main.main(root) == 0
     manifest = json.loads((root / "out" / "manifest.json").read_text())
     validation = json.loads((root / "out" / "validation.json").read_text())
-    assert validation["protocol"] == 1
+    assert validation["protocol"] == PROTOCOL_VERSION
     return manifest, {entry["id"]: entry for entry in validation["candidates"]}, validation
 
 

@@ -1,12 +1,7 @@
-from ato_harness.validation_results import (
-    CandidateRecord,
-    failure_text,
-    give_up,
-    parse_session,
-    settle,
-    short_test_name,
-    validation_json,
-)
+from ato_runner import PROTOCOL_VERSION
+from ato_runner.validation import CandidateRecord, give_up, validation_json
+
+from ato_harness.validation_results import failure_text, parse_session, settle, short_test_name
 
 ROOT = "/work"
 A, B, C = "/work/candidates/test_a.py", "/work/candidates/test_b.py", "/work/candidates/test_c.py"
@@ -154,4 +149,4 @@ def test_short_test_name_drops_the_file():
 def test_validation_json_lists_entries_in_order():
     recs = records()
     data = validation_json([recs[C], recs[A]])
-    assert data["protocol"] == 1 and [e["id"] for e in data["candidates"]] == ["c", "a"]
+    assert data["protocol"] == PROTOCOL_VERSION and [e["id"] for e in data["candidates"]] == ["c", "a"]

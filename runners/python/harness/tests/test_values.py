@@ -111,13 +111,6 @@ def test_normalize_repr_hides_memory_addresses():
     assert values.normalize_repr("plain 0x10") == "plain 0x10"
 
 
-def test_cut_keeps_short_text_and_marks_long_text():
-    assert values.cut("abc", 5) == "abc"
-    cut = values.cut("x" * 3000)
-    assert len(cut) == values.MAX_TEXT
-    assert cut.endswith("…")
-
-
 def test_call_and_callee_sources():
     assert values.call_source("add", ["1", "-2"], []) == "add(1, -2)"
     assert values.call_source("f", ["'a'"], [("sep", "','")]) == "f('a', sep=',')"

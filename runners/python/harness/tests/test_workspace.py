@@ -1,15 +1,17 @@
-"""The child environment: the project's installed dependencies are importable after the harness's own."""
+"""The child environment: the project's installed dependencies are importable after the harness's own (and
+the shared ato_runner it imports)."""
 
 import os
 
-from ato_harness.workspace import HARNESS_ROOT, Workspace, python_path
+from ato_harness.workspace import HARNESS_PATH, HARNESS_ROOT, Workspace, python_path
 
 
 def test_dependencies_follow_the_harness_when_installed(tmp_path):
-    assert python_path(tmp_path / "absent") == str(HARNESS_ROOT)
+    assert python_path(tmp_path / "absent") == os.pathsep.join(HARNESS_PATH)
+    assert HARNESS_PATH[0] == str(HARNESS_ROOT)
     deps = tmp_path / "deps"
     deps.mkdir()
-    assert python_path(deps).split(os.pathsep) == [str(HARNESS_ROOT), str(deps)]
+    assert python_path(deps).split(os.pathsep) == [*HARNESS_PATH, str(deps)]
 
 
 def test_children_get_the_harness_on_their_path(tmp_path):
@@ -22,4 +24,4 @@ def test_extra_folders_come_between_the_harness_and_the_dependencies(tmp_path):
     deps.mkdir()
     head = tmp_path / "head"
     entries = python_path(deps, extra=(head / "src", head)).split(os.pathsep)
-    assert entries == [str(HARNESS_ROOT), str(head / "src"), str(head), str(deps)]
+    assert entries == [*HARNESS_PATH, str(head / "src"), str(head), str(deps)]

@@ -1,20 +1,20 @@
-"""The manifest (``out/manifest.json``): what was generated, behaviour changes, problems and notes.
+"""The manifest (``out/manifest.json``): what was generated, per test; behaviour changes; problems; notes.
 
-Steps record into one ``Manifest`` as they go, so what was learnt survives a later failure; ``write`` is atomic
-because a half-written manifest reads as a runner crash.
+Steps record into one ``Manifest`` as they go, so whatever happens later, what was learnt so far is kept;
+``write`` is atomic because a half-written manifest would read as a runner crash.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import PROTOCOL_VERSION, cut
+from . import PROTOCOL_VERSION
+from .jsonfiles import write_json_atomically
+from .text import cut
 
 PROBLEM_KINDS = ("syntax_error", "import_error", "timeout", "dependencies", "tool")
-TEST_KINDS = ("smoke", "characterization", "regression")
+TEST_KINDS = ("doctest", "property", "smoke", "characterization", "regression", "llm")
 
 
 @dataclass
@@ -32,8 +32,10 @@ class Manifest:
         self.problems.append({"path": path, "line": line, "kind": kind, "message": cut(message)})
 
     def note(self, text: str) -> None:
+        """A fact for the reader; the same note twice is kept once."""
+        text = cut(text)
         if text not in self.notes:
-            self.notes.append(cut(text))
+            self.notes.append(text)
 
     def generated_file(self, file: str, repo_path: str) -> None:
         self.generated.append({"file": file, "repo_path": repo_path})
@@ -45,7 +47,13 @@ class Manifest:
 
     def behaviour_change(self, file: str, symbol: str, call: str, base: dict, head: dict) -> None:
         self.behaviour_changes.append(
-            {"file": file, "symbol": symbol, "input": cut(call), "base": _observation(base), "head": _observation(head)}
+            {
+                "file": file,
+                "symbol": symbol,
+                "input": cut(call),
+                "base": _cut_observation(base),
+                "head": _cut_observation(head),
+            }
         )
 
     def to_json(self) -> dict:
@@ -60,16 +68,11 @@ class Manifest:
         }
 
     def write(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(self.to_json(), f, indent=2, ensure_ascii=False)
-            f.write("\n")
-        os.replace(tmp, path)
+        write_json_atomically(path, self.to_json())
 
 
-def _observation(obs: dict) -> dict:
-    """Only the protocol's fields of an observation, each cut to the protocol's limit."""
+def _cut_observation(obs: dict) -> dict:
+    """Keep only the protocol's fields of an observation, each cut to the protocol's limit."""
     if obs.get("kind") == "returned":
         return {"kind": "returned", "value": cut(str(obs.get("value", "")))}
     return {"kind": "raised", "error": cut(str(obs.get("error", ""))), "message": cut(str(obs.get("message", "")))}

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import PROTOCOL_VERSION
+
 DEFAULT_RERUNS = 3
 DEFAULT_STEP_TIMEOUT_SECS = 60
 SYMBOL_KINDS = ("function", "class", "method")
@@ -83,8 +85,8 @@ def parse_plan(raw: object) -> Plan:
     """Validate an already decoded plan."""
     obj = _expect_dict(raw, "plan")
     protocol = obj.get("protocol")
-    if protocol != 1:
-        raise PlanError(f"unsupported protocol {protocol!r} (this runner speaks protocol 1)")
+    if protocol != PROTOCOL_VERSION:
+        raise PlanError(f"unsupported protocol {protocol!r} (this runner speaks protocol {PROTOCOL_VERSION})")
     files = tuple(
         _parse_file(item, f"files[{i}]") for i, item in enumerate(_expect_list(obj.get("files", []), "files"))
     )
@@ -158,8 +160,8 @@ def _parse_symbol(raw: object, where: str) -> Symbol:
     if kind not in SYMBOL_KINDS:
         raise PlanError(f"{where}.kind must be one of {', '.join(SYMBOL_KINDS)}, not {kind!r}")
     name = _expect_str(obj.get("name"), f"{where}.name")
-    if not name or not all(part.isidentifier() for part in name.split(".")):
-        raise PlanError(f"{where}.name is not a qualified Python name: {name!r}")
+    if not is_qualified_name(name):
+        raise PlanError(f"{where}.name is not a qualified name: {name!r}")
     return Symbol(
         name=name,
         kind=kind,
@@ -167,6 +169,11 @@ def _parse_symbol(raw: object, where: str) -> Symbol:
         end_line=_expect_int(obj.get("end_line", 0), f"{where}.end_line"),
         is_new=_expect_bool(obj.get("is_new", False), f"{where}.is_new"),
     )
+
+
+def is_qualified_name(name: str) -> bool:
+    """Identifiers joined by dots (``Stack.push``, ``Outer$Inner.run``): Python's, and Java's with ``$``."""
+    return bool(name) and all(part.replace("$", "_").isidentifier() for part in name.split("."))
 
 
 def _expect_dict(value: object, where: str) -> dict:

@@ -1,0 +1,256 @@
+//! Tests of the recipes: hashing, the build context, and the embedded recipes against the files on disk.
+
+use super::ImageError;
+use super::recipe::*;
+use crate::model::Runner;
+
+fn file(path: &str, contents: &str) -> RecipeFile {
+    RecipeFile {
+        path: path.to_string(),
+        contents: contents.as_bytes().to_vec(),
+    }
+}
+
+fn sample() -> Vec<RecipeFile> {
+    vec![
+        file("Dockerfile", "FROM x\n"),
+        file("packages.txt", "python3\n"),
+        file("harness/ato_harness/__main__.py", "print(1)\n"),
+    ]
+}
+
+#[test]
+fn hash_is_stable_and_independent_of_order() {
+    let mut reversed = sample();
+    reversed.reverse();
+    assert_eq!(hash_files(&sample()), hash_files(&sample()));
+    assert_eq!(hash_files(&sample()), hash_files(&reversed));
+    assert_eq!(hash_files(&sample()).len(), 64);
+}
+
+#[test]
+fn hash_changes_when_any_file_changes() {
+    let original = hash_files(&sample());
+    for index in 0..sample().len() {
+        let mut changed = sample();
+        changed[index].contents.push(b' ');
+        assert_ne!(hash_files(&changed), original, "editing file {index}");
+    }
+    let mut renamed = sample();
+    renamed[2].path = "harness/ato_harness/main.py".into();
+    assert_ne!(hash_files(&renamed), original, "renaming a file");
+    let mut added = sample();
+    added.push(file("extra.txt", ""));
+    assert_ne!(hash_files(&added), original, "adding an empty file");
+}
+
+#[test]
+fn hash_separates_names_from_contents() {
+    let a = vec![file("ab", "c")];
+    let b = vec![file("a", "bc")];
+    assert_ne!(hash_files(&a), hash_files(&b));
+}
+
+#[test]
+fn recipe_ignores_python_caches() {
+    let mut files = sample();
+    let clean = Recipe::from_files(Runner::Python, files.clone())
+        .unwrap()
+        .hash();
+    files.push(file(
+        "harness/ato_harness/__pycache__/x.cpython-313.pyc",
+        "junk",
+    ));
+    let with_cache = Recipe::from_files(Runner::Python, files).unwrap();
+    assert_eq!(with_cache.hash(), clean);
+    assert_eq!(with_cache.files.len(), 3);
+}
+
+#[test]
+fn recipe_needs_a_dockerfile() {
+    let err = Recipe::from_files(Runner::Python, vec![file("packages.txt", "python3")])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("no Dockerfile"), "{err}");
+}
+
+#[test]
+fn base_image_follows_packages_only() {
+    let recipe = Recipe::from_files(Runner::Python, sample()).unwrap();
+    let base = recipe.base_image_ref();
+    assert!(base.starts_with("ato-base-python:"), "{base}");
+    assert_eq!(base.len(), "ato-base-python:".len() + 12);
+
+    let mut other_harness = sample();
+    other_harness[2].contents = b"print(2)\n".to_vec();
+    let same = Recipe::from_files(Runner::Python, other_harness).unwrap();
+    assert_eq!(same.base_image_ref(), base);
+    assert_ne!(same.hash(), recipe.hash());
+
+    let mut more_packages = sample();
+    more_packages[1].contents = b"python3\nblack\n".to_vec();
+    let changed = Recipe::from_files(Runner::Python, more_packages).unwrap();
+    assert_ne!(changed.base_image_ref(), base);
+}
+
+fn shared() -> Vec<RecipeFile> {
+    vec![
+        file("common/docker/prepare-image.sh", "set -eu\n"),
+        file("contract/plan.json", "{}\n"),
+    ]
+}
+
+fn paths_in(tar_bytes: &[u8]) -> Vec<String> {
+    let mut archive = tar::Archive::new(tar_bytes);
+    let mut paths: Vec<String> = archive
+        .entries()
+        .unwrap()
+        .map(|entry| {
+            entry
+                .unwrap()
+                .path()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    paths.sort();
+    paths
+}
+
+#[test]
+fn context_tar_holds_every_file_and_is_reproducible() {
+    let recipe = Recipe::from_files(Runner::Python, sample()).unwrap();
+    let bytes = recipe.context_tar().unwrap();
+    assert_eq!(bytes, recipe.context_tar().unwrap());
+    assert_eq!(
+        paths_in(&bytes),
+        [
+            "python/Dockerfile",
+            "python/harness/ato_harness/__main__.py",
+            "python/packages.txt"
+        ]
+    );
+    assert_eq!(recipe.dockerfile(), "python/Dockerfile");
+}
+
+#[test]
+fn shared_files_are_in_the_context_and_the_hash() {
+    let alone = Recipe::from_files(Runner::Python, sample()).unwrap();
+    let recipe = Recipe::from_parts(Runner::Python, sample(), shared()).unwrap();
+    assert_eq!(
+        paths_in(&recipe.context_tar().unwrap()),
+        [
+            "common/docker/prepare-image.sh",
+            "contract/plan.json",
+            "python/Dockerfile",
+            "python/harness/ato_harness/__main__.py",
+            "python/packages.txt"
+        ]
+    );
+    assert_ne!(recipe.hash(), alone.hash());
+    let mut edited = shared();
+    edited[1].contents.push(b' ');
+    let edited = Recipe::from_parts(Runner::Python, sample(), edited).unwrap();
+    assert_ne!(edited.hash(), recipe.hash(), "editing shared code rebuilds");
+    assert_eq!(edited.base_image_ref(), recipe.base_image_ref());
+}
+
+#[test]
+fn a_shared_file_cannot_stand_in_for_an_own_one() {
+    let err = Recipe::from_parts(
+        Runner::Python,
+        sample(),
+        vec![file("python/Dockerfile", "FROM evil\n")],
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("inside its own folder"), "{err}");
+}
+
+#[test]
+fn embedded_python_recipe_is_complete() {
+    let recipe = Recipe::embedded(Runner::Python).unwrap();
+    assert!(recipe.file("Dockerfile").is_some());
+    let packages = recipe.packages().unwrap();
+    for needed in ["python3", "python3-pytest", "python3-hypothesis", "bandit"] {
+        assert!(packages.iter().any(|p| p == needed), "{needed} missing");
+    }
+    assert!(recipe.files.iter().all(|f| !f.path.starts_with("python/")));
+    for shared in ["common/python/ato_runner/plan.py", "contract/manifest.json"] {
+        assert!(
+            recipe.shared.iter().any(|f| f.path == shared),
+            "{shared} missing"
+        );
+    }
+}
+
+#[test]
+fn every_embedded_recipe_shares_the_common_step_and_the_contract() {
+    for runner in Runner::ALL {
+        let recipe = Recipe::embedded(runner).unwrap();
+        let folders = recipe.shared_folders().unwrap();
+        for needed in ["common/docker", "contract"] {
+            assert!(
+                folders.iter().any(|f| f == needed),
+                "{runner:?}: {folders:?}"
+            );
+        }
+        let dockerfile =
+            String::from_utf8_lossy(&recipe.file("Dockerfile").unwrap().contents).into_owned();
+        assert!(
+            dockerfile.contains("common/docker/prepare-image.sh"),
+            "{runner:?} does not run the common step"
+        );
+    }
+}
+
+fn walk(dir: &std::path::Path, root: &std::path::Path, out: &mut Vec<RecipeFile>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            walk(&path, root, out);
+        } else {
+            let relative = path.strip_prefix(root).unwrap().to_string_lossy();
+            out.push(RecipeFile {
+                path: relative.replace('\\', "/"),
+                contents: std::fs::read(&path).unwrap(),
+            });
+        }
+    }
+}
+
+/// The binary must embed the recipes as they are on disk (build.rs makes cargo rebuild on any change).
+#[test]
+fn embedded_recipes_match_the_files_on_disk() {
+    let runners = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runners");
+    for runner in Runner::ALL {
+        let own_root = runners.join(runner.name());
+        let mut own = Vec::new();
+        walk(&own_root, &own_root, &mut own);
+        let own = Recipe::from_files(runner, own).unwrap();
+        let mut shared = Vec::new();
+        for folder in own.shared_folders().unwrap() {
+            walk(&runners.join(&folder), &runners, &mut shared);
+        }
+        let on_disk = Recipe::from_parts(runner, own.files, shared).unwrap();
+        let embedded = Recipe::embedded(runner).unwrap();
+        assert_eq!(embedded.files, on_disk.files, "{runner:?}");
+        assert_eq!(embedded.shared, on_disk.shared, "{runner:?}");
+        assert_eq!(embedded.hash(), on_disk.hash(), "{runner:?}");
+    }
+}
+
+#[test]
+fn a_runner_without_a_folder_is_not_available_yet() {
+    // A runner whose folder is missing must say so, not fail obscurely.
+    let runners = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("runners");
+    for runner in Runner::ALL {
+        if !runners.join(runner.name()).is_dir() {
+            let err = Recipe::embedded(runner).unwrap_err();
+            assert!(matches!(err, ImageError::NotAvailable { .. }), "{err:?}");
+            assert!(err.to_string().contains("not available yet"), "{err}");
+        } else {
+            assert!(Recipe::embedded(runner).is_ok(), "{runner:?}");
+        }
+    }
+}
