@@ -4,8 +4,8 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
-use super::jobs::{exec, from_sql_int, to_sql_int};
 use super::records::{Installation, InstallationAction, InstallationChange, RepoRef};
+use super::sql::{exec, from_sql_int, to_sql_int};
 
 pub(super) fn apply(
     tx: &Connection,

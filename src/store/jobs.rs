@@ -7,6 +7,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::StoreError;
 use super::installations;
 use super::records::*;
+use super::sql::{exec, from_sql_int, to_sql_int};
 
 /// A job claimed this many times and still running at start-up is failed instead of queued again.
 pub const MAX_ATTEMPTS: u32 = 3;
@@ -266,22 +267,4 @@ fn read_job(row: &Row<'_>) -> rusqlite::Result<Result<Job, StoreError>> {
         report_token: row.get(15)?,
         error: row.get(16)?,
     }))
-}
-
-/// Executes through the connection's statement cache: parsing SQL on every delivery costs more than running it.
-pub(super) fn exec(
-    conn: &Connection,
-    sql: &str,
-    params: impl rusqlite::Params,
-) -> rusqlite::Result<usize> {
-    conn.prepare_cached(sql)?.execute(params)
-}
-
-/// GitHub ids fit in i63; SQLite integers are i64. Saturate rather than wrap on the absurd.
-pub(super) fn to_sql_int(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
-}
-
-pub(super) fn from_sql_int(value: i64) -> u64 {
-    u64::try_from(value).unwrap_or(0)
 }

@@ -19,6 +19,7 @@ mod installations;
 mod jobs;
 mod migrations;
 pub mod records;
+mod sql;
 mod stats;
 mod wal_flush;
 mod writer;
