@@ -12,6 +12,7 @@ pub mod engine;
 pub mod generate;
 pub mod git;
 pub mod github;
+pub mod ids;
 pub mod llm;
 pub mod model;
 pub mod plan;

@@ -15,7 +15,7 @@ use crate::plan::select;
 use crate::safe_tar;
 use crate::sandbox::{Job, Outcome};
 
-use super::runner_phase::Container;
+use super::container::Container;
 use super::workspace::PlanCandidate;
 use super::{EngineError, Source};
 
@@ -214,8 +214,9 @@ async fn run_round(
     let tar = container.workspace(targets, candidates, files).await?;
     let job: Job = container.job(tar);
     let finished = container
+        .run
         .sandbox
-        .run(job, container.cancel)
+        .run(job, container.run.cancel)
         .await
         .map_err(EngineError::Sandbox)?;
     let dest = container.out_dir.join(format!("validate-{}", round + 1));

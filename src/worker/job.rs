@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 use tokio_util::sync::CancellationToken;
 
 use super::{Workers, pr_diff};
-use crate::engine::{self, EngineError, RunnerSettings, Source};
+use crate::engine::{self, EngineError, RunContext, RunnerSettings, Source};
 use crate::generate;
 use crate::github::{
     CheckRunId, CommentId, CommitSha, Conclusion, Installation, InstallationId, NewCheckRun,
     PrNumber, PullRequest, Reaction, RepoName, TarballLimits,
 };
+use crate::ids::RunId;
 use crate::model::{Revision, RunResults};
 use crate::plan::PlanConfig;
 use crate::publish;
@@ -87,8 +88,12 @@ pub async fn handle(
         close_interrupted_runs(workers, &github, &repo, &head_sha).await;
     }
     let run_id = engine::new_run_id();
-    let token = workers.state.report_key.token(&run_id);
-    workers.state.store.set_run(job.id, &run_id, &token).await?;
+    let token = workers.state.report_key.token(run_id.as_str());
+    workers
+        .state
+        .store
+        .set_run(job.id, run_id.as_str(), &token)
+        .await?;
     let report_url = workers
         .state
         .public_url
@@ -100,13 +105,13 @@ pub async fn handle(
             &repo,
             &NewCheckRun {
                 head_sha: head_sha.clone(),
-                external_id: run_id.clone(),
+                external_id: run_id.to_string(),
                 details_url: report_url.clone(),
             },
         )
         .await?;
 
-    let work_dir = workers.state.data_dir.join("work").join(&run_id);
+    let work_dir = workers.state.data_dir.join("work").join(run_id.as_str());
     let outcome = run_pull_request(
         workers, &github, &repo, &pr, &head_sha, &config, &run_id, &work_dir, cancel,
     )
@@ -244,7 +249,7 @@ async fn run_pull_request(
     pr: &PullRequest,
     head_sha: &CommitSha,
     config: &RepoConfig,
-    run_id: &str,
+    run_id: &RunId,
     work_dir: &Path,
     cancel: &CancellationToken,
 ) -> Result<RunResults, RunError> {
@@ -302,25 +307,23 @@ async fn run_pull_request(
         notes: Vec::new(),
     }
     .with_generators(generate::choose(config.generate, workers.model.as_ref()));
-    let out = report_dir(&workers.state.data_dir, run_id);
+    let out = report_dir(&workers.state.data_dir, run_id.as_str());
     let progress = |line: &str| tracing::info!("{line}");
-    engine::run(
+    let ctx = RunContext {
         run_id,
-        &source,
-        &plan_config,
-        &settings,
-        &workers.sandbox,
-        &out,
-        &progress,
+        sandbox: &workers.sandbox,
+        settings: &settings,
+        out: &out,
+        progress: &progress,
         cancel,
-    )
-    .await
-    .map_err(|error| match error {
-        EngineError::Cancelled | EngineError::Sandbox(crate::sandbox::SandboxError::Cancelled) => {
-            RunError::Cancelled
-        }
-        other => RunError::Failed(format!("ato could not run the tests: {other}")),
-    })
+    };
+    engine::run(&ctx, &source, &plan_config)
+        .await
+        .map_err(|error| match error {
+            EngineError::Cancelled
+            | EngineError::Sandbox(crate::sandbox::SandboxError::Cancelled) => RunError::Cancelled,
+            other => RunError::Failed(format!("ato could not run the tests: {other}")),
+        })
 }
 
 /// Where a run's report lives; `GET /reports/{run}/{token}` serves `report.html` from here.
