@@ -7,6 +7,7 @@
 //! Markdown, HTML, patch). [`engine`] drives one run from start to end.
 
 pub mod collect;
+pub mod command;
 pub mod deps;
 pub mod engine;
 pub mod generate;

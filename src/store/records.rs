@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::webhook::command::{Command, CommandError};
+use crate::command::{Command, CommandError};
 
 /// Primary key of a job.
 pub type JobId = i64;
