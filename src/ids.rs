@@ -8,6 +8,7 @@
 //! Serde forms are those of the plain values (a number, a string), so stored and sent JSON is unchanged.
 
 use std::fmt;
+use std::ops::Deref;
 
 use serde::{Deserialize, Serialize};
 
@@ -104,6 +105,14 @@ impl CommitSha {
     }
 }
 
+impl Deref for CommitSha {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
 impl From<&str> for CommitSha {
     fn from(sha: &str) -> Self {
         Self(sha.to_owned())
@@ -144,6 +153,14 @@ impl RunId {
     }
 
     pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Deref for RunId {
+    type Target = str;
+
+    fn deref(&self) -> &str {
         &self.0
     }
 }

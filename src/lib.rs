@@ -20,6 +20,7 @@ pub mod plan;
 pub mod publish;
 pub mod repo_config;
 pub mod report;
+pub mod report_link;
 pub mod runners;
 pub mod safe_tar;
 pub mod sandbox;
