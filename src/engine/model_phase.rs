@@ -96,14 +96,14 @@ pub async fn ask(
 }
 
 /// Validates the answers in the sandbox, repairs what does not build or pass (at most `max_repairs` times per
-/// module, never for cached answers), and settles the funnel. `baseline` is the builtin tests' coverage.
+/// module, never for cached answers), and settles the funnel. `baseline` is the builtin tests' coverage; the
+/// modules are kept under the container's output folder.
 pub async fn validate(
     mut asked: Asked,
     settings: &ModelSettings,
     container: &Container<'_>,
     targets: &[TargetFile],
     baseline: &[FileCoverage],
-    runner_out: &Path,
 ) -> Result<ModelRun, EngineError> {
     let mut last: BTreeMap<String, Checked> = BTreeMap::new();
     let mut pending: Vec<usize> = (0..asked.drafts.len())
@@ -138,7 +138,12 @@ pub async fn validate(
     }
     remember(&asked.drafts, settings);
     Ok(settle(
-        asked, settings, &last, targets, baseline, runner_out,
+        asked,
+        settings,
+        &last,
+        targets,
+        baseline,
+        &container.out_dir,
     ))
 }
 

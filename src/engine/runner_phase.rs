@@ -16,6 +16,8 @@ use super::context::RunContext;
 use super::model_phase;
 use super::{EngineError, Source};
 
+/// Runs one runner over its targets: the image, the dependency phase, the builtin run and, when a model is
+/// configured, the model phase.
 pub async fn run_runner(
     ctx: &RunContext<'_>,
     runner: Runner,
@@ -113,15 +115,8 @@ pub async fn run_runner(
         }
     }
     if let (Some(asked), Some(model)) = (asked, &settings.model) {
-        let model_run = model_phase::validate(
-            asked?,
-            model,
-            &container,
-            targets,
-            &result.coverage,
-            &runner_out,
-        )
-        .await?;
+        let model_run =
+            model_phase::validate(asked?, model, &container, targets, &result.coverage).await?;
         result.generated_files.extend(model_run.generated);
         sources.extend(model_run.sources);
         result.model_tests = Some(model_run.tests);
