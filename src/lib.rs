@@ -5,6 +5,11 @@
 //! [`git`] (read the repository) → [`plan`] (what changed, what to test) → [`runners`] (the images) →
 //! [`sandbox`] (run a runner container) → [`collect`] (read what it wrote) → [`report`] (results.json,
 //! Markdown, HTML, patch). [`engine`] drives one run from start to end.
+//!
+//! The GitHub App around it, from the outside in: [`server`] (HTTP) → [`webhook`] (deliveries read) →
+//! [`store`] (the durable job queue) → [`worker`] (runs the engine on a job) → [`github`] (the API). The values
+//! they pass along live below all of them: [`ids`] (repository, commit, pull request, installation, run…),
+//! [`command`] (the `/ato` commands) and [`report_link`] (the signed link to a run's report).
 
 pub mod collect;
 pub mod command;
