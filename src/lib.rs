@@ -6,14 +6,21 @@
 //! [`sandbox`] (run a runner container) → [`collect`] (read what it wrote) → [`report`] (results.json,
 //! Markdown, HTML, patch). [`engine`] drives one run from start to end. [`lang`] holds everything particular to
 //! a language, one module per language family.
+//!
+//! The GitHub App around it, from the outside in: [`server`] (HTTP) → [`webhook`] (deliveries read) →
+//! [`store`] (the durable job queue) → [`worker`] (runs the engine on a job) → [`github`] (the API). The values
+//! they pass along live below all of them: [`ids`] (repository, commit, pull request, installation, run…),
+//! [`command`] (the `/ato` commands) and [`report_link`] (the signed link to a run's report).
 
 pub mod collect;
+pub mod command;
 pub mod declared;
 pub mod deps;
 pub mod engine;
 pub mod generate;
 pub mod git;
 pub mod github;
+pub mod ids;
 pub mod lang;
 pub mod llm;
 pub mod model;
@@ -21,6 +28,7 @@ pub mod plan;
 pub mod publish;
 pub mod repo_config;
 pub mod report;
+pub mod report_link;
 pub mod runners;
 pub mod safe_tar;
 pub mod sandbox;

@@ -10,7 +10,7 @@ use crate::sandbox::{Limits, Sandbox};
 use crate::serve_config::{PrivateKeySource, ServeConfig};
 use crate::server::{self, AppState};
 use crate::store::Store;
-use crate::worker::Workers;
+use crate::worker::{WorkerContext, Workers};
 
 /// Stopped containers and unused volumes labelled ato that are at least this old belong to no live job.
 const STALE_LEFTOVER_AGE: std::time::Duration = std::time::Duration::from_secs(120);
@@ -53,15 +53,21 @@ pub async fn run() -> anyhow::Result<()> {
     }
 
     let state = AppState::new(&config, store)?;
-    let workers = Workers::new(
-        state.clone(),
+    // The workers get what they need, and the webhook side's two signals, not the HTTP state.
+    let workers = Workers::new(WorkerContext {
+        store: state.store.clone(),
         github,
         sandbox,
         limits,
         deps,
         model,
-        interrupted_runs.into_iter().collect(),
-    );
+        data_dir: state.data_dir.clone(),
+        public_url: state.public_url.clone(),
+        report_key: state.report_key.clone(),
+        job_wakeup: state.job_wakeup.clone(),
+        cancellations: state.cancellations.clone(),
+        interrupted_runs: interrupted_runs.into_iter().collect(),
+    });
     let shutdown = CancellationToken::new();
     let worker_pool = tokio::spawn(workers.run(config.workers, shutdown.clone()));
     // Wake the workers for jobs requeued from the last run.

@@ -3,17 +3,21 @@
 //! The engine does not know where the code came from: [`Source`] is a local git repository for `ato run`
 //! and two unpacked tarballs for the GitHub App. It returns [`RunResults`] and writes the report files.
 
+mod container;
+mod context;
 mod model_phase;
 mod runner_phase;
+mod settings;
 mod source;
 mod workspace;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use tokio_util::sync::CancellationToken;
 
 use crate::generate::{self, ModelSettings};
+use crate::ids::RunId;
 use crate::model::{RunResults, Runner, SCHEMA_VERSION};
 use crate::plan::PlanConfig;
 use crate::repo_config::Generation;
@@ -21,7 +25,8 @@ use crate::report;
 use crate::runners;
 use crate::sandbox::{Limits, Sandbox};
 
-pub use runner_phase::RunnerSettings;
+pub use context::RunContext;
+pub use settings::RunnerSettings;
 pub use source::Source;
 
 /// What `ato run` was asked to do.
@@ -108,35 +113,35 @@ pub async fn run_local(
         languages: None,
     };
     let run_id = new_run_id();
-    let results = run(
-        &run_id,
-        &source,
-        &config,
-        &settings,
-        &sandbox,
-        &request.out,
+    let cancel = CancellationToken::new();
+    let ctx = RunContext {
+        run_id: &run_id,
+        sandbox: &sandbox,
+        settings: &settings,
+        out: &request.out,
         progress,
-        &CancellationToken::new(),
-    )
-    .await?;
+        cancel: &cancel,
+    };
+    let results = run(&ctx, &source, &config).await?;
     Ok(RunOutcome {
         results,
         report_path: request.out.join("report.html"),
     })
 }
 
-/// The pipeline on any [`Source`]; writes the report into `out` and returns the results.
-#[allow(clippy::too_many_arguments)]
+/// The pipeline on any [`Source`]; writes the report into the context's `out` and returns the results.
 pub async fn run(
-    run_id: &str,
+    ctx: &RunContext<'_>,
     source: &Source,
     config: &PlanConfig,
-    settings: &RunnerSettings,
-    sandbox: &Sandbox,
-    out: &Path,
-    progress: runners::Progress<'_>,
-    cancel: &CancellationToken,
 ) -> Result<RunResults, EngineError> {
+    let RunContext {
+        run_id,
+        out,
+        progress,
+        cancel,
+        ..
+    } = *ctx;
     let started = Instant::now();
     let plan = source.plan(config).await?;
     progress(&format!(
@@ -159,10 +164,7 @@ pub async fn run(
         if cancel.is_cancelled() {
             return Err(EngineError::Cancelled);
         }
-        let run = runner_phase::run_runner(
-            run_id, runner, &targets, source, settings, sandbox, out, progress, cancel,
-        )
-        .await?;
+        let run = runner_phase::run_runner(ctx, runner, &targets, source).await?;
         runner_results.push(run.result);
         sources.extend(run.sources);
     }
@@ -205,11 +207,11 @@ pub async fn build_runners(
 }
 
 /// A run id that sorts by time and is safe in a container label, a path and a URL.
-pub fn new_run_id() -> String {
+pub fn new_run_id() -> RunId {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();
-    format!("{}-{:08x}", now.as_secs(), rand::random::<u32>())
+    RunId(format!("{}-{:08x}", now.as_secs(), rand::random::<u32>()))
 }
 
 /// Where `ato run` keeps what outlives a run (the model's answers): `ATO_DATA_DIR`, else the user's cache folder.

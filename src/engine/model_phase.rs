@@ -16,7 +16,7 @@ use crate::plan::select;
 use crate::safe_tar;
 use crate::sandbox::{Job, Outcome};
 
-use super::runner_phase::Container;
+use super::container::Container;
 use super::workspace::PlanCandidate;
 use super::{EngineError, Source};
 
@@ -97,14 +97,14 @@ pub async fn ask(
 }
 
 /// Validates the answers in the sandbox, repairs what does not build or pass (at most `max_repairs` times per
-/// module, never for cached answers), and settles the funnel. `baseline` is the builtin tests' coverage.
+/// module, never for cached answers), and settles the funnel. `baseline` is the builtin tests' coverage; the
+/// modules are kept under the container's output folder.
 pub async fn validate(
     mut asked: Asked,
     settings: &ModelSettings,
     container: &Container<'_>,
     targets: &[TargetFile],
     baseline: &[FileCoverage],
-    runner_out: &Path,
 ) -> Result<ModelRun, EngineError> {
     let mut last: BTreeMap<String, Checked> = BTreeMap::new();
     let mut pending: Vec<usize> = (0..asked.drafts.len())
@@ -139,7 +139,12 @@ pub async fn validate(
     }
     remember(&asked.drafts, settings);
     Ok(settle(
-        asked, settings, &last, targets, baseline, runner_out,
+        asked,
+        settings,
+        &last,
+        targets,
+        baseline,
+        &container.out_dir,
     ))
 }
 
@@ -215,8 +220,9 @@ async fn run_round(
     let tar = container.workspace(targets, candidates, files).await?;
     let job: Job = container.job(tar);
     let finished = container
+        .run
         .sandbox
-        .run(job, container.cancel)
+        .run(job, container.run.cancel)
         .await
         .map_err(EngineError::Sandbox)?;
     let dest = container.out_dir.join(format!("validate-{}", round + 1));

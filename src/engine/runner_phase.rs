@@ -1,70 +1,38 @@
 //! One runner for one run: make sure its image exists, pack the workspace, run the container, read back
 //! what it wrote. Whatever the PR's code does in there ends up as a [`RunnerResult`], never as an error.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
-use tokio_util::sync::CancellationToken;
-
 use crate::collect;
-use crate::deps::{self, DepsSettings};
-use crate::generate::ModelSettings;
+use crate::deps;
 use crate::lang;
 use crate::model::{Logs, Runner, RunnerResult, SandboxOutcome, TargetFile};
 use crate::runners;
 use crate::safe_tar;
-use crate::sandbox::{Finished, Job, Limits, Outcome, Sandbox, VolumeMount};
+use crate::sandbox::{Finished, Limits, Outcome};
 
+use super::container::Container;
+use super::context::RunContext;
 use super::model_phase;
-use super::workspace::{self, PROTOCOL_VERSION, PlanCandidate, PlanMode, RunnerPlan};
 use super::{EngineError, Source};
 
-/// How runners run: the same for every runner of a run.
-#[derive(Debug, Clone)]
-pub struct RunnerSettings {
-    pub reruns: u32,
-    pub seed: u64,
-    pub limits: Limits,
-    /// The dependency phase (its network is off unless the operator allows it).
-    pub deps: DepsSettings,
-    /// Whether the builtin generator runs (without it, the runner only runs the static checker).
-    pub builtin: bool,
-    /// The model that writes more tests, when one is configured and the repository wants it.
-    pub model: Option<ModelSettings>,
-    /// Said in every runner's notes (e.g. a wish for a model that is not configured).
-    pub notes: Vec<String>,
-}
-
-impl RunnerSettings {
-    /// Settings with the given generators.
-    pub fn with_generators(mut self, generators: crate::generate::Generators) -> RunnerSettings {
-        self.builtin = generators.builtin;
-        self.model = generators.model;
-        self.notes.extend(generators.note);
-        self
-    }
-}
-
-impl RunnerSettings {
-    /// Each step inside the runner (an import, a test run) gets a share of the container's wall clock, so one
-    /// hanging module costs a step, not the whole run.
-    fn step_timeout_secs(&self) -> u64 {
-        (self.limits.timeout.as_secs() / 5).clamp(5, 120)
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
+/// Runs one runner over its targets: the image, the dependency phase, the builtin run and, when a model is
+/// configured, the model phase.
 pub async fn run_runner(
-    run_id: &str,
+    ctx: &RunContext<'_>,
     runner: Runner,
     targets: &[TargetFile],
     source: &Source,
-    settings: &RunnerSettings,
-    sandbox: &Sandbox,
-    out: &Path,
-    progress: runners::Progress<'_>,
-    cancel: &CancellationToken,
 ) -> Result<RunnerRun, EngineError> {
+    let RunContext {
+        run_id,
+        sandbox,
+        settings,
+        out,
+        progress,
+        cancel,
+    } = *ctx;
     let started = Instant::now();
     let mut result = empty_result(runner, targets);
     if !runners::available().contains(&runner) {
@@ -81,22 +49,18 @@ pub async fn run_runner(
     }
     result.image = runners::ensure(sandbox.docker(), runner, progress).await?;
     let mut container = Container {
-        run_id,
+        run: *ctx,
         runner,
         image: result.image.clone(),
         source,
-        settings,
-        sandbox,
         deps: None,
         out_dir: out.join("runners").join(runner.name()),
-        cancel,
-        progress,
     };
     let workspace_tar = container.workspace(targets, Vec::new(), Vec::new()).await?;
 
     let dependencies = deps::prepare(
         sandbox,
-        run_id,
+        run_id.as_str(),
         lang::family(runner),
         &result.image,
         &workspace_tar,
@@ -152,15 +116,8 @@ pub async fn run_runner(
         }
     }
     if let (Some(asked), Some(model)) = (asked, &settings.model) {
-        let model_run = model_phase::validate(
-            asked?,
-            model,
-            &container,
-            targets,
-            &result.coverage,
-            &runner_out,
-        )
-        .await?;
+        let model_run =
+            model_phase::validate(asked?, model, &container, targets, &result.coverage).await?;
         result.generated_files.extend(model_run.generated);
         sources.extend(model_run.sources);
         result.model_tests = Some(model_run.tests);
@@ -171,64 +128,6 @@ pub async fn run_runner(
     result.notes.extend(settings.notes.iter().cloned());
     result.duration_ms = started.elapsed().as_millis() as u64;
     Ok(RunnerRun { result, sources })
-}
-
-/// What every container of one runner in one run shares: the builtin run and the validation rounds.
-pub struct Container<'a> {
-    pub run_id: &'a str,
-    pub runner: Runner,
-    pub image: String,
-    pub source: &'a Source,
-    pub settings: &'a RunnerSettings,
-    pub sandbox: &'a Sandbox,
-    /// The installed dependencies, mounted read-only at `/deps`.
-    pub deps: Option<VolumeMount>,
-    /// `out/runners/<name>`.
-    pub out_dir: PathBuf,
-    pub cancel: &'a CancellationToken,
-    progress: runners::Progress<'a>,
-}
-
-impl Container<'_> {
-    pub fn progress(&self, message: &str) {
-        (self.progress)(message)
-    }
-
-    /// The workspace tar: a normal plan, or a `validate` plan when there are candidates (with their files).
-    pub async fn workspace(
-        &self,
-        targets: &[TargetFile],
-        candidates: Vec<PlanCandidate>,
-        files: Vec<(String, Vec<u8>)>,
-    ) -> Result<Vec<u8>, EngineError> {
-        let plan = RunnerPlan {
-            protocol: PROTOCOL_VERSION,
-            runner: self.runner,
-            seed: self.settings.seed,
-            reruns: self.settings.reruns,
-            step_timeout_secs: self.settings.step_timeout_secs(),
-            has_base: self.source.has_base(),
-            builtin: self.settings.builtin,
-            files: targets.to_vec(),
-            mode: (!candidates.is_empty()).then_some(PlanMode::Validate),
-            candidates,
-        };
-        let source = self.source.clone();
-        tokio::task::spawn_blocking(move || workspace::pack(&plan, &source, &files))
-            .await
-            .map_err(|err| EngineError::Internal(format!("packing the workspace failed: {err}")))?
-    }
-
-    pub fn job(&self, workspace_tar: Vec<u8>) -> Job {
-        let mut job = Job::new(
-            self.run_id,
-            &self.image,
-            workspace_tar,
-            self.settings.limits.clone(),
-        );
-        job.volumes.extend(self.deps.clone());
-        job
-    }
 }
 
 /// A runner's result and the generated test files, as `(repo path, contents)`, for the report and patch.

@@ -13,6 +13,7 @@ use super::limits::{
 };
 use super::request::ApiRequest;
 use super::types::{CheckRunId, CommitSha, RepoName};
+use crate::ids::RunId;
 
 /// The check run's name on GitHub.
 pub const CHECK_NAME: &str = "ato";
@@ -22,7 +23,7 @@ pub const CHECK_NAME: &str = "ato";
 pub struct NewCheckRun {
     pub head_sha: CommitSha,
     /// ato's run id, so a `check_run` webhook leads back to the run.
-    pub external_id: String,
+    pub external_id: RunId,
     /// The report link.
     pub details_url: Option<String>,
 }
@@ -156,7 +157,7 @@ impl Installation {
         &self,
         repo: &RepoName,
         head_sha: &CommitSha,
-    ) -> Result<Vec<(CheckRunId, Option<String>)>, GithubError> {
+    ) -> Result<Vec<(CheckRunId, Option<RunId>)>, GithubError> {
         #[derive(Deserialize)]
         struct App {
             id: u64,
@@ -166,7 +167,7 @@ impl Installation {
             id: CheckRunId,
             name: String,
             status: String,
-            external_id: Option<String>,
+            external_id: Option<RunId>,
             app: Option<App>,
         }
         #[derive(Deserialize)]

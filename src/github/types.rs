@@ -1,32 +1,9 @@
-//! Typed ids and the small response structs ato reads from GitHub (only the fields it uses).
+//! The small response structs ato reads from GitHub (only the fields it uses), and the typed ids of
+//! [`crate::ids`] as the GitHub client uses them (re-exported here, with their API paths).
 
-use std::fmt;
+use serde::Deserialize;
 
-use serde::{Deserialize, Serialize};
-
-/// `owner/name` of a repository.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct RepoName {
-    pub owner: String,
-    pub name: String,
-}
-
-impl RepoName {
-    pub fn new(owner: impl Into<String>, name: impl Into<String>) -> Self {
-        Self {
-            owner: owner.into(),
-            name: name.into(),
-        }
-    }
-
-    /// Parses `owner/name` (as in a webhook's `repository.full_name`).
-    pub fn parse(full_name: &str) -> Option<Self> {
-        let (owner, name) = full_name.split_once('/')?;
-        let valid =
-            |part: &str| !part.is_empty() && !part.contains(['/', '?', '#', '%']) && part != "..";
-        (valid(owner) && valid(name)).then(|| Self::new(owner, name))
-    }
-}
+pub use crate::ids::{CheckRunId, CommentId, CommitSha, InstallationId, PrNumber, RepoName};
 
 impl RepoName {
     /// `/repos/{owner}/{name}`, each part percent-encoded.
@@ -50,67 +27,6 @@ pub(crate) fn encode_segment(segment: &str) -> String {
         }
     }
     out
-}
-
-impl fmt::Display for RepoName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.owner, self.name)
-    }
-}
-
-macro_rules! number_id {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(pub u64);
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                self.0.fmt(f)
-            }
-        }
-    };
-}
-
-number_id!(
-    /// A pull request's number within its repository.
-    PrNumber
-);
-number_id!(
-    /// The id of an installation of the app (from webhooks' `installation.id`).
-    InstallationId
-);
-number_id!(
-    /// A check run's id.
-    CheckRunId
-);
-number_id!(
-    /// An issue (or pull request) comment's id.
-    CommentId
-);
-
-/// A full 40-hex-digit commit id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct CommitSha(pub String);
-
-impl CommitSha {
-    /// Accepts only 40 hex digits, so a sha can go into a URL path unescaped.
-    pub fn parse(sha: &str) -> Option<Self> {
-        (sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit()))
-            .then(|| Self(sha.to_ascii_lowercase()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for CommitSha {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
 }
 
 /// The parts of `GET /repos/{o}/{r}` ato needs.
@@ -210,21 +126,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn repo_names_parse_and_encode() {
-        assert_eq!(
-            RepoName::parse("octo/hello.world"),
-            Some(RepoName::new("octo", "hello.world"))
-        );
-        assert_eq!(RepoName::parse("octo"), None);
-        assert_eq!(RepoName::parse("a/b/c"), None);
+    fn repo_paths_are_encoded() {
         assert_eq!(RepoName::new("o w", "n?x").api_path(), "/repos/o%20w/n%3Fx");
-    }
-
-    #[test]
-    fn shas_must_be_full() {
-        assert!(CommitSha::parse(&"a".repeat(40)).is_some());
-        assert!(CommitSha::parse("abc").is_none());
-        assert!(CommitSha::parse(&"g".repeat(40)).is_none());
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //! mistake, a `<` from the PR's code could only ever show as text. The page's own few tags are written here.
 
 use super::escape::{self, code_span, fenced, table_code_span};
-use super::markdown::{Style, document};
+use super::markdown::document;
 use super::patch::patch;
+use super::style::Style;
 use crate::model::{FileCoverage, RunResults, RunnerResult};
 
 const STYLE: &str = "body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1f2328;background:#fff}\

@@ -3,7 +3,7 @@
 
 use super::escape::{self, code_span, fenced, table_code_span};
 use super::fit::Section;
-use super::markdown::Style;
+use super::style::Style;
 use super::verdict::describe_outcome;
 use crate::model::{
     BehaviourChange, Finding, Observation, ProblemKind, RunStatus, RunnerResult, SandboxOutcome,

@@ -13,6 +13,7 @@ use super::items::{
     behaviour_change, failed_test, finding_row, flaky_test, problems, unfinished_runners,
 };
 use super::model_items;
+use super::style::Style;
 use super::verdict::{Tally, describe_outcome};
 use crate::model::{BehaviourChange, RunResults, RunnerResult, TestCase, TestStatus, Verdict};
 
@@ -26,31 +27,6 @@ pub const COMMENT_BUDGET: usize = GITHUB_COMMENT_LIMIT - 1_536;
 pub struct ReportLinks {
     pub report: Option<String>,
     pub patch: Option<String>,
-}
-
-/// Which document is being written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Style {
-    /// The PR comment: long output folded in `<details>`, short caps.
-    Comment,
-    /// The HTML page's body: no raw HTML at all, generous caps.
-    Page,
-}
-
-impl Style {
-    pub(crate) fn message_cap(self) -> usize {
-        match self {
-            Style::Comment => 1_500,
-            Style::Page => 20_000,
-        }
-    }
-
-    pub(crate) fn inline_cap(self) -> usize {
-        match self {
-            Style::Comment => 300,
-            Style::Page => 2_000,
-        }
-    }
 }
 
 /// The PR comment, at most [`COMMENT_BUDGET`] characters.

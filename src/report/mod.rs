@@ -11,6 +11,7 @@ mod items;
 pub mod markdown;
 mod model_items;
 pub mod patch;
+mod style;
 pub mod verdict;
 
 #[cfg(test)]

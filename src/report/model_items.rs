@@ -4,7 +4,7 @@
 
 use super::escape::{self, code_span, fenced};
 use super::fit::Section;
-use super::markdown::Style;
+use super::style::Style;
 use crate::model::{Candidate, CandidateStage, ModelTests, RunnerResult};
 
 /// "🧐 Possible bugs or wrong tests": the model's modules that built but failed on every run.

@@ -3,13 +3,8 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::mounts::{Network, VolumeMount, validate_mount};
+use super::mounts::{Network, RESULTS_DIR, VolumeMount, WORKSPACE_DIR, validate_mount};
 use super::{Limits, SandboxError};
-
-/// Where the workspace tar is unpacked, and the job's working directory (runners/PROTOCOL.md).
-pub const WORKSPACE_DIR: &str = "/work";
-/// Where a runner leaves its results (runners/PROTOCOL.md).
-pub const RESULTS_DIR: &str = "/work/out";
 
 /// The numeric user a job runs as. Numeric, so no `/etc/passwd` of the image is trusted to resolve it, and
 /// never root: a job that needs root is refused.

@@ -28,11 +28,11 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 pub use error::SandboxError;
-pub use job::{Finished, Job, Outcome, RESULTS_DIR, User, WORKSPACE_DIR, classify, read_workspace};
+pub use job::{Finished, Job, Outcome, User, classify, read_workspace};
 pub use limits::{
     CPU_LIMIT_VAR, Limits, MEM_LIMIT_VAR, TIMEOUT_VAR, parse_cpus, parse_memory, parse_timeout,
 };
-pub use mounts::{Network, VolumeMount};
+pub use mounts::{Network, RESULTS_DIR, VolumeMount, WORKSPACE_DIR};
 pub use spec::RUN_LABEL;
 pub use tar_owner::give_entries_to;
 

@@ -1,7 +1,11 @@
-//! What a job may get besides its workspace, for the dependency phase only: a named volume (the dependency
-//! cache) and a network. Every other job has neither.
+//! Where things are in a job's container — the workspace and the results inside it — and what a job may get
+//! besides its workspace, for the dependency phase only: a named volume (the dependency cache) and a network.
+//! Every other job has neither.
 
-use super::job::WORKSPACE_DIR;
+/// Where the workspace tar is unpacked, and the job's working directory (runners/PROTOCOL.md).
+pub const WORKSPACE_DIR: &str = "/work";
+/// Where a runner leaves its results (runners/PROTOCOL.md).
+pub const RESULTS_DIR: &str = "/work/out";
 
 /// A named Docker volume mounted into a job besides its workspace (the dependency cache at `/deps`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,7 +14,8 @@ use tokio_util::sync::CancellationToken;
 
 use super::cleanup::CleanupGuard;
 use super::error::{SandboxError, is_not_found};
-use super::job::{Finished, Job, SIGKILL_EXIT, WORKSPACE_DIR, classify};
+use super::job::{Finished, Job, SIGKILL_EXIT, classify};
+use super::mounts::WORKSPACE_DIR;
 use super::output::CappedBuffer;
 use super::spec::{self, JobIds};
 use super::tar_owner;

@@ -17,8 +17,8 @@ use bollard::models::{
     MountVolumeOptions, ResourcesUlimits, VolumeCreateRequest,
 };
 
-use super::job::{Job, WORKSPACE_DIR};
-use super::mounts::Network;
+use super::job::Job;
+use super::mounts::{Network, WORKSPACE_DIR};
 
 /// The label every container and volume of ato carries; its value is the run id. [`super::Sandbox::sweep`]
 /// removes everything that has it.

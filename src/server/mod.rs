@@ -27,11 +27,11 @@ use tokio::sync::{Notify, broadcast};
 use tower_http::trace::TraceLayer;
 use url::Url;
 
+pub use crate::report_link::ReportKey;
 use crate::serve_config::{ServeConfig, WebhookSecrets};
 use crate::store::{JobId, Store};
 use crate::webhook::RoutingPolicy;
 pub use metrics::{DeliveryCounters, DeliveryOutcome};
-pub use reports::ReportKey;
 
 /// GitHub caps webhook payloads at 25 MB; anything larger is refused with 413 before it is read.
 pub const MAX_WEBHOOK_BODY: usize = 25 * 1024 * 1024;
@@ -70,7 +70,7 @@ pub enum ServeError {
     #[error("the HTTP server failed: {0}")]
     Serve(std::io::Error),
     #[error("report-link key: {0}")]
-    ReportKey(#[from] reports::ReportKeyError),
+    ReportKey(#[from] crate::report_link::ReportKeyError),
     #[error("HTTP client: {0}")]
     Http(#[from] reqwest::Error),
 }

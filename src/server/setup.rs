@@ -22,7 +22,7 @@ use serde::Deserialize;
 use url::Url;
 
 use super::AppState;
-use super::reports::ReportKey;
+use crate::report_link::ReportKey;
 
 /// The manifest as committed at the repository root.
 pub const APP_MANIFEST: &str = include_str!("../../app-manifest.yml");

@@ -4,15 +4,16 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::StoreError;
-use super::jobs::{exec, from_sql_int, to_sql_int};
 use super::records::{Installation, InstallationAction, InstallationChange, RepoRef};
+use super::sql::{exec, from_sql_int, to_sql_int};
+use crate::ids::InstallationId;
 
 pub(super) fn apply(
     tx: &Connection,
     change: &InstallationChange,
     now: i64,
 ) -> Result<(), StoreError> {
-    let id = to_sql_int(change.installation_id);
+    let id = change.installation_id;
     if change.action == InstallationAction::Delete {
         // installation_repos rows go with it (ON DELETE CASCADE).
         exec(tx, "DELETE FROM installations WHERE id = ?1", [id])?;
@@ -60,8 +61,10 @@ pub(super) fn apply(
     Ok(())
 }
 
-pub(super) fn get(conn: &Connection, id: u64) -> Result<Option<Installation>, StoreError> {
-    let id = to_sql_int(id);
+pub(super) fn get(
+    conn: &Connection,
+    id: InstallationId,
+) -> Result<Option<Installation>, StoreError> {
     let Some((account_login, suspended)) = conn
         .query_row(
             "SELECT account_login, suspended FROM installations WHERE id = ?1",
@@ -84,7 +87,7 @@ pub(super) fn get(conn: &Connection, id: u64) -> Result<Option<Installation>, St
         })?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Some(Installation {
-        id: from_sql_int(id),
+        id,
         account_login,
         suspended,
         repos,

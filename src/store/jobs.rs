@@ -7,6 +7,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::StoreError;
 use super::installations;
 use super::records::*;
+use super::sql::exec;
+use crate::ids::{CommitSha, PrNumber, RepoName, RunId};
 
 /// A job claimed this many times and still running at start-up is failed instead of queued again.
 pub const MAX_ATTEMPTS: u32 = 3;
@@ -29,6 +31,7 @@ pub(super) fn record(conn: &Connection, intake: &Intake, now: i64) -> Result<Rec
     let mut superseded = Vec::new();
     for job in &intake.jobs {
         let payload = serde_json::to_string(&job.trigger).expect("a trigger always serialises");
+        let repo = job.repo.to_string();
         exec(
             conn,
             "INSERT INTO jobs (delivery_id, kind, installation_id, repo, pr_number, head_sha, base_sha, state,
@@ -37,9 +40,9 @@ pub(super) fn record(conn: &Connection, intake: &Intake, now: i64) -> Result<Rec
             params![
                 d.id,
                 job.trigger.kind(),
-                to_sql_int(job.installation_id),
-                job.repo,
-                to_sql_int(job.pr_number),
+                job.installation_id,
+                repo,
+                job.pr_number,
                 job.head_sha,
                 job.base_sha,
                 payload,
@@ -49,7 +52,7 @@ pub(super) fn record(conn: &Connection, intake: &Intake, now: i64) -> Result<Rec
         let id = conn.last_insert_rowid();
         job_ids.push(id);
         if let Some(head) = &job.head_sha {
-            superseded.extend(supersede(conn, &job.repo, job.pr_number, head, id, now)?);
+            superseded.extend(supersede(conn, &repo, job.pr_number, head, id, now)?);
         }
     }
     if let Some(change) = &intake.installation {
@@ -71,8 +74,8 @@ pub(super) fn record(conn: &Connection, intake: &Intake, now: i64) -> Result<Rec
 pub(super) fn supersede(
     conn: &Connection,
     repo: &str,
-    pr_number: u64,
-    new_head: &str,
+    pr_number: PrNumber,
+    new_head: &CommitSha,
     before_id: JobId,
     now: i64,
 ) -> Result<Vec<JobId>, StoreError> {
@@ -82,10 +85,9 @@ pub(super) fn supersede(
              WHERE repo = ?1 AND pr_number = ?2 AND state IN ('queued', 'running')
                AND head_sha IS NOT NULL AND head_sha <> ?3 AND id < ?4",
         )?
-        .query_map(
-            params![repo, to_sql_int(pr_number), new_head, before_id],
-            |row| row.get(0),
-        )?
+        .query_map(params![repo, pr_number, new_head, before_id], |row| {
+            row.get(0)
+        })?
         .collect::<Result<Vec<JobId>, _>>()?;
     // Oldest first, sorted here rather than by an ORDER BY that would open a sorter per delivery.
     ids.sort_unstable();
@@ -156,20 +158,20 @@ pub(super) fn requeue_running(conn: &Connection, now: i64) -> Result<Requeued, S
 }
 
 /// The run ids of the jobs left running (by a process that is gone, when called at start-up).
-pub(super) fn running_run_ids(conn: &Connection) -> Result<Vec<String>, StoreError> {
+pub(super) fn running_run_ids(conn: &Connection) -> Result<Vec<RunId>, StoreError> {
     let mut stmt = conn.prepare(
         "SELECT run_id FROM jobs WHERE state = 'running' AND run_id IS NOT NULL ORDER BY id",
     )?;
     let ids = stmt
         .query_map([], |row| row.get(0))?
-        .collect::<Result<Vec<String>, _>>()?;
+        .collect::<Result<Vec<RunId>, _>>()?;
     Ok(ids)
 }
 
 pub(super) fn set_run(
     conn: &Connection,
     id: JobId,
-    run_id: &str,
+    run_id: &RunId,
     token: &str,
     now: i64,
 ) -> Result<(), StoreError> {
@@ -184,8 +186,8 @@ pub(super) fn set_run(
 pub(super) fn set_head(
     conn: &Connection,
     id: JobId,
-    head: &str,
-    base: &str,
+    head: &CommitSha,
+    base: &CommitSha,
     now: i64,
 ) -> Result<(), StoreError> {
     exec(
@@ -244,6 +246,10 @@ fn read_job(row: &Row<'_>) -> rusqlite::Result<Result<Job, StoreError>> {
         Ok(t) => t,
         Err(e) => return Ok(Err(corrupt(format!("payload: {e}")))),
     };
+    let repo: String = row.get(4)?;
+    let Some(repo) = RepoName::parse(&repo) else {
+        return Ok(Err(corrupt(format!("repository {repo:?}"))));
+    };
     let Some(state) = JobState::parse(&state) else {
         return Ok(Err(corrupt(format!("unknown state {state:?}"))));
     };
@@ -251,9 +257,9 @@ fn read_job(row: &Row<'_>) -> rusqlite::Result<Result<Job, StoreError>> {
         id,
         delivery_id: row.get(1)?,
         trigger,
-        installation_id: from_sql_int(row.get(3)?),
-        repo: row.get(4)?,
-        pr_number: from_sql_int(row.get(5)?),
+        installation_id: row.get(3)?,
+        repo,
+        pr_number: row.get(5)?,
         head_sha: row.get(6)?,
         base_sha: row.get(7)?,
         state,
@@ -266,22 +272,4 @@ fn read_job(row: &Row<'_>) -> rusqlite::Result<Result<Job, StoreError>> {
         report_token: row.get(15)?,
         error: row.get(16)?,
     }))
-}
-
-/// Executes through the connection's statement cache: parsing SQL on every delivery costs more than running it.
-pub(super) fn exec(
-    conn: &Connection,
-    sql: &str,
-    params: impl rusqlite::Params,
-) -> rusqlite::Result<usize> {
-    conn.prepare_cached(sql)?.execute(params)
-}
-
-/// GitHub ids fit in i63; SQLite integers are i64. Saturate rather than wrap on the absurd.
-pub(super) fn to_sql_int(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
-}
-
-pub(super) fn from_sql_int(value: i64) -> u64 {
-    u64::try_from(value).unwrap_or(0)
 }

@@ -19,6 +19,7 @@ mod installations;
 mod jobs;
 mod migrations;
 pub mod records;
+mod sql;
 mod stats;
 mod wal_flush;
 mod writer;
@@ -29,6 +30,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
+use crate::ids::{CommitSha, InstallationId, PrNumber, RepoName, RunId};
 pub use records::*;
 
 /// File name of the database inside the data directory.
@@ -173,7 +175,7 @@ impl Store {
 
     /// The run ids of jobs left running: at start-up, before [`Store::requeue_running`] forgets them, so the
     /// containers of exactly those runs can be removed without touching other processes' runs.
-    pub async fn running_run_ids(&self) -> Result<Vec<String>, StoreError> {
+    pub async fn running_run_ids(&self) -> Result<Vec<RunId>, StoreError> {
         self.call(jobs::running_run_ids).await
     }
 
@@ -189,11 +191,11 @@ impl Store {
     /// kill their containers.
     pub async fn supersede(
         &self,
-        repo: &str,
-        pr_number: u64,
-        new_head: &str,
+        repo: &RepoName,
+        pr_number: PrNumber,
+        new_head: &CommitSha,
     ) -> Result<Vec<JobId>, StoreError> {
-        let (repo, new_head) = (repo.to_owned(), new_head.to_owned());
+        let (repo, new_head) = (repo.to_string(), new_head.clone());
         self.call(move |conn| {
             jobs::supersede(conn, &repo, pr_number, &new_head, i64::MAX, now_ms())
         })
@@ -212,10 +214,10 @@ impl Store {
     pub async fn set_run(
         &self,
         id: JobId,
-        run_id: &str,
+        run_id: &RunId,
         report_token: &str,
     ) -> Result<(), StoreError> {
-        let (run_id, token) = (run_id.to_owned(), report_token.to_owned());
+        let (run_id, token) = (run_id.clone(), report_token.to_owned());
         self.call(move |conn| jobs::set_run(conn, id, &run_id, &token, now_ms()))
             .await
     }
@@ -224,10 +226,10 @@ impl Store {
     pub async fn set_head(
         &self,
         id: JobId,
-        head_sha: &str,
-        base_sha: &str,
+        head_sha: &CommitSha,
+        base_sha: &CommitSha,
     ) -> Result<(), StoreError> {
-        let (head, base) = (head_sha.to_owned(), base_sha.to_owned());
+        let (head, base) = (head_sha.clone(), base_sha.clone());
         self.call(move |conn| jobs::set_head(conn, id, &head, &base, now_ms()))
             .await
     }
@@ -247,7 +249,10 @@ impl Store {
         self.call(move |conn| jobs::delivery(conn, &id)).await
     }
 
-    pub async fn installation(&self, id: u64) -> Result<Option<Installation>, StoreError> {
+    pub async fn installation(
+        &self,
+        id: InstallationId,
+    ) -> Result<Option<Installation>, StoreError> {
         self.call(move |conn| installations::get(conn, id)).await
     }
 

@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::webhook::command::{Command, CommandError};
+use crate::command::{Command, CommandError};
+use crate::ids::{CommentId, CommitSha, InstallationId, PrNumber, RepoName, RunId};
 
 /// Primary key of a job.
 pub type JobId = i64;
@@ -69,7 +70,7 @@ pub enum JobTrigger {
     /// be write or more (the author_association in the payload is not enough), then react with 👀 and either
     /// rerun (the head is looked up then; `head_sha` is empty) or reply with the error's text.
     CommentCommand {
-        comment_id: u64,
+        comment_id: CommentId,
         user_login: String,
         command: RequestedCommand,
         /// The comment's Markdown as written (bounded in length by GitHub).
@@ -92,13 +93,12 @@ impl JobTrigger {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewJob {
     pub trigger: JobTrigger,
-    pub installation_id: u64,
-    /// `owner/name`.
-    pub repo: String,
-    pub pr_number: u64,
+    pub installation_id: InstallationId,
+    pub repo: RepoName,
+    pub pr_number: PrNumber,
     /// Unknown for comment commands until the worker fetches the PR.
-    pub head_sha: Option<String>,
-    pub base_sha: Option<String>,
+    pub head_sha: Option<CommitSha>,
+    pub base_sha: Option<CommitSha>,
 }
 
 /// A job as stored. Times are Unix milliseconds.
@@ -107,11 +107,11 @@ pub struct Job {
     pub id: JobId,
     pub delivery_id: String,
     pub trigger: JobTrigger,
-    pub installation_id: u64,
-    pub repo: String,
-    pub pr_number: u64,
-    pub head_sha: Option<String>,
-    pub base_sha: Option<String>,
+    pub installation_id: InstallationId,
+    pub repo: RepoName,
+    pub pr_number: PrNumber,
+    pub head_sha: Option<CommitSha>,
+    pub base_sha: Option<CommitSha>,
     pub state: JobState,
     /// How many times the job was claimed (a crash during a run makes it more than one).
     pub attempts: u32,
@@ -119,7 +119,7 @@ pub struct Job {
     pub updated_at: i64,
     pub started_at: Option<i64>,
     pub finished_at: Option<i64>,
-    pub run_id: Option<String>,
+    pub run_id: Option<RunId>,
     pub report_token: Option<String>,
     pub error: Option<String>,
 }
@@ -175,7 +175,7 @@ pub enum InstallationAction {
 /// A change to the installations tables.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InstallationChange {
-    pub installation_id: u64,
+    pub installation_id: InstallationId,
     pub account_login: Option<String>,
     pub action: InstallationAction,
     pub repos_added: Vec<RepoRef>,
@@ -185,7 +185,7 @@ pub struct InstallationChange {
 /// An installation as stored, with its repositories sorted by name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Installation {
-    pub id: u64,
+    pub id: InstallationId,
     pub account_login: Option<String>,
     pub suspended: bool,
     pub repos: Vec<RepoRef>,

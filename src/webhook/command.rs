@@ -1,4 +1,4 @@
-//! The `/ato` comment-command parser. Pure: no I/O.
+//! The `/ato` comment-command parser. Pure: no I/O. The commands it finds are [`crate::command`]'s values.
 //!
 //! The comment is parsed as Markdown (comrak, GitHub flavour) and only prose counts: text inside fenced or
 //! indented code, inline code, block quotes (a quoted command is someone else's) and raw HTML is skipped. A
@@ -8,26 +8,8 @@
 use comrak::nodes::{AstNode, NodeValue};
 use comrak::{Arena, Options, parse_document};
 
-/// A command ato understands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Command {
-    /// Run the pull request's tests again on its current head.
-    Rerun,
-}
+pub use crate::command::{Command, CommandError};
 
-/// A `/ato` line ato does not understand. `Display` is the reply posted back to the commenter.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, thiserror::Error)]
-#[serde(tag = "error", content = "subcommand", rename_all = "snake_case")]
-pub enum CommandError {
-    #[error("`/ato` needs a subcommand. {HELP}")]
-    MissingSubcommand,
-    #[error("I don't know the command `/ato {0}`. {HELP}")]
-    UnknownSubcommand(String),
-}
-
-const HELP: &str =
-    "The command I understand is `/ato rerun` (run the generated tests again on the current head).";
 /// Longest subcommand quoted back in a reply; the rest is cut so a reply cannot be used to amplify text.
 const MAX_QUOTED: usize = 40;
 const PREFIX: &str = "/ato";

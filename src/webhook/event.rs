@@ -10,6 +10,7 @@ use serde::de::DeserializeOwned;
 
 use super::command::parse_first_command;
 use super::payload::*;
+use crate::ids::{CommentId, CommitSha, InstallationId, PrNumber, RepoName};
 use crate::store::{InstallationAction, InstallationChange, RepoRef, RequestedCommand};
 
 /// Settings that decide which deliveries become jobs.
@@ -23,25 +24,24 @@ pub struct RoutingPolicy {
 /// A pull request of a repository of an installation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrRef {
-    pub installation_id: u64,
-    /// `owner/name`.
-    pub repo: String,
-    pub pr_number: u64,
+    pub installation_id: InstallationId,
+    pub repo: RepoName,
+    pub pr_number: PrNumber,
 }
 
 /// A pull request at a given head, to be tested against its base.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrHead {
     pub pr: PrRef,
-    pub head_sha: String,
-    pub base_sha: String,
+    pub head_sha: CommitSha,
+    pub base_sha: CommitSha,
 }
 
 /// A `/ato` command written in a PR comment; the worker authorises it before acting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommentCommand {
     pub pr: PrRef,
-    pub comment_id: u64,
+    pub comment_id: CommentId,
     pub user_login: String,
     pub command: RequestedCommand,
     pub text: String,
@@ -246,17 +246,17 @@ fn pull_request(
     if p.pull_request.draft.unwrap_or(false) && !policy.run_drafts {
         return ignored(IgnoreReason::Draft);
     }
+    let event = "pull_request";
     let pr = PrRef {
-        installation_id: installation.id,
-        repo: p.repository.full_name,
+        installation_id: InstallationId(installation.id),
+        repo: repo_name(&p.repository.full_name, event)?,
         pr_number: p.number,
     };
     let head = PrHead {
         pr,
-        head_sha: p.pull_request.head.sha,
-        base_sha: p.pull_request.base.sha,
+        head_sha: commit_sha(&p.pull_request.head.sha, "head.sha", event)?,
+        base_sha: commit_sha(&p.pull_request.base.sha, "base.sha", event)?,
     };
-    validate_head(&head, "pull_request")?;
     Ok(WebhookEvent::PullRequest {
         head,
         action: p.action,
@@ -294,11 +294,10 @@ fn issue_comment(
         Err(error) => RequestedCommand::Unknown(error),
     };
     let pr = PrRef {
-        installation_id: installation.id,
-        repo: p.repository.full_name,
+        installation_id: InstallationId(installation.id),
+        repo: repo_name(&p.repository.full_name, "issue_comment")?,
         pr_number: p.issue.number,
     };
-    validate_repo(&pr.repo, "issue_comment")?;
     Ok(WebhookEvent::CommentCommand(CommentCommand {
         pr,
         comment_id: p.comment.id,
@@ -325,19 +324,20 @@ fn check_rerequested(
     if pull_requests.is_empty() {
         return Ok(Err(IgnoreReason::NoPullRequest));
     }
+    let event = "check";
+    let repo = repo_name(&repository.full_name, event)?;
     let mut heads = Vec::with_capacity(pull_requests.len());
     for link in pull_requests {
         let pr = PrRef {
-            installation_id: installation.id,
-            repo: repository.full_name.clone(),
+            installation_id: InstallationId(installation.id),
+            repo: repo.clone(),
             pr_number: link.number,
         };
         let head = PrHead {
             pr,
-            head_sha: head_sha.clone(),
-            base_sha: link.base.sha,
+            head_sha: commit_sha(&head_sha, "head.sha", event)?,
+            base_sha: commit_sha(&link.base.sha, "base.sha", event)?,
         };
-        validate_head(&head, "check")?;
         heads.push(head);
     }
     Ok(Ok(heads))
@@ -391,18 +391,12 @@ fn read<T: DeserializeOwned>(event: &str, body: &[u8]) -> Result<T, PayloadError
 }
 
 /// Shas and repository names end up in URLs and git commands: only accept what GitHub really sends.
-fn validate_head(head: &PrHead, event: &str) -> Result<(), PayloadError> {
-    validate_repo(&head.pr.repo, event)?;
-    for (path, sha) in [("head.sha", &head.head_sha), ("base.sha", &head.base_sha)] {
-        let hex = sha.bytes().all(|b| b.is_ascii_hexdigit());
-        if !hex || !(sha.len() == 40 || sha.len() == 64) {
-            return Err(invalid(event, path, "not a commit sha"));
-        }
-    }
-    Ok(())
+fn commit_sha(sha: &str, path: &str, event: &str) -> Result<CommitSha, PayloadError> {
+    CommitSha::parse(sha).ok_or_else(|| invalid(event, path, "not a commit sha"))
 }
 
-fn validate_repo(full_name: &str, event: &str) -> Result<(), PayloadError> {
+/// `owner/name`, each part of the characters GitHub allows (stricter than [`RepoName::parse`]).
+fn repo_name(full_name: &str, event: &str) -> Result<RepoName, PayloadError> {
     let safe = |part: &str| {
         !part.is_empty()
             && part.len() <= 100
@@ -413,7 +407,7 @@ fn validate_repo(full_name: &str, event: &str) -> Result<(), PayloadError> {
                 .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
     };
     match full_name.split_once('/') {
-        Some((owner, name)) if safe(owner) && safe(name) => Ok(()),
+        Some((owner, name)) if safe(owner) && safe(name) => Ok(RepoName::new(owner, name)),
         _ => Err(invalid(event, "repository.full_name", "not owner/name")),
     }
 }

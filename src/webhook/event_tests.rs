@@ -61,9 +61,9 @@ fn pull_request_opened_is_a_head_to_test() {
     assert_eq!(
         head.pr,
         PrRef {
-            installation_id: 7,
+            installation_id: 7.into(),
             repo: "octo/hello".into(),
-            pr_number: 2
+            pr_number: 2.into()
         }
     );
     assert_eq!(
@@ -160,8 +160,8 @@ fn rerun_comment_is_a_command() {
     let WebhookEvent::CommentCommand(c) = parsed.event else {
         panic!("{parsed:?}")
     };
-    assert_eq!(c.pr.pr_number, 5);
-    assert_eq!((c.comment_id, c.user_login.as_str()), (99, "alice"));
+    assert_eq!(c.pr.pr_number, 5.into());
+    assert_eq!((c.comment_id, c.user_login.as_str()), (99.into(), "alice"));
     assert_eq!(c.command, RequestedCommand::Known(Command::Rerun));
     assert_eq!(c.text, "Looks flaky.\n/ato rerun");
 }
@@ -248,10 +248,10 @@ fn check_suite_rerequest_tests_each_pr_of_the_head() {
     };
     assert_eq!((check_suite_id, check_run_id), (11, None));
     assert_eq!(
-        heads.iter().map(|h| h.pr.pr_number).collect::<Vec<_>>(),
+        heads.iter().map(|h| h.pr.pr_number.0).collect::<Vec<_>>(),
         [2, 3]
     );
-    assert!(heads.iter().all(|h| h.head_sha == HEAD));
+    assert!(heads.iter().all(|h| h.head_sha.as_str() == HEAD));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 use serde::Deserialize;
 
+use crate::ids::{CommentId, InstallationId, PrNumber};
 use crate::store::RepoRef;
 
 #[derive(Deserialize)]
@@ -28,7 +29,7 @@ pub(super) struct Sha {
 #[derive(Deserialize)]
 pub(super) struct PullRequestPayload {
     pub(super) action: String,
-    pub(super) number: u64,
+    pub(super) number: PrNumber,
     pub(super) pull_request: PullRequestBody,
     pub(super) repository: Repository,
     pub(super) installation: Option<Id>,
@@ -51,7 +52,7 @@ pub(super) struct IssueCommentPayload {
 
 #[derive(Deserialize)]
 pub(super) struct Issue {
-    pub(super) number: u64,
+    pub(super) number: PrNumber,
     pub(super) state: String,
     /// Present (an object) only when the issue is a pull request.
     pub(super) pull_request: Option<serde_json::Value>,
@@ -59,7 +60,7 @@ pub(super) struct Issue {
 
 #[derive(Deserialize)]
 pub(super) struct Comment {
-    pub(super) id: u64,
+    pub(super) id: CommentId,
     pub(super) body: Option<String>,
     pub(super) user: User,
     pub(super) performed_via_github_app: Option<Id>,
@@ -74,7 +75,7 @@ pub(super) struct User {
 
 #[derive(Deserialize)]
 pub(super) struct PrLink {
-    pub(super) number: u64,
+    pub(super) number: PrNumber,
     pub(super) base: Sha,
 }
 
@@ -124,7 +125,7 @@ pub(super) struct InstallationReposPayload {
 
 #[derive(Deserialize)]
 pub(super) struct InstallationObject {
-    pub(super) id: u64,
+    pub(super) id: InstallationId,
     pub(super) account: Option<Account>,
 }
 

@@ -3,30 +3,29 @@
 //! Whatever goes wrong after the check run exists is shown on it (neutral, with a message a maintainer can
 //! act on), so a broken repository never leaves a check spinning.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use tokio_util::sync::CancellationToken;
 
-use super::{Workers, pr_diff};
-use crate::engine::{self, EngineError, RunnerSettings, Source};
+use super::{WorkerContext, pr_diff};
+use crate::engine::{self, EngineError, RunContext, RunnerSettings, Source};
 use crate::generate;
 use crate::github::{
-    CheckRunId, CommentId, CommitSha, Conclusion, Installation, InstallationId, NewCheckRun,
-    PrNumber, PullRequest, Reaction, RepoName, TarballLimits,
+    CheckRunId, Conclusion, Installation, NewCheckRun, PullRequest, Reaction, TarballLimits,
 };
+use crate::ids::{CommentId, CommitSha, PrNumber, RepoName, RunId};
 use crate::model::{Revision, RunResults};
 use crate::plan::PlanConfig;
 use crate::publish;
 use crate::repo_config::{self, RepoConfig};
 use crate::report::{self, ReportLinks};
+use crate::report_link::report_dir;
 use crate::store::{Job, JobTrigger, RequestedCommand};
 
 /// Why a job did not complete. Shown to the operator in the job table and the log, never to the PR's author
 /// beyond the check run's message.
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
-    #[error("the job names an invalid repository `{0}`")]
-    BadRepo(String),
     #[error("GitHub: {0}")]
     Github(#[from] crate::github::GithubError),
     #[error("store: {0}")]
@@ -35,16 +34,23 @@ pub enum JobError {
     Run(String),
 }
 
+/// The pull request a job tests, as the worker found it on GitHub.
+struct PullRequestJob<'a> {
+    github: &'a Installation,
+    repo: &'a RepoName,
+    pr: &'a PullRequest,
+    /// The head tested: the one the event named, or the pull request's current head for a rerun.
+    head_sha: &'a CommitSha,
+    config: &'a RepoConfig,
+}
+
 pub async fn handle(
-    workers: &Workers,
+    ctx: &WorkerContext,
     job: &Job,
     cancel: &CancellationToken,
 ) -> Result<(), JobError> {
-    let repo = RepoName::parse(&job.repo).ok_or_else(|| JobError::BadRepo(job.repo.clone()))?;
-    let pr_number = PrNumber(job.pr_number);
-    let github = workers
-        .github
-        .installation(InstallationId(job.installation_id));
+    let (repo, pr_number) = (&job.repo, job.pr_number);
+    let github = ctx.github.installation(job.installation_id);
 
     if let JobTrigger::CommentCommand {
         comment_id,
@@ -52,18 +58,18 @@ pub async fn handle(
         command,
         ..
     } = &job.trigger
-        && !authorise_command(&github, &repo, pr_number, *comment_id, user_login, command).await?
+        && !authorise_command(&github, repo, pr_number, *comment_id, user_login, command).await?
     {
         return Ok(());
     }
 
-    let pr = github.pull_request(&repo, pr_number).await?;
+    let pr = github.pull_request(repo, pr_number).await?;
     if pr.state != "open" {
         tracing::info!("the pull request is closed; nothing to do");
         return Ok(());
     }
-    let repo_info = github.repo(&repo).await?;
-    let (config, warnings) = match github.ato_config(&repo, &repo_info.default_branch).await? {
+    let repo_info = github.repo(repo).await?;
+    let (config, warnings) = match github.ato_config(repo, &repo_info.default_branch).await? {
         Some(text) => repo_config::parse(&text),
         None => (RepoConfig::default(), Vec::new()),
     };
@@ -72,32 +78,26 @@ pub async fn handle(
         return Ok(());
     }
     // The job's head is the one the event named; a rerun takes the pull request's current head.
-    let head_sha = job
-        .head_sha
-        .as_deref()
-        .and_then(CommitSha::parse)
-        .unwrap_or_else(|| pr.head.sha.clone());
+    let head_sha = job.head_sha.clone().unwrap_or_else(|| pr.head.sha.clone());
     if job.head_sha.is_none() {
         // A rerun learns its head only now; recording it lets a newer push supersede it like any other job.
-        let (head, base) = (head_sha.as_str(), pr.base.sha.as_str());
-        workers.state.store.set_head(job.id, head, base).await?;
+        ctx.store.set_head(job.id, &head_sha, &pr.base.sha).await?;
     }
 
     if job.attempts > 1 {
-        close_interrupted_runs(workers, &github, &repo, &head_sha).await;
+        close_interrupted_runs(ctx, &github, repo, &head_sha).await;
     }
     let run_id = engine::new_run_id();
-    let token = workers.state.report_key.token(&run_id);
-    workers.state.store.set_run(job.id, &run_id, &token).await?;
-    let report_url = workers
-        .state
+    let token = ctx.report_key.token(&run_id);
+    ctx.store.set_run(job.id, &run_id, &token).await?;
+    let report_url = ctx
         .public_url
         .join(&format!("reports/{run_id}/{token}"))
         .map(|url| url.to_string())
         .ok();
     let check = github
         .create_check_run(
-            &repo,
+            repo,
             &NewCheckRun {
                 head_sha: head_sha.clone(),
                 external_id: run_id.clone(),
@@ -106,11 +106,15 @@ pub async fn handle(
         )
         .await?;
 
-    let work_dir = workers.state.data_dir.join("work").join(&run_id);
-    let outcome = run_pull_request(
-        workers, &github, &repo, &pr, &head_sha, &config, &run_id, &work_dir, cancel,
-    )
-    .await;
+    let work_dir = ctx.data_dir.join("work").join(run_id.as_str());
+    let target = PullRequestJob {
+        github: &github,
+        repo,
+        pr: &pr,
+        head_sha: &head_sha,
+        config: &config,
+    };
+    let outcome = run_pull_request(ctx, &target, &run_id, &work_dir, cancel).await;
     if let Err(error) = tokio::fs::remove_dir_all(&work_dir).await
         && error.kind() != std::io::ErrorKind::NotFound
     {
@@ -125,7 +129,7 @@ pub async fn handle(
             let markdown = report::markdown(&results, &links);
             github
                 .complete_check_run(
-                    &repo,
+                    repo,
                     check,
                     publish::conclusion(results.verdict),
                     &publish::check_output(&results, &markdown, &warnings),
@@ -134,7 +138,7 @@ pub async fn handle(
                 .await?;
             if config.comment {
                 github
-                    .upsert_report_comment(&repo, pr_number, &markdown)
+                    .upsert_report_comment(repo, pr_number, &markdown)
                     .await?;
             }
             Ok(())
@@ -142,12 +146,12 @@ pub async fn handle(
         Err(RunError::Cancelled) => {
             let output =
                 publish::error_output("A newer push to this pull request replaced this run.");
-            close(&github, &repo, check, Conclusion::Cancelled, output).await
+            close(&github, repo, check, Conclusion::Cancelled, output).await
         }
         Err(RunError::Failed(message)) => {
             close(
                 &github,
-                &repo,
+                repo,
                 check,
                 Conclusion::Neutral,
                 publish::error_output(&message),
@@ -174,7 +178,7 @@ async fn close(
 /// Closes the check runs on this head that a process killed in the middle of a job left in progress (known
 /// by their run ids, so a live job's run is never touched), saying why. Best effort: the new run goes on.
 async fn close_interrupted_runs(
-    workers: &Workers,
+    ctx: &WorkerContext,
     github: &Installation,
     repo: &RepoName,
     head_sha: &CommitSha,
@@ -190,7 +194,7 @@ async fn close_interrupted_runs(
         "ato was restarted during this run; the pull request was tested again in a new check run.",
     );
     for (id, external_id) in runs {
-        if external_id.is_some_and(|run| workers.interrupted_runs.contains(&run))
+        if external_id.is_some_and(|run| ctx.interrupted_runs.contains(&run))
             && let Err(error) = close(github, repo, id, Conclusion::Neutral, output.clone()).await
         {
             tracing::warn!(%error, "cannot close the check run of an interrupted attempt");
@@ -204,12 +208,12 @@ async fn authorise_command(
     github: &Installation,
     repo: &RepoName,
     pr: PrNumber,
-    comment_id: u64,
+    comment_id: CommentId,
     user: &str,
     command: &RequestedCommand,
 ) -> Result<bool, JobError> {
     github
-        .add_reaction(repo, CommentId(comment_id), Reaction::Eyes)
+        .add_reaction(repo, comment_id, Reaction::Eyes)
         .await?;
     if let RequestedCommand::Unknown(error) = command {
         github.post_comment(repo, pr, &error.to_string()).await?;
@@ -236,18 +240,20 @@ enum RunError {
     Failed(String),
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn run_pull_request(
-    workers: &Workers,
-    github: &Installation,
-    repo: &RepoName,
-    pr: &PullRequest,
-    head_sha: &CommitSha,
-    config: &RepoConfig,
-    run_id: &str,
+    ctx: &WorkerContext,
+    target: &PullRequestJob<'_>,
+    run_id: &RunId,
     work_dir: &Path,
     cancel: &CancellationToken,
 ) -> Result<RunResults, RunError> {
+    let PullRequestJob {
+        github,
+        repo,
+        pr,
+        head_sha,
+        config,
+    } = *target;
     let failed =
         |what: &str, error: &dyn std::fmt::Display| RunError::Failed(format!("{what}: {error}"));
     let files = github
@@ -288,7 +294,7 @@ async fn run_pull_request(
         exclude: config.exclude.clone(),
         languages: config.languages.clone(),
     };
-    let mut limits = workers.limits.clone();
+    let mut limits = ctx.limits.clone();
     if let Some(secs) = config.timeout_secs {
         limits.timeout = std::time::Duration::from_secs(secs);
     }
@@ -296,34 +302,27 @@ async fn run_pull_request(
         reruns: config.reruns,
         seed: 1,
         limits,
-        deps: workers.deps,
+        deps: ctx.deps,
         builtin: true,
         model: None,
         notes: Vec::new(),
     }
-    .with_generators(generate::choose(config.generate, workers.model.as_ref()));
-    let out = report_dir(&workers.state.data_dir, run_id);
+    .with_generators(generate::choose(config.generate, ctx.model.as_ref()));
+    let out = report_dir(&ctx.data_dir, run_id);
     let progress = |line: &str| tracing::info!("{line}");
-    engine::run(
+    let run = RunContext {
         run_id,
-        &source,
-        &plan_config,
-        &settings,
-        &workers.sandbox,
-        &out,
-        &progress,
+        sandbox: &ctx.sandbox,
+        settings: &settings,
+        out: &out,
+        progress: &progress,
         cancel,
-    )
-    .await
-    .map_err(|error| match error {
-        EngineError::Cancelled | EngineError::Sandbox(crate::sandbox::SandboxError::Cancelled) => {
-            RunError::Cancelled
-        }
-        other => RunError::Failed(format!("ato could not run the tests: {other}")),
-    })
-}
-
-/// Where a run's report lives; `GET /reports/{run}/{token}` serves `report.html` from here.
-pub fn report_dir(data_dir: &Path, run_id: &str) -> PathBuf {
-    data_dir.join("reports").join(run_id)
+    };
+    engine::run(&run, &source, &plan_config)
+        .await
+        .map_err(|error| match error {
+            EngineError::Cancelled
+            | EngineError::Sandbox(crate::sandbox::SandboxError::Cancelled) => RunError::Cancelled,
+            other => RunError::Failed(format!("ato could not run the tests: {other}")),
+        })
 }

@@ -1,61 +1,37 @@
 //! The workers of `ato serve`: take jobs from the durable job table, run them, report on GitHub.
 //!
 //! The table is the queue, so a crash loses nothing: at start-up running jobs go back to queued. A newer push
-//! to a pull request cancels its older job in the table and, through [`AppState::cancellations`], here: the
-//! job's [`CancellationToken`] fires and its containers are killed.
+//! to a pull request cancels its older job in the table and, through [`WorkerContext::cancellations`], here:
+//! the job's [`CancellationToken`] fires and its containers are killed.
 
+mod context;
 mod job;
 mod pr_diff;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::github::GithubApp;
-use crate::sandbox::{Limits, Sandbox};
-use crate::server::AppState;
 use crate::store::{JobId, JobOutcome};
 
+pub use context::WorkerContext;
 pub use pr_diff::assemble as assemble_pr_diff;
 
 /// How long an idle worker waits before looking at the table again, in case a wake-up was missed.
 const IDLE_POLL: Duration = Duration::from_secs(5);
 
-/// What every worker shares.
+/// The worker pool: its context, and the cancellation tokens of the jobs running now.
 pub struct Workers {
-    pub state: AppState,
-    pub github: GithubApp,
-    pub sandbox: Sandbox,
-    pub limits: Limits,
-    pub deps: crate::deps::DepsSettings,
-    /// The operator's model, when one is configured (LLM_*).
-    pub model: Option<crate::generate::ModelSettings>,
-    /// Run ids of the jobs a previous process left running: their check runs are still in progress on
-    /// GitHub, and the jobs' next attempts close them.
-    pub interrupted_runs: HashSet<String>,
+    pub ctx: WorkerContext,
     running: Mutex<HashMap<JobId, CancellationToken>>,
 }
 
 impl Workers {
-    pub fn new(
-        state: AppState,
-        github: GithubApp,
-        sandbox: Sandbox,
-        limits: Limits,
-        deps: crate::deps::DepsSettings,
-        model: Option<crate::generate::ModelSettings>,
-        interrupted_runs: HashSet<String>,
-    ) -> Arc<Workers> {
+    pub fn new(ctx: WorkerContext) -> Arc<Workers> {
         Arc::new(Workers {
-            state,
-            github,
-            sandbox,
-            limits,
-            deps,
-            model,
-            interrupted_runs,
+            ctx,
             running: Mutex::new(HashMap::new()),
         })
     }
@@ -72,11 +48,11 @@ impl Workers {
 
     async fn work(self: Arc<Self>, worker: usize, shutdown: CancellationToken) {
         while !shutdown.is_cancelled() {
-            match self.state.store.claim_next().await {
+            match self.ctx.store.claim_next().await {
                 Ok(Some(job)) => self.process(job, &shutdown).await,
                 Ok(None) => {
                     tokio::select! {
-                        _ = self.state.job_wakeup.notified() => {}
+                        _ = self.ctx.job_wakeup.notified() => {}
                         _ = tokio::time::sleep(IDLE_POLL) => {}
                         _ = shutdown.cancelled() => {}
                     }
@@ -92,8 +68,9 @@ impl Workers {
     async fn process(&self, job: crate::store::Job, shutdown: &CancellationToken) {
         let cancel = shutdown.child_token();
         self.running_jobs().insert(job.id, cancel.clone());
-        let span = tracing::info_span!("job", id = job.id, repo = %job.repo, pr = job.pr_number, kind = job.trigger.kind());
-        let result = tracing::Instrument::instrument(job::handle(self, &job, &cancel), span).await;
+        let span = tracing::info_span!("job", id = job.id, repo = %job.repo, pr = job.pr_number.0, kind = job.trigger.kind());
+        let result =
+            tracing::Instrument::instrument(job::handle(&self.ctx, &job, &cancel), span).await;
         self.running_jobs().remove(&job.id);
         if shutdown.is_cancelled() {
             // Stopping: the job stays `running` and is requeued at the next start.
@@ -108,13 +85,13 @@ impl Workers {
                 }
             }
         };
-        if let Err(error) = self.state.store.finish(job.id, outcome).await {
+        if let Err(error) = self.ctx.store.finish(job.id, outcome).await {
             tracing::error!(id = job.id, %error, "cannot record the end of a job");
         }
     }
 
     async fn listen_for_cancellations(self: Arc<Self>, shutdown: CancellationToken) {
-        let mut cancellations = self.state.cancellations.subscribe();
+        let mut cancellations = self.ctx.cancellations.subscribe();
         loop {
             tokio::select! {
                 received = cancellations.recv() => match received {

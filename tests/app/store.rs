@@ -14,9 +14,9 @@ fn pr_job(repo: &str, pr: u64, head: &str) -> NewJob {
         trigger: JobTrigger::PullRequest {
             action: "synchronize".into(),
         },
-        installation_id: 7,
+        installation_id: 7.into(),
         repo: repo.into(),
-        pr_number: pr,
+        pr_number: pr.into(),
         head_sha: Some(head.into()),
         base_sha: Some(BASE.into()),
     }
@@ -72,8 +72,8 @@ async fn delivery_is_recorded_once_and_survives_a_reopen() {
         (ids[0], JobState::Queued, 0)
     );
     assert_eq!(
-        (job.repo.as_str(), job.pr_number, job.installation_id),
-        ("o/r", 1, 7)
+        (job.repo.to_string(), job.pr_number.0, job.installation_id.0),
+        ("o/r".to_string(), 1, 7)
     );
     assert_eq!(job.head_sha.as_deref(), Some(HEAD1));
     assert_eq!(
@@ -140,7 +140,7 @@ async fn a_new_head_supersedes_older_jobs_of_that_pr_only() {
     let (other_pr, _) = new_ids(&store, "d-3", vec![pr_job("o/r", 9, HEAD1)]).await;
     let comment = NewJob {
         trigger: JobTrigger::CommentCommand {
-            comment_id: 5,
+            comment_id: 5.into(),
             user_login: "alice".into(),
             command: RequestedCommand::Known(ato::webhook::command::Command::Rerun),
             text: "/ato rerun".into(),
@@ -179,7 +179,10 @@ async fn a_new_head_supersedes_older_jobs_of_that_pr_only() {
     let (_, none) = new_ids(&store, "d-6", vec![pr_job("o/r", 1, HEAD2)]).await;
     assert!(none.is_empty());
     // The explicit call cancels every job of the PR not on the given head.
-    let cancelled = store.supersede("o/r", 1, HEAD1).await.unwrap();
+    let cancelled = store
+        .supersede(&"o/r".into(), 1.into(), &HEAD1.into())
+        .await
+        .unwrap();
     assert_eq!(cancelled.len(), 2);
 }
 
@@ -190,7 +193,7 @@ async fn running_jobs_resume_after_a_crash_but_not_forever() {
     let (ids, _) = new_ids(&store, "d-1", vec![pr_job("o/r", 1, HEAD1)]).await;
     let id = ids[0];
     store.claim_next().await.unwrap().unwrap();
-    store.set_run(id, "run-1", "token-1").await.unwrap();
+    store.set_run(id, &"run-1".into(), "token-1").await.unwrap();
     drop(store); // the process "crashes" with the job running
 
     for attempt in 1..=2 {
@@ -282,7 +285,7 @@ async fn installations_are_recorded_updated_and_forgotten() {
         },
         jobs: vec![],
         installation: Some(InstallationChange {
-            installation_id: 42,
+            installation_id: 42.into(),
             account_login: Some("octo".into()),
             action,
             repos_added: added,
@@ -294,7 +297,7 @@ async fn installations_are_recorded_updated_and_forgotten() {
         .record_delivery_with_jobs(change("i-1", InstallationAction::Upsert, added, vec![]))
         .await
         .unwrap();
-    let install = store.installation(42).await.unwrap().unwrap();
+    let install = store.installation(42.into()).await.unwrap().unwrap();
     assert_eq!(
         (install.account_login.as_deref(), install.suspended),
         (Some("octo"), false)
@@ -312,7 +315,7 @@ async fn installations_are_recorded_updated_and_forgotten() {
         .record_delivery_with_jobs(change("i-3", InstallationAction::Suspend, vec![], vec![]))
         .await
         .unwrap();
-    let install = store.installation(42).await.unwrap().unwrap();
+    let install = store.installation(42.into()).await.unwrap().unwrap();
     assert!(install.suspended);
     assert_eq!(install.repos, vec![repo(2, "octo/b"), repo(3, "octo/c")]);
 
@@ -320,7 +323,7 @@ async fn installations_are_recorded_updated_and_forgotten() {
         .record_delivery_with_jobs(change("i-4", InstallationAction::Delete, vec![], vec![]))
         .await
         .unwrap();
-    assert_eq!(store.installation(42).await.unwrap(), None);
+    assert_eq!(store.installation(42.into()).await.unwrap(), None);
 }
 
 #[tokio::test]

@@ -176,7 +176,7 @@ async fn a_rerun_comment_on_a_pr_becomes_a_job_to_authorise() {
         (user_login.as_str(), command),
         ("Codertocat", &RequestedCommand::Known(Command::Rerun))
     );
-    assert_eq!((job.pr_number, job.head_sha.as_deref()), (1, None));
+    assert_eq!((job.pr_number.0, job.head_sha.as_deref()), (1, None));
 }
 
 #[tokio::test]

@@ -187,8 +187,8 @@ async fn every_sample_payload_is_accepted_and_routed_or_deliberately_ignored() {
                 assert_eq!(jobs.len(), 1, "{relative}");
                 assert_eq!(jobs[0].trigger.kind(), *kind, "{relative}");
                 assert_eq!(
-                    (jobs[0].repo.as_str(), jobs[0].pr_number),
-                    ("Codertocat/Hello-World", 2)
+                    (jobs[0].repo.to_string(), jobs[0].pr_number.0),
+                    ("Codertocat/Hello-World".to_string(), 2)
                 );
                 assert_eq!(jobs[0].head_sha.as_deref(), Some(HEAD), "{relative}");
                 assert_eq!(recorded.outcome, "accepted");
@@ -207,7 +207,7 @@ async fn every_sample_payload_is_accepted_and_routed_or_deliberately_ignored() {
     }
     let install = h
         .store()
-        .installation(957387)
+        .installation(957387.into())
         .await
         .unwrap()
         .expect("installation recorded");
