@@ -13,14 +13,14 @@
 //! [`command`] (the `/ato` commands) and [`report_link`] (the signed link to a run's report).
 
 pub mod collect;
-pub mod command;
+mod command;
 pub mod declared;
 pub mod deps;
 pub mod engine;
 pub mod generate;
 pub mod git;
 pub mod github;
-pub mod ids;
+mod ids;
 pub mod lang;
 pub mod llm;
 pub mod model;
@@ -28,7 +28,7 @@ pub mod plan;
 pub mod publish;
 pub mod repo_config;
 pub mod report;
-pub mod report_link;
+mod report_link;
 pub mod runners;
 pub mod safe_tar;
 pub mod sandbox;
@@ -37,4 +37,4 @@ pub mod serve_config;
 pub mod server;
 pub mod store;
 pub mod webhook;
-pub mod worker;
+mod worker;

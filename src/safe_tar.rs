@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use tar::{Archive, EntryType};
 
-pub use paths::PathProblem;
+pub(crate) use paths::PathProblem;
 use paths::{relative_entry_path, symlink_stays_inside};
 
 /// What to do with symbolic and hard links in an archive.

@@ -11,16 +11,18 @@
 
 #[cfg(test)]
 mod contract_tests;
-pub mod coverage;
-pub mod findings;
+pub(crate) mod coverage;
+pub(crate) mod findings;
 mod folder;
 mod generated;
-pub mod junit;
-pub mod manifest;
-pub mod reruns;
+pub(crate) mod junit;
+pub(crate) mod manifest;
+pub(crate) mod reruns;
 mod xml;
 
-pub use folder::{RunnerOutputs, Sources, read_outputs, read_sources};
+pub use folder::read_sources;
+
+pub(crate) use folder::{RunnerOutputs, read_outputs};
 
 use std::path::Path;
 

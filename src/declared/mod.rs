@@ -21,6 +21,7 @@ mod java_build;
 mod pep508;
 mod poetry;
 mod pyproject_deps;
+mod requirement_list;
 mod requirements_txt;
 mod setup_files_deps;
 mod setup_py;

@@ -7,7 +7,7 @@ use toml::{Table, Value};
 
 use super::pep508::normalise_name;
 use super::poetry::{self, Dialect};
-use super::python_deps::{Collected, Group, Origin, group_of};
+use super::requirement_list::{Collected, Group, Origin, group_of};
 use super::requirements_txt;
 use super::tree::Tree;
 

@@ -3,7 +3,7 @@
 //! name), and their `-r`/`-c` includes, read relative to the including file, each file once per walk.
 //! The options pip needs (`--find-links`, `--index-url`, `--extra-index-url`, `--no-index`…) are kept.
 
-use super::python_deps::{Collected, Group, Origin, PipOption, group_of};
+use super::requirement_list::{Collected, Group, Origin, PipOption, group_of};
 use super::tree::Tree;
 
 /// File-name words that mean "what the code needs".

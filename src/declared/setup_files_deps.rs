@@ -5,7 +5,7 @@
 use super::ini::{self, Entry};
 use super::pep508::{Pep508, normalise_name};
 use super::poetry::{self, Dialect};
-use super::python_deps::{Collected, Group, Origin, group_of};
+use super::requirement_list::{Collected, Group, Origin, group_of};
 use super::requirements_txt;
 use super::setup_py::{Literal, SetupPy};
 use super::tree::Tree;

@@ -4,7 +4,7 @@
 //! or on another substitution are left out, and said so.
 
 use super::ini::{self, Ini};
-use super::python_deps::{Collected, Group, Origin};
+use super::requirement_list::{Collected, Group, Origin};
 use super::requirements_txt::{join, read_included, split_option};
 use super::tree::Tree;
 

@@ -6,8 +6,6 @@ use std::io::Read;
 
 use sha2::{Digest, Sha256};
 
-use super::manifest::Ecosystem;
-
 /// Where the head tree is in a runner workspace (runners/PROTOCOL.md).
 const HEAD_PREFIX: &str = "head/";
 /// Manifests larger than this are not read (a lock of a big project is a few MB).
@@ -16,7 +14,7 @@ const MAX_MANIFEST_BYTES: u64 = 32 << 20;
 /// The files of the head tree that decide what gets installed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HeadFiles {
-    /// The family's manifests ([`Ecosystem::is_manifest`]: `requirements*.txt`, `package.json`, locks, poms…)
+    /// The family's manifests ([`super::Ecosystem::is_manifest`]: `requirements*.txt`, `package.json`, locks, poms…)
     /// by path.
     pub manifests: BTreeMap<String, Vec<u8>>,
     /// Every other regular file by path, with the sha256 of its bytes (hex), so vendored archives enter the
@@ -25,8 +23,12 @@ pub struct HeadFiles {
 }
 
 impl HeadFiles {
-    /// Reads the `head/` entries of a workspace tar, keeping whole the manifests of `ecosystem`.
-    pub fn from_workspace_tar(tar: &[u8], ecosystem: &dyn Ecosystem) -> Result<HeadFiles, String> {
+    /// Reads the `head/` entries of a workspace tar, keeping whole the files `is_manifest` names (the
+    /// family's [`super::Ecosystem::is_manifest`]).
+    pub fn from_workspace_tar(
+        tar: &[u8],
+        is_manifest: &dyn Fn(&str) -> bool,
+    ) -> Result<HeadFiles, String> {
         let mut files = HeadFiles::default();
         let mut archive = tar::Archive::new(tar);
         let entries = archive
@@ -49,7 +51,7 @@ impl HeadFiles {
             entry
                 .read_to_end(&mut bytes)
                 .map_err(|err| format!("cannot read {path} from the workspace: {err}"))?;
-            if ecosystem.is_manifest(&path) && bytes.len() as u64 <= MAX_MANIFEST_BYTES {
+            if is_manifest(&path) && bytes.len() as u64 <= MAX_MANIFEST_BYTES {
                 files.manifests.insert(path, bytes);
             } else {
                 files
@@ -134,8 +136,8 @@ pub fn deps_workspace(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::deps::Detection;
     use crate::deps::test_support::workspace;
+    use crate::deps::{Detection, Ecosystem};
 
     #[test]
     fn manifests_are_kept_and_other_files_digested() {
@@ -155,7 +157,7 @@ mod tests {
             ("sub/package.json", b"{}"),
             ("vendor/tiny-1.0-py3-none-any.whl", b"PK"),
         ]);
-        let files = HeadFiles::from_workspace_tar(&tar, &Texts).unwrap();
+        let files = HeadFiles::from_workspace_tar(&tar, &|path| Texts.is_manifest(path)).unwrap();
         assert_eq!(
             files.manifest("requirements.txt"),
             Some(b"tiny\n".as_slice())

@@ -4,8 +4,8 @@
 
 use sha2::{Digest, Sha256};
 
+use super::ended::Ended;
 use super::head_files::HeadFiles;
-use super::outcome::Ended;
 use crate::model::{Problem, ProblemKind, Runner};
 
 /// Bumped whenever what a filled cache holds changes shape (layout, install options), so old caches are

@@ -13,6 +13,7 @@
 //! This module knows no language: the engine hands [`prepare`] the family's [`Ecosystem`].
 
 mod cache;
+mod ended;
 mod head_files;
 mod manifest;
 mod outcome;
@@ -21,14 +22,15 @@ mod script;
 #[cfg(test)]
 pub(crate) mod test_support;
 
-pub use cache::{CacheEntry, DEPS_LABEL};
+pub use cache::CacheEntry;
+
+pub(crate) use ended::Ended;
 pub use head_files::HeadFiles;
-pub use manifest::{
-    CACHE_FORMAT, ContentDigest, Detection, Ecosystem, Install, Manifest, list, problem,
-};
-pub use outcome::{Ended, why_missing};
-pub use phase::{CacheUse, Prepared, prepare};
-pub use script::{
+pub use manifest::Detection;
+pub(crate) use manifest::{ContentDigest, Ecosystem, Install, Manifest, list, problem};
+pub(crate) use outcome::why_missing;
+pub use phase::{CacheUse, prepare};
+pub(crate) use script::{
     DEPS_DIR, INSTALL_FAILED_EXIT, INSTALLED_LINE, MISSING_PREFIX, SCRIPT_DIR, sh_quote,
 };
 

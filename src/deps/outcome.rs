@@ -1,6 +1,7 @@
 //! What a dependency container's end means: a filled cache, or `dependencies` problems that name each
 //! package that could not be had (which packages, the family's [`super::Install::missing`] says). Pure.
 
+use super::ended::Ended;
 use super::manifest::{Manifest, problem};
 use super::script::{INSTALL_FAILED_EXIT, INSTALLED_LINE};
 use crate::model::Problem;
@@ -11,15 +12,6 @@ use crate::sandbox::Outcome;
 pub enum Fill {
     Installed,
     Failed(Vec<Problem>),
-}
-
-/// What the container did, as far as judging it goes.
-pub struct Ended<'a> {
-    pub outcome: Outcome,
-    pub stdout: &'a str,
-    pub stderr: &'a str,
-    pub timeout_secs: u64,
-    pub network: bool,
 }
 
 pub fn judge(manifest: &Manifest, ended: &Ended<'_>) -> Fill {

@@ -6,9 +6,10 @@ use std::time::{Duration, Instant};
 use tokio_util::sync::CancellationToken;
 
 use super::cache::{self, CacheEntry, State};
+use super::ended::Ended;
 use super::head_files::{HeadFiles, deps_workspace};
 use super::manifest::{Detection, Ecosystem, Manifest, problem};
-use super::outcome::{Ended, Fill, judge};
+use super::outcome::{Fill, judge};
 use super::script::{self, DEPS_DIR};
 use super::{DepsError, DepsSettings};
 use crate::model::Problem;
@@ -86,10 +87,12 @@ pub async fn prepare(
     let started = Instant::now();
     let files = {
         let tar = workspace.to_vec();
-        tokio::task::spawn_blocking(move || HeadFiles::from_workspace_tar(&tar, ecosystem))
-            .await
-            .map_err(|err| DepsError::Workspace(err.to_string()))?
-            .map_err(DepsError::Workspace)?
+        tokio::task::spawn_blocking(move || {
+            HeadFiles::from_workspace_tar(&tar, &|path| ecosystem.is_manifest(path))
+        })
+        .await
+        .map_err(|err| DepsError::Workspace(err.to_string()))?
+        .map_err(DepsError::Workspace)?
     };
     let manifest = match ecosystem.detect(&files) {
         Detection::None => return Ok(Prepared::new(CacheUse::NotNeeded, started)),

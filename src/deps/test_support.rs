@@ -1,9 +1,9 @@
 //! Builders for the dependency tests, here and in each family's module: a workspace tar, the head files a
 //! family sees in it, a container's end, and a manifest whose install is a stub.
 
+use super::ended::Ended;
 use super::head_files::HeadFiles;
 use super::manifest::{Detection, Ecosystem, Install, Manifest, problem};
-use super::outcome::Ended;
 use crate::model::{Problem, Runner};
 use crate::sandbox::Outcome;
 
@@ -25,7 +25,7 @@ pub(crate) fn workspace(files: &[(&str, &[u8])]) -> Vec<u8> {
 
 /// The head tree of `files` as `ecosystem` sees it.
 pub(crate) fn head_files(ecosystem: &dyn Ecosystem, files: &[(&str, &[u8])]) -> HeadFiles {
-    HeadFiles::from_workspace_tar(&workspace(files), ecosystem).unwrap()
+    HeadFiles::from_workspace_tar(&workspace(files), &|path| ecosystem.is_manifest(path)).unwrap()
 }
 
 pub(crate) fn found(detection: Detection) -> Manifest {

@@ -25,9 +25,9 @@ use crate::report;
 use crate::runners;
 use crate::sandbox::{Limits, Sandbox};
 
-pub use context::RunContext;
-pub use settings::RunnerSettings;
-pub use source::Source;
+pub(crate) use context::RunContext;
+pub(crate) use settings::RunnerSettings;
+pub(crate) use source::Source;
 
 /// What `ato run` was asked to do.
 #[derive(Debug, Clone)]

@@ -5,10 +5,10 @@
 //! changed. The engine then validates the modules in the runner's sandbox ([`validation`]), sends the failing
 //! ones back for repair, and settles the [`funnel`].
 
-pub mod cache;
-pub mod context;
-pub mod funnel;
-pub mod validation;
+pub(crate) mod cache;
+pub(crate) mod context;
+pub(crate) mod funnel;
+pub(crate) mod validation;
 
 use std::collections::BTreeMap;
 use std::path::Path;

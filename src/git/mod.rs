@@ -14,7 +14,7 @@ use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
 use command::GitCommand;
-pub use tree::{TreeLimits, TreeStats};
+pub use tree::TreeLimits;
 
 /// Default deadline of one git call.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);

@@ -10,27 +10,24 @@ mod auth;
 pub mod checks;
 mod client;
 pub mod comments;
-pub mod env;
-pub mod limits;
+pub(crate) mod env;
+pub(crate) mod limits;
 mod pagination;
-pub mod pulls;
+pub(crate) mod pulls;
 mod request;
-pub mod retry;
+pub(crate) mod retry;
 pub mod tarball;
-pub mod types;
+pub(crate) mod types;
 
 use std::time::Duration;
 
 pub use checks::{Annotation, AnnotationLevel, CheckRunOutput, Conclusion, NewCheckRun};
 pub use client::{GithubApp, GithubConfig, Installation};
-pub use comments::{REPORT_MARKER, Reaction, UpsertedComment};
-pub use env::GithubEnvError;
+pub use comments::{REPORT_MARKER, Reaction};
 pub use retry::RetryPolicy;
 pub use tarball::{TarballError, TarballLimits};
-pub use types::{
-    ChangedFiles, CheckRunId, CommentId, CommitSha, InstallationId, Permission, PrFile, PrNumber,
-    PullRequest, RepoInfo, RepoName,
-};
+pub(crate) use types::{CheckRunId, PrFile, PullRequest};
+pub use types::{CommentId, CommitSha, InstallationId, Permission, PrNumber, RepoName};
 
 /// Why a GitHub call failed. Messages name the request (method and path) and GitHub's answer; they never
 /// contain a token or key.

@@ -27,10 +27,10 @@ mod python;
 
 use std::collections::BTreeMap;
 
-pub use crate::deps::Ecosystem;
+pub(crate) use crate::deps::Ecosystem;
 use crate::model::{Language, Runner};
-pub use framework::Framework;
-pub use outline::OutlineSymbol;
+pub(crate) use framework::Framework;
+pub(crate) use outline::OutlineSymbol;
 
 /// One language: what the planner, the prompt and the answer scanner need to know about it.
 pub trait Lang: Send + Sync {

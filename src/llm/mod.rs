@@ -5,16 +5,13 @@
 //! has taken the secrets out of every part), and [`answer`] finds the test code in what the model said.
 //! Only [`client`] does I/O; the rest is pure and unit-tested.
 
-pub mod answer;
-pub mod client;
-pub mod config;
-pub mod prompt;
-pub mod redact;
+pub(crate) mod answer;
+pub(crate) mod client;
+pub(crate) mod config;
+pub(crate) mod prompt;
+pub(crate) mod redact;
 mod retry;
-pub mod text;
+pub(crate) mod text;
 
-pub use answer::extract_code;
 pub use client::{Completion, LlmClient, LlmError, Message};
-pub use config::{LlmConfig, LlmConfigError};
-pub use prompt::{PROMPT_VERSION, PromptInput};
-pub use redact::{Redacted, is_secret_file, redact};
+pub use config::LlmConfig;

@@ -4,10 +4,10 @@
 //! Pure: no git, no file system. The caller reads the files (see [`crate::git::Repo::read_file`]) and passes them
 //! in, which keeps every rule here testable with strings.
 
-pub mod diff;
-pub mod outline;
-pub mod select;
-pub mod symbols;
+pub(crate) mod diff;
+pub(crate) mod outline;
+pub(crate) mod select;
+pub(crate) mod symbols;
 
 #[cfg(test)]
 mod diff_tests;
@@ -16,7 +16,8 @@ mod plan_tests;
 
 use crate::model::{SkippedFile, TargetFile};
 use diff::{FileDiff, FileStatus};
-pub use select::{FileFilter, PlanConfig, PlanError};
+pub use select::PlanConfig;
+pub(crate) use select::{FileFilter, PlanError};
 use symbols::Side;
 
 /// The files to test and the changed files left out.

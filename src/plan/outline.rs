@@ -1,7 +1,7 @@
 //! The outline of a changed file, from its language's scanner ([`crate::lang`]), in line order.
 
 use crate::lang;
-pub use crate::lang::OutlineSymbol;
+pub(crate) use crate::lang::OutlineSymbol;
 use crate::model::Language;
 
 /// The outline of `source`, sorted by start line.

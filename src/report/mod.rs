@@ -4,11 +4,11 @@
 //! All four come from one [`RunResults`], so they can never disagree. Text from the PR's code is escaped in
 //! one place, [`escape`].
 
-pub mod escape;
-pub mod fit;
-pub mod html;
+pub(crate) mod escape;
+pub(crate) mod fit;
+pub(crate) mod html;
 mod items;
-pub mod markdown;
+pub(crate) mod markdown;
 mod model_items;
 pub mod patch;
 mod style;
@@ -21,8 +21,10 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-pub use html::{html, patch_files};
-pub use markdown::{COMMENT_BUDGET, GITHUB_COMMENT_LIMIT, ReportLinks, markdown};
+pub use html::html;
+
+pub(crate) use html::patch_files;
+pub use markdown::{COMMENT_BUDGET, ReportLinks, markdown};
 pub use patch::patch;
 pub use verdict::verdict;
 

@@ -23,11 +23,12 @@ use std::time::Instant;
 
 use bollard::Docker;
 
-pub use base_image::find_program;
-pub use decision::{BaseSource, BuildDecision, RECIPE_LABEL, choose_base, decide};
+pub(crate) use base_image::find_program;
+pub use decision::RECIPE_LABEL;
+pub(crate) use decision::{BaseSource, BuildDecision, choose_base, decide};
 pub use error::ImageError;
-pub use packages::parse_packages;
-pub use recipe::{DEBIAN_SUITE, Recipe, RecipeFile, hash_files};
+pub(crate) use recipe::DEBIAN_SUITE;
+pub use recipe::{Recipe, RecipeFile};
 
 use crate::model::Runner;
 

@@ -24,13 +24,6 @@ pub enum SandboxError {
     #[error("image {image} is not present; build it first (`ato runners build`)")]
     ImageMissing { image: String },
 
-    #[error("could not read the workspace tar {path}: {source}")]
-    WorkspaceFile {
-        path: std::path::PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-
     #[error("the workspace tar is malformed: {0}")]
     BadWorkspace(String),
 

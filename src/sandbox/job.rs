@@ -1,6 +1,5 @@
 //! What a caller asks the sandbox to run, and what it gets back.
 
-use std::path::Path;
 use std::time::Duration;
 
 use super::mounts::{Network, RESULTS_DIR, VolumeMount, WORKSPACE_DIR, validate_mount};
@@ -157,20 +156,6 @@ impl Job {
     }
 }
 
-/// Reads a workspace tar from a file for [`Job::workspace_tar`], refusing one over `limit` bytes before
-/// reading it.
-pub async fn read_workspace(path: &Path, limit: u64) -> Result<Vec<u8>, SandboxError> {
-    let failed = |source| SandboxError::WorkspaceFile {
-        path: path.to_path_buf(),
-        source,
-    };
-    let size = tokio::fs::metadata(path).await.map_err(failed)?.len();
-    if size > limit {
-        return Err(SandboxError::WorkspaceTooLarge { size, limit });
-    }
-    tokio::fs::read(path).await.map_err(failed)
-}
-
 /// How the job ended. Each is reported differently, so they are kept apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -288,25 +273,6 @@ mod tests {
         assert_eq!(job.container_env(), vec!["A=1", "HOME=/tmp"]);
         job.env.push(("HOME".into(), "/work".into()));
         assert_eq!(job.container_env(), vec!["A=1", "HOME=/work"]);
-    }
-
-    #[tokio::test]
-    async fn a_workspace_file_is_read_within_its_limit() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("ws.tar");
-        std::fs::write(&path, vec![1u8; 100]).unwrap();
-        assert_eq!(read_workspace(&path, 100).await.unwrap().len(), 100);
-        assert!(matches!(
-            read_workspace(&path, 99).await,
-            Err(SandboxError::WorkspaceTooLarge {
-                size: 100,
-                limit: 99
-            })
-        ));
-        let missing = read_workspace(&dir.path().join("nope.tar"), 100)
-            .await
-            .unwrap_err();
-        assert!(missing.to_string().contains("nope.tar"), "{missing}");
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod limits;
 mod mounts;
 mod output;
 mod run;
-pub mod spec;
+pub(crate) mod spec;
 mod tar_owner;
 
 use std::collections::HashMap;
@@ -28,13 +28,11 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 pub use error::SandboxError;
-pub use job::{Finished, Job, Outcome, User, classify, read_workspace};
-pub use limits::{
-    CPU_LIMIT_VAR, Limits, MEM_LIMIT_VAR, TIMEOUT_VAR, parse_cpus, parse_memory, parse_timeout,
-};
-pub use mounts::{Network, RESULTS_DIR, VolumeMount, WORKSPACE_DIR};
-pub use spec::RUN_LABEL;
-pub use tar_owner::give_entries_to;
+pub(crate) use job::User;
+pub use job::{Finished, Job, Outcome};
+pub use limits::Limits;
+pub use mounts::{Network, VolumeMount};
+pub(crate) use spec::RUN_LABEL;
 
 /// Docker's own default address on Unix.
 const DEFAULT_DOCKER_HOST: &str = "unix:///var/run/docker.sock";

@@ -9,9 +9,9 @@
 //! Every request gets a tracing span with the route template (never the raw path: report links carry their
 //! token in it, and the setup callback a one-time code in its query), the delivery id and the event name.
 
-pub mod metrics;
-pub mod reports;
-pub mod setup;
+pub(crate) mod metrics;
+pub(crate) mod reports;
+pub(crate) mod setup;
 mod webhook_handler;
 
 use std::future::Future;
@@ -27,11 +27,11 @@ use tokio::sync::{Notify, broadcast};
 use tower_http::trace::TraceLayer;
 use url::Url;
 
-pub use crate::report_link::ReportKey;
+pub(crate) use crate::report_link::ReportKey;
 use crate::serve_config::{ServeConfig, WebhookSecrets};
 use crate::store::{JobId, Store};
 use crate::webhook::RoutingPolicy;
-pub use metrics::{DeliveryCounters, DeliveryOutcome};
+pub(crate) use metrics::DeliveryCounters;
 
 /// GitHub caps webhook payloads at 25 MB; anything larger is refused with 413 before it is read.
 pub const MAX_WEBHOOK_BODY: usize = 25 * 1024 * 1024;

@@ -18,7 +18,7 @@
 mod installations;
 mod jobs;
 mod migrations;
-pub mod records;
+pub(crate) mod records;
 mod sql;
 mod stats;
 mod wal_flush;

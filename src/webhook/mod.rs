@@ -3,7 +3,7 @@
 //! records ([`intake_for`]). The HTTP side is in [`crate::server`].
 
 pub mod command;
-pub mod event;
+pub(crate) mod event;
 mod payload;
 pub mod signature;
 
@@ -11,10 +11,7 @@ pub mod signature;
 mod event_tests;
 
 use crate::store::{Intake, JobTrigger, NewDelivery, NewJob};
-pub use event::{
-    CommentCommand, IgnoreReason, Parsed, PayloadError, PrHead, PrRef, RoutingPolicy, WebhookEvent,
-    parse_event,
-};
+pub(crate) use event::{Parsed, PayloadError, PrHead, RoutingPolicy, WebhookEvent, parse_event};
 
 /// Outcome recorded for a delivery that changed something.
 pub const OUTCOME_ACCEPTED: &str = "accepted";

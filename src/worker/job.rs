@@ -19,7 +19,7 @@ use crate::plan::PlanConfig;
 use crate::publish;
 use crate::repo_config::{self, RepoConfig};
 use crate::report::{self, ReportLinks};
-use crate::report_link::report_dir;
+use crate::report_link::{report_dir, report_url};
 use crate::store::{Job, JobTrigger, RequestedCommand};
 
 /// Why a job did not complete. Shown to the operator in the job table and the log, never to the PR's author
@@ -90,11 +90,7 @@ pub async fn handle(
     let run_id = engine::new_run_id();
     let token = ctx.report_key.token(&run_id);
     ctx.store.set_run(job.id, &run_id, &token).await?;
-    let report_url = ctx
-        .public_url
-        .join(&format!("reports/{run_id}/{token}"))
-        .map(|url| url.to_string())
-        .ok();
+    let report_url = Some(report_url(&ctx.public_url, &ctx.report_key, &run_id));
     let check = github
         .create_check_run(
             repo,

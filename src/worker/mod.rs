@@ -17,7 +17,6 @@ use tokio_util::sync::CancellationToken;
 use crate::store::{JobId, JobOutcome};
 
 pub use context::WorkerContext;
-pub use pr_diff::assemble as assemble_pr_diff;
 
 /// How long an idle worker waits before looking at the table again, in case a wake-up was missed.
 const IDLE_POLL: Duration = Duration::from_secs(5);

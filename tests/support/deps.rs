@@ -43,7 +43,8 @@ pub fn cache_entry(repo: &Repo, which: Runner) -> CacheEntry {
         .expect("git archive")
         .stdout;
     let family = lang::family(which);
-    let files = HeadFiles::from_workspace_tar(&tar, family).expect("a tar");
+    let files =
+        HeadFiles::from_workspace_tar(&tar, &|path| family.is_manifest(path)).expect("a tar");
     let Detection::Found(manifest) = family.detect(&files) else {
         panic!("no manifest found in the fixture")
     };
