@@ -14,7 +14,9 @@
 
 pub mod collect;
 mod command;
-pub mod declared;
+// Read by the runtime and dependency phases, which are being wired to it.
+#[allow(dead_code, unused_imports)]
+mod declared;
 pub mod deps;
 pub mod engine;
 pub mod generate;

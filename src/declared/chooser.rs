@@ -162,7 +162,7 @@ fn describe(constraints: &[&Constraint]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::declared::pep440;
+    use crate::lang::python::declared::pep440;
 
     fn py(list: &[&str]) -> Vec<Version> {
         list.iter()

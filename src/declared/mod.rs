@@ -1,42 +1,22 @@
-//! What a project declares about itself: which runtime version it needs (Python, Node, Java) and which
-//! Python packages it depends on, read from its files without running anything.
+//! What a project declares about itself, the parts every language shares: a read-only view of the
+//! repository ([`Tree`]: path → bytes, plus the list of paths, whether it comes from git, a workspace tar or a
+//! test), version sets ([`Ranges`]), the chooser that ranks the available runtime versions against the
+//! constraints a project states ([`choose`]), and the readers of files that are not any one language's (INI,
+//! CI workflow matrices). Each language's own readers live in its module under `src/lang/` (`declared/`):
+//! Python's `requires-python`, PEP 440 and the dependency lists; Node's `engines` and npm ranges; Java's
+//! compiler release and toolchain.
 //!
-//! Everything here is pure: callers hand in a read-only view of the repository ([`Tree`]: path → bytes,
-//! plus the list of paths), whether it comes from git, a workspace tar or a test. Each finding keeps the
-//! file it came from, so a report can say why a version was chosen or a package installed.
-//!
-//! - runtimes: [`python_runtime`], [`node_runtime`], [`java_runtime`] collect [`Constraint`]s (required
-//!   ones filter, tested ones rank); [`choose`] ranks the available versions with a reason each (Java has
-//!   its own rule, [`java_runtime::choose_jdk`]). Version sets are [`Ranges`], read by [`pep440`] (with
-//!   Poetry's forms) and [`npm_semver`];
-//! - Python dependencies: [`python_deps::python_deps`], runtime and test requirements as PEP 508 strings.
-//!
-//! A caller that keeps only some files' contents keeps the ones [`is_declaration`] names.
-
-mod ci_workflows;
-#[cfg(test)]
-mod fixtures;
-mod ini;
-mod java_build;
-mod pep508;
-mod poetry;
-mod pyproject_deps;
-mod requirement_list;
-mod requirements_txt;
-mod setup_files_deps;
-mod setup_py;
-mod tox;
-mod tox_deps;
-mod tree;
+//! Everything here is pure, and each finding keeps the file it came from, so a report can say why a
+//! version was chosen or a package installed. A caller that keeps only some files' contents keeps the ones
+//! [`is_declaration`] names.
 
 pub mod chooser;
-pub mod java_runtime;
-pub mod node_runtime;
-pub mod npm_semver;
-pub mod pep440;
-pub mod python_deps;
-pub mod python_runtime;
+pub mod ci_workflows;
+#[cfg(test)]
+pub(crate) mod fixtures;
+pub mod ini;
 pub mod ranges;
+mod tree;
 
 pub use chooser::{Choice, Constraint, Declarations, Fit, Strength, choose};
 pub use ranges::{Ranges, Version};

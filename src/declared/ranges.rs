@@ -6,6 +6,14 @@
 use std::cmp::Ordering;
 use std::fmt;
 
+/// A constraint that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot read the version constraint {text:?}: {reason}")]
+pub struct SpecError {
+    pub text: String,
+    pub reason: String,
+}
+
 /// A release number; missing trailing segments are zeros (`3.9` == `3.9.0`).
 #[derive(Debug, Clone, Eq)]
 pub struct Version(pub Vec<u64>);

@@ -144,7 +144,7 @@ mod tests {
         );
         assert_eq!(tree.text("requirements.txt").as_deref(), Some("tiny\n"));
         assert!(tree.exists("vendor"));
-        let deps = crate::declared::python_deps::python_deps(&tree);
+        let deps = crate::lang::python::declared::python_deps::python_deps(&tree);
         assert_eq!(deps.runtime[0].requirement, "tiny");
     }
 

@@ -23,7 +23,7 @@ mod framework;
 mod java;
 mod javascript;
 mod outline;
-mod python;
+pub(crate) mod python;
 
 use std::collections::BTreeMap;
 

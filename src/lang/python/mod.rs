@@ -4,6 +4,9 @@
 //! `pyproject.toml` declares; [`pip`] finds the manifest, writes the install script and names what pip could
 //! not find.
 
+// Read by the runtime and dependency phases, which are being wired to them.
+#[allow(dead_code, unused_imports)]
+pub(crate) mod declared;
 mod outline;
 mod pip;
 mod requirements;

@@ -1,7 +1,7 @@
 //! Tests of `pyproject.toml`'s dependency tables, on the shapes real projects use.
 
 use crate::declared::fixtures::{ARROW_PYPROJECT, POETRY_PYPROJECT, tree};
-use crate::declared::python_deps::{PyRequirement, PythonDeps, python_deps};
+use crate::lang::python::declared::python_deps::{PyRequirement, PythonDeps, python_deps};
 
 fn requirements(list: &[PyRequirement]) -> Vec<String> {
     list.iter().map(|r| r.requirement.clone()).collect()

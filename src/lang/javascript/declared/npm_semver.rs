@@ -1,8 +1,7 @@
 //! npm's semver ranges (`>=14`, `^16.14.0`, `~18`, `16.x`, `>=12 <17`, `1.2 - 2`, `||`, `*`), read as
 //! [`Ranges`] the way npm reads `engines.node`. Pre-release tags are ignored.
 
-use super::pep440::SpecError;
-use super::ranges::{Ranges, Version, excl, incl};
+use crate::declared::ranges::{Ranges, SpecError, Version, excl, incl};
 
 const OPERATORS: &[&str] = &[">=", "<=", ">", "<", "=", "^", "~"];
 

@@ -3,9 +3,9 @@
 //! readers (`requirements_txt`, `pyproject_deps`, `setup_files_deps`, `tox_deps`) depend on this module, and
 //! [`super::python_deps`] runs them in order.
 
-use super::Note;
 use super::pep508::{self, Pep508};
 use super::poetry::TableDep;
+use crate::declared::Note;
 
 /// One requirement.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,12 +4,12 @@
 //! prefers the lowest available JDK that can compile the target, newer ones next; JDKs too old for the
 //! target, or too new to still compile it (JDK 20 dropped release 7), come last.
 
-use super::Note;
-use super::chooser::{Choice, Constraint, Declarations, Fit, Strength, choose};
-use super::ci_workflows::ci_values;
 use super::java_build::{gradle_targets, java_major, pom_targets};
-use super::ranges::{Bound, Ranges, Version, incl};
-use super::tree::Tree;
+use crate::declared::Note;
+use crate::declared::Tree;
+use crate::declared::chooser::{Choice, Constraint, Declarations, Fit, Strength, choose};
+use crate::declared::ci_workflows::ci_values;
+use crate::declared::ranges::{Bound, Ranges, Version, incl};
 
 pub fn java_constraints(tree: &dyn Tree) -> Declarations {
     let mut out = Declarations::default();

@@ -4,12 +4,13 @@
 //! `.python-version`, `runtime.txt`, Pipfile's `[requires]`, tox environments, CI `python-version`s.
 //! [`choose_python`] ranks the available versions.
 
-use super::chooser::{Choice, Constraint, Declarations, Strength, choose};
-use super::ci_workflows::ci_values;
-use super::ranges::{Ranges, Version};
 use super::setup_py::{Literal, SetupPy};
-use super::tree::Tree;
-use super::{Note, ini, pep440, tox};
+use super::{pep440, tox};
+use crate::declared::Tree;
+use crate::declared::chooser::{Choice, Constraint, Declarations, Strength, choose};
+use crate::declared::ci_workflows::ci_values;
+use crate::declared::ranges::{Ranges, Version};
+use crate::declared::{Note, ini};
 
 /// Every Python version declaration of the tree, in a fixed order (files, then kinds).
 pub fn python_constraints(tree: &dyn Tree) -> Declarations {

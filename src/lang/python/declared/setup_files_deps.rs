@@ -2,13 +2,13 @@
 //! `[options.extras_require]`, `file:` directives) and `setup.py` (the same keywords, read statically),
 //! and of pipenv's `Pipfile` (`[packages]`, `[dev-packages]`, other categories).
 
-use super::ini::{self, Entry};
 use super::pep508::{Pep508, normalise_name};
 use super::poetry::{self, Dialect};
 use super::requirement_list::{Collected, Group, Origin, group_of};
 use super::requirements_txt;
 use super::setup_py::{Literal, SetupPy};
-use super::tree::Tree;
+use crate::declared::Tree;
+use crate::declared::ini::{self, Entry};
 
 /// Pipfile tables that are not package categories.
 const PIPFILE_OTHER_TABLES: &[&str] = &["source", "requires", "scripts", "pipenv"];

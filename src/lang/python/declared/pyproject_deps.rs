@@ -9,7 +9,7 @@ use super::pep508::normalise_name;
 use super::poetry::{self, Dialect};
 use super::requirement_list::{Collected, Group, Origin, group_of};
 use super::requirements_txt;
-use super::tree::Tree;
+use crate::declared::Tree;
 
 const FILE: &str = "pyproject.toml";
 

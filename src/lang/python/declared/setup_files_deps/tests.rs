@@ -1,7 +1,7 @@
 //! Tests of `setup.cfg`, `setup.py` and `Pipfile` dependencies.
 
 use crate::declared::fixtures::{REQUESTS_SETUP_PY, tree};
-use crate::declared::python_deps::{PyRequirement, PythonDeps, python_deps};
+use crate::lang::python::declared::python_deps::{PyRequirement, PythonDeps, python_deps};
 
 fn requirements(list: &[PyRequirement]) -> Vec<String> {
     list.iter().map(|r| r.requirement.clone()).collect()

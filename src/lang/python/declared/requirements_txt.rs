@@ -4,7 +4,7 @@
 //! The options pip needs (`--find-links`, `--index-url`, `--extra-index-url`, `--no-index`…) are kept.
 
 use super::requirement_list::{Collected, Group, Origin, PipOption, group_of};
-use super::tree::Tree;
+use crate::declared::Tree;
 
 /// File-name words that mean "what the code needs".
 const RUNTIME_WORDS: &[&str] = &[
@@ -225,7 +225,7 @@ fn logical_lines(text: &str) -> Vec<(u32, String)> {
 
 /// pip's rule: `#` starts a comment at the start of a line or after whitespace (a URL fragment is kept).
 fn strip_comment(line: &str) -> &str {
-    super::ini::strip_inline_comment(line)
+    crate::declared::ini::strip_inline_comment(line)
 }
 
 #[cfg(test)]

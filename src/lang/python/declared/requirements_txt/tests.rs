@@ -2,9 +2,9 @@
 
 use super::*;
 use crate::declared::fixtures::tree;
-use crate::declared::python_deps::{PythonDeps, python_deps};
+use crate::lang::python::declared::python_deps::{PythonDeps, python_deps};
 
-fn requirements(list: &[crate::declared::python_deps::PyRequirement]) -> Vec<String> {
+fn requirements(list: &[crate::lang::python::declared::python_deps::PyRequirement]) -> Vec<String> {
     list.iter().map(|r| r.requirement.clone()).collect()
 }
 

@@ -3,10 +3,10 @@
 //! else. `{[section]key}` references are followed; lines that depend on a factor (`django42: Django~=4.2`)
 //! or on another substitution are left out, and said so.
 
-use super::ini::{self, Ini};
 use super::requirement_list::{Collected, Group, Origin};
 use super::requirements_txt::{join, read_included, split_option};
-use super::tree::Tree;
+use crate::declared::Tree;
+use crate::declared::ini::{self, Ini};
 
 pub(super) fn read(tree: &dyn Tree, deps: &mut Collected) {
     for file in ["tox.ini", "setup.cfg"] {
@@ -111,7 +111,7 @@ fn is_conditional(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::declared::fixtures::{TOX_INI, tree};
-    use crate::declared::python_deps::python_deps;
+    use crate::lang::python::declared::python_deps::python_deps;
 
     #[test]
     fn testenv_deps_with_references_factors_and_includes() {

@@ -6,8 +6,8 @@
 
 use super::requirement_list::Collected;
 pub use super::requirement_list::{Group, PipOption, PyRequirement, PythonDeps, group_of};
-use super::tree::Tree;
 use super::{pyproject_deps, requirements_txt, setup_files_deps, tox_deps};
+use crate::declared::Tree;
 
 /// Reads every declaration of `tree`.
 pub fn python_deps(tree: &dyn Tree) -> PythonDeps {

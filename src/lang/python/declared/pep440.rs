@@ -2,15 +2,7 @@
 //! (`^3.8`, `~3.8`, `3.8.*`, `>=3.8 <4`, `^2.7 || ^3.6`), read as [`Ranges`] so a version can be tested
 //! against them, and Poetry's written back as PEP 440 for pip.
 
-use super::ranges::{Ranges, Version, excl, incl};
-
-/// A constraint that could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("cannot read the version constraint {text:?}: {reason}")]
-pub struct SpecError {
-    pub text: String,
-    pub reason: String,
-}
+use crate::declared::ranges::{Ranges, SpecError, Version, excl, incl};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {

@@ -3,11 +3,12 @@
 //! understood: `lts/hydrogen` is 18, `lts/*` any LTS, `node` the newest. [`choose_node`] ranks the
 //! available majors.
 
-use super::chooser::{Choice, Constraint, Declarations, Strength, choose};
-use super::ci_workflows::ci_values;
-use super::ranges::{Ranges, Version};
-use super::tree::Tree;
-use super::{Note, npm_semver};
+use super::npm_semver;
+use crate::declared::Note;
+use crate::declared::Tree;
+use crate::declared::chooser::{Choice, Constraint, Declarations, Strength, choose};
+use crate::declared::ci_workflows::ci_values;
+use crate::declared::ranges::{Ranges, Version};
 
 /// nvm's LTS code names and their majors.
 const LTS_NAMES: &[(&str, u64)] = &[

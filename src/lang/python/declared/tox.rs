@@ -3,10 +3,10 @@
 //! Read from `tox.ini` (`[tox] envlist`), `setup.cfg` (`[tox:tox]`), `pyproject.toml` (`[tool.tox]`, its
 //! `legacy_tox_ini` or `env_list`) and `tox.toml`.
 
-use super::Note;
-use super::ini;
-use super::ranges::Version;
-use super::tree::Tree;
+use crate::declared::Note;
+use crate::declared::Tree;
+use crate::declared::ini;
+use crate::declared::ranges::Version;
 
 /// The environment names one file lists, and the Python versions among their factors.
 #[derive(Debug, Clone, PartialEq, Eq)]
