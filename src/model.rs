@@ -364,6 +364,12 @@ pub struct Problem {
     pub line: Option<u32>,
     pub kind: ProblemKind,
     pub message: String,
+    /// An import that failed: the module that could not be found (`six`, `pipes`), as the runner read it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_module: Option<String>,
+    /// Whether the base revision fails the same way; `None` when the file is new or base was not tried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_on_base: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -166,6 +166,8 @@ pub(crate) fn tool_problem(message: String) -> Problem {
         line: None,
         kind: ProblemKind::Tool,
         message,
+        missing_module: None,
+        same_on_base: None,
     }
 }
 

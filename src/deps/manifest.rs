@@ -80,6 +80,8 @@ pub fn problem(path: &str, message: String) -> Problem {
         line: None,
         kind: ProblemKind::Dependencies,
         message,
+        missing_module: None,
+        same_on_base: None,
     }
 }
 

@@ -63,6 +63,8 @@ fn hostile_results() -> RunResults {
             line: Some(1),
             kind: ProblemKind::ImportError,
             message: (*hostile).into(),
+            missing_module: Some((*hostile).into()),
+            same_on_base: Some(true),
         });
         python.notes.push((*hostile).into());
         results.skipped_files.push(SkippedFile {
