@@ -1,6 +1,7 @@
 //! `ato run` end to end, one module per language or concern: real git repositories, the real binary, real
 //! runner containers on the real Docker engine (`python`, `node`, `java`), hostile pull requests
-//! (`hostile`), the dependency phase and its cache (`deps`), and tests written by a fake model (`llm`).
+//! (`hostile`), the dependency phase and its cache (`deps`), tests written by a fake model (`llm`), and the
+//! benchmark script of real projects' bug-fix commits (`bench_script`).
 //!
 //! Run one language with `cargo test --test engine python::` (or `node::`, `java::`, `hostile::`, `deps::`,
 //! `llm::`).
@@ -8,6 +9,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod bench_script;
 mod deps;
 mod hostile;
 mod java;
