@@ -1,6 +1,7 @@
 //! The sandbox: runs one hostile job in a throw-away, locked-down container (see "The sandbox" in the README).
 //!
-//! Every container gets no network (only a dependency-phase job may ask for one, see [`Network`]), a read-only root filesystem, a small tmpfs `/tmp` (`HOME=/tmp`), all
+//! Every container gets no network (only a dependency-phase job may ask for one, see [`Network`]: the bridge, or an
+//! internal network whose only way out is the dependency phase's allow-list proxy), a read-only root filesystem, a small tmpfs `/tmp` (`HOME=/tmp`), all
 //! capabilities dropped, `no-new-privileges`, Docker's default seccomp profile, a non-root numeric user,
 //! pids, memory (no swap), CPU and `nofile` limits, a size-capped json-file log, only the job's environment,
 //! never a bind mount of the host and never the Docker socket, and the gVisor runtime when configured and
@@ -27,6 +28,7 @@ use bollard::Docker;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
+pub(crate) use cleanup::CleanupGuard;
 pub use error::SandboxError;
 pub(crate) use job::User;
 pub use job::{Finished, Job, Outcome};
@@ -87,6 +89,12 @@ impl Sandbox {
     /// The connection, for other Docker work (the image builder reuses it).
     pub fn docker(&self) -> &Docker {
         &self.docker
+    }
+
+    /// A guard that removes everything labelled with `ids` (containers, volumes, networks) when cleaned, or
+    /// when dropped uncleaned: for what a caller creates besides jobs (the dependency phase's proxy).
+    pub(crate) fn cleanup_guard(&self, ids: spec::JobIds) -> CleanupGuard {
+        CleanupGuard::new(self.docker.clone(), &self.host, ids)
     }
 
     /// The OCI runtime jobs run under, when not Docker's default.

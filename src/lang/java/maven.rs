@@ -39,6 +39,7 @@ pub(super) fn detect(files: &HeadFiles) -> Detection {
         source: "pom.xml".into(),
         install: Box::new(Maven),
         content_digest: digest.finish(),
+        notes: Vec::new(),
     })
 }
 
@@ -69,12 +70,13 @@ exit {INSTALL_FAILED_EXIT}
 
     /// The artifacts the harness's parser found in Maven's log, each once.
     fn missing(&self, source: &str, ended: &Ended<'_>) -> Vec<Problem> {
-        let why = if ended.network {
-            "no repository the build names has it"
-        } else {
-            "it is in no repository readable without a network (an in-project file:// repository, or Debian's \
-             in the image) and the dependency phase has no network (the operator can allow it with \
-             ATO_DEPS_NETWORK=1)"
+        let why = match &ended.cause {
+            Some(cause) if !matches!(cause, crate::deps::Cause::NoMatchingVersion(_)) => cause.explain(),
+            _ if ended.network => "no repository the build names has it".to_string(),
+            _ => "it is in no repository readable without a network (an in-project file:// repository, or \
+                  Debian's in the image) and the dependency phase has no network (ATO_DEPS_NETWORK=off; the \
+                  default, registries, reaches the configured mirror)"
+                .to_string(),
         };
         let mut seen: Vec<&str> = Vec::new();
         for artifact in ended
@@ -178,7 +180,7 @@ mod tests {
                 .contains("`com.google.guava:guava:33.0-jre`")
         );
         assert!(problems[1].message.contains("maven-compiler-plugin:3.11.0"));
-        assert!(problems[0].message.contains("ATO_DEPS_NETWORK=1"));
+        assert!(problems[0].message.contains("ATO_DEPS_NETWORK=off"));
         assert_eq!(problems[0].path.as_deref(), Some("pom.xml"));
         assert_eq!(problems[0].kind, ProblemKind::Dependencies);
         // Nothing named: the dependency phase shows Maven's own words instead.
