@@ -31,6 +31,7 @@ mod settings;
 #[cfg(test)]
 pub(crate) mod test_support;
 
+pub(crate) use access::CA_FILE;
 pub use allow_list::{AllowList, ProxyLog, read_log};
 pub use cache::CacheEntry;
 pub use failure::{Cause, classify};

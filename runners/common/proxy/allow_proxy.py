@@ -154,6 +154,7 @@ class Handler(socketserver.BaseRequestHandler):
 
 class Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
+    request_queue_size = 64
     allow_reuse_address = True
 
 

@@ -2,6 +2,7 @@
 //! `ato run` binary, real runner containers and real Docker volumes for the cache.
 
 mod maven;
+mod registries;
 
 use std::io::Write;
 
