@@ -142,9 +142,7 @@ mod tests {
     }
 
     fn value<'a>(env: &'a [(String, String)], name: &str) -> Option<&'a str> {
-        env.iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        env.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
     }
 
     #[test]
@@ -185,7 +183,10 @@ mod tests {
         let files = files(&on, Some("http://10.9.0.2:3128"));
         assert_eq!(files[0], (CA_FILE.to_string(), b"PEM".to_vec()));
         let maven = String::from_utf8(files[1].1.clone()).unwrap();
-        assert!(maven.contains("<url>http://m.example/m2?a=1&amp;b=2</url>"), "{maven}");
+        assert!(
+            maven.contains("<url>http://m.example/m2?a=1&amp;b=2</url>"),
+            "{maven}"
+        );
         assert!(maven.contains("<protocol>https</protocol><host>10.9.0.2</host><port>3128</port>"));
     }
 

@@ -94,10 +94,13 @@ pub fn classify(output: &str, log: &ProxyLog) -> Option<Cause> {
 /// pip's "No matching distribution found for X", npm's "No matching version found for X".
 fn no_matching_version(output: &str) -> Option<String> {
     output.lines().find_map(|line| {
-        ["No matching distribution found for ", "No matching version found for "]
-            .iter()
-            .find_map(|marker| line.split_once(marker))
-            .map(|(_, rest)| rest.trim().trim_end_matches('.').to_string())
+        [
+            "No matching distribution found for ",
+            "No matching version found for ",
+        ]
+        .iter()
+        .find_map(|marker| line.split_once(marker))
+        .map(|(_, rest)| rest.trim().trim_end_matches('.').to_string())
     })
 }
 

@@ -80,7 +80,9 @@ fn an_unreachable_index_is_said_from_the_proxy_or_the_output() {
         unreachable: vec!["pypi.org:443 ([Errno -3] Temporary failure in name resolution)".into()],
         ..ProxyLog::default()
     };
-    assert!(matches!(classify(PIP_NO_MATCH, &log), Some(Cause::Unreachable(d)) if d.starts_with("pypi.org:443")));
+    assert!(
+        matches!(classify(PIP_NO_MATCH, &log), Some(Cause::Unreachable(d)) if d.starts_with("pypi.org:443"))
+    );
     assert_eq!(
         classify("npm error code EAI_AGAIN\n", &ProxyLog::default()),
         Some(Cause::Unreachable("EAI_AGAIN".into()))

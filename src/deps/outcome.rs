@@ -73,7 +73,9 @@ fn generic(source: &str, ended: &Ended<'_>) -> Problem {
         .unwrap_or_else(|| ":".into());
     problem(
         source,
-        format!("the dependencies of {source} could not be installed, so none were;{cause}\n{tail}"),
+        format!(
+            "the dependencies of {source} could not be installed, so none were;{cause}\n{tail}"
+        ),
     )
 }
 

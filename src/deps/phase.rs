@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
+use super::allow_list::{AllowList, ProxyLog};
 use super::cache::{self, CacheEntry, State};
 use super::ended::Ended;
-use super::allow_list::{AllowList, ProxyLog};
 use super::failure::classify;
 use super::head_files::{HeadFiles, deps_workspace};
 use super::manifest::{Detection, Ecosystem, Manifest, problem};

@@ -66,7 +66,9 @@ pub(crate) async fn start(
             ..Default::default()
         })
         .await
-        .map_err(DepsError::docker("create the dependency phase's internal network"))?;
+        .map_err(DepsError::docker(
+            "create the dependency phase's internal network",
+        ))?;
     let egress = Egress {
         sandbox: sandbox.clone(),
         ids,

@@ -253,9 +253,7 @@ mod tests {
             assert_eq!(parsed.network, mode, "{value}");
             assert!(parsed.notes.is_empty());
         }
-        let error = settings(&[(NETWORK_VAR, "maybe")])
-            .unwrap_err()
-            .to_string();
+        let error = settings(&[(NETWORK_VAR, "maybe")]).unwrap_err().to_string();
         assert!(
             error.contains(NETWORK_VAR) && error.contains("maybe") && error.contains("registries"),
             "{error}"
@@ -301,12 +299,20 @@ mod tests {
             ],
             "no files.pythonhosted.org without pypi.org"
         );
-        assert!(parsed.digest_part().contains("https://mirror.example/simple"));
+        assert!(
+            parsed
+                .digest_part()
+                .contains("https://mirror.example/simple")
+        );
         let other = settings(&[(PIP_INDEX_VAR, "https://other.example/simple")]).unwrap();
         assert_ne!(parsed.digest_part(), other.digest_part());
         let off = settings(&[(NETWORK_VAR, "off"), (PIP_INDEX_VAR, "https://x.example/")]).unwrap();
         assert_eq!(off.digest_part(), "");
-        for bad in ["ftp://x.example/", "not a url", "https://user:pw@x.example/"] {
+        for bad in [
+            "ftp://x.example/",
+            "not a url",
+            "https://user:pw@x.example/",
+        ] {
             let error = settings(&[(PIP_INDEX_VAR, bad)]).unwrap_err().to_string();
             assert!(error.contains(PIP_INDEX_VAR), "{error}");
         }
@@ -317,10 +323,7 @@ mod tests {
         let explicit = settings(&[(CA_BUNDLE_VAR, "/ca.pem")]).unwrap();
         assert_eq!(explicit.ca_bundle.unwrap().pem.as_slice(), PEM);
         let inherited = settings(&[("SSL_CERT_FILE", "/ca.pem")]).unwrap();
-        assert_eq!(
-            inherited.ca_bundle.unwrap().path,
-            PathBuf::from("/ca.pem")
-        );
+        assert_eq!(inherited.ca_bundle.unwrap().path, PathBuf::from("/ca.pem"));
         let with_ca = settings(&[(CA_BUNDLE_VAR, "/ca.pem")]).unwrap();
         assert_eq!(
             with_ca.digest_part(),
@@ -329,7 +332,10 @@ mod tests {
         );
         for path in ["/missing.pem", "/empty.pem"] {
             let error = settings(&[(CA_BUNDLE_VAR, path)]).unwrap_err().to_string();
-            assert!(error.contains(CA_BUNDLE_VAR) && error.contains(path), "{error}");
+            assert!(
+                error.contains(CA_BUNDLE_VAR) && error.contains(path),
+                "{error}"
+            );
         }
     }
 }

@@ -137,8 +137,8 @@ pub async fn run_runner(
 /// Writes the output of a failed dependency install next to the runner's other files; the note says where.
 fn keep_install_output(runner_out: &std::path::Path, runner: Runner, output: &str) -> String {
     const FILE: &str = "deps-install.log";
-    let written =
-        std::fs::create_dir_all(runner_out).and_then(|()| std::fs::write(runner_out.join(FILE), output));
+    let written = std::fs::create_dir_all(runner_out)
+        .and_then(|()| std::fs::write(runner_out.join(FILE), output));
     match written {
         Ok(()) => format!(
             "the dependency installer's output is in runners/{}/{FILE}",

@@ -9,7 +9,10 @@ use url::Url;
 
 /// `decide(method, target)` of the proxy for each request, with the allow-list's arguments.
 fn proxy_decisions(list: &AllowList, requests: &[(&str, &str)]) -> Vec<String> {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/runners/common/proxy/allow_proxy.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/runners/common/proxy/allow_proxy.py"
+    );
     let program = r#"
 import importlib.util, json, sys
 spec = importlib.util.spec_from_file_location("allow_proxy", sys.argv[1])

@@ -3,11 +3,11 @@
 //! not resolve named artifact by artifact. Pure. (Maven itself runs in the runner image: the test phase's build
 //! is in the Java harness too.)
 
+use crate::deps::CA_FILE;
 use crate::deps::{
     ContentDigest, DEPS_DIR, Detection, Ended, HeadFiles, INSTALL_FAILED_EXIT, INSTALLED_LINE,
     Install, MISSING_PREFIX, Manifest, SCRIPT_DIR, problem,
 };
-use crate::deps::CA_FILE;
 use crate::model::{Problem, Runner};
 
 /// What Maven reads besides the poms: `.mvn/` settings, and the artifacts a project vendors (an in-project
@@ -100,7 +100,10 @@ exit {INSTALL_FAILED_EXIT}
     /// The program that turns a PEM bundle into a PKCS#12 trust store (keytool imports one certificate a
     /// call; this imports them all in one JVM start).
     fn inputs(&self) -> Vec<(String, Vec<u8>)> {
-        vec![("TrustStore.java".into(), TRUST_STORE_JAVA.as_bytes().to_vec())]
+        vec![(
+            "TrustStore.java".into(),
+            TRUST_STORE_JAVA.as_bytes().to_vec(),
+        )]
     }
 
     /// The artifacts the harness's parser found in Maven's log, each once.
@@ -199,7 +202,9 @@ mod tests {
         assert!(script.contains(r#"python3 -m ato_java.maven fill /deps/java/m2 "$log""#));
         assert!(script.contains("python3 -m ato_java.maven missing"));
         assert!(script.contains(&format!("sed 's/^/{MISSING_PREFIX}/'")));
-        assert!(script.contains("java /work/ato-deps/TrustStore.java \"$ca\" /tmp/ato-truststore.p12"));
+        assert!(
+            script.contains("java /work/ato-deps/TrustStore.java \"$ca\" /tmp/ato-truststore.p12")
+        );
         let inputs = Maven.inputs();
         assert_eq!(inputs[0].0, "TrustStore.java");
         assert!(String::from_utf8_lossy(&inputs[0].1).contains("generateCertificates"));

@@ -79,7 +79,10 @@ pub(super) fn detect(files: &HeadFiles) -> Detection {
     let mut digest = ContentDigest::default();
     digest.add("options", options.as_bytes());
     digest.add("requirements", requirements.as_bytes());
-    digest.add("constraints", constraints.as_deref().unwrap_or("").as_bytes());
+    digest.add(
+        "constraints",
+        constraints.as_deref().unwrap_or("").as_bytes(),
+    );
     for link in &find_links {
         for (path, sha) in files.files_under(link, PYTHON_ARCHIVES) {
             digest.add(path, sha.as_bytes());
@@ -98,7 +101,12 @@ pub(super) fn detect(files: &HeadFiles) -> Detection {
             digest.add(path, bytes);
         }
     }
-    let probes = wanted.iter().filter(|r| !r.local).cloned().cloned().collect();
+    let probes = wanted
+        .iter()
+        .filter(|r| !r.local)
+        .cloned()
+        .cloned()
+        .collect();
     Detection::Found(Manifest {
         runner: Runner::Python,
         source,

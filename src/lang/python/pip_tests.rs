@@ -1,8 +1,8 @@
 //! Tests of Python's dependency manifest, install script and missing requirements.
 
 use super::*;
+use crate::deps::Ecosystem;
 use crate::deps::test_support::{ended, found, head_files};
-use crate::deps::{Ecosystem, Install};
 use crate::lang::python::Python;
 use crate::model::ProblemKind;
 
@@ -107,10 +107,13 @@ fn pyproject_dependencies_and_what_cannot_be_read() {
 
 #[test]
 fn an_index_a_requirements_file_names_is_passed_on_for_the_proxy_to_judge() {
-    let tree = files(&[(
-        "requirements.txt",
-        b"--index-url http://10.0.0.5:8080/simple\nsix\n-c pins.txt\n",
-    ), ("pins.txt", b"six==1.17.0\n")]);
+    let tree = files(&[
+        (
+            "requirements.txt",
+            b"--index-url http://10.0.0.5:8080/simple\nsix\n-c requirements/pins.txt\n",
+        ),
+        ("requirements/pins.txt", b"six==1.17.0\n"),
+    ]);
     let manifest = found(Python.detect(&tree));
     assert_eq!(
         input(&manifest, "options.txt"),
@@ -143,7 +146,10 @@ fn each_missing_requirement_is_named_once_with_its_file_and_line() {
                   (from versions: none)\nERROR: No matching distribution found for not-vendored>=2\n\
                   ERROR: No matching distribution found for deep-dep (from tiny-dep==1.0)\n";
     let tree = files(&[
-        ("requirements.txt", b"tiny-dep==1.0\n-r requirements-dev.txt\n"),
+        (
+            "requirements.txt",
+            b"tiny-dep==1.0\n-r requirements-dev.txt\n",
+        ),
         ("requirements-dev.txt", b"# dev\nNot_Vendored>=2\n"),
     ]);
     let manifest = found(Python.detect(&tree));

@@ -197,9 +197,14 @@ fn java_maven_dependency_from_the_configured_mirror_through_the_proxy() {
         SHOUT,
     );
     let folder = "com/example/text/shout/1.0";
-    let file = |name: &str| std::fs::read(served.path().join("repo").join(folder).join(name)).unwrap();
+    let file =
+        |name: &str| std::fs::read(served.path().join("repo").join(folder).join(name)).unwrap();
     let server = HttpServer::start(vec![
-        (format!("/maven2/{folder}/shout-1.0.pom"), "text/xml", file("shout-1.0.pom")),
+        (
+            format!("/maven2/{folder}/shout-1.0.pom"),
+            "text/xml",
+            file("shout-1.0.pom"),
+        ),
         (
             format!("/maven2/{folder}/shout-1.0.jar"),
             "application/java-archive",
@@ -214,7 +219,9 @@ fn java_maven_dependency_from_the_configured_mirror_through_the_proxy() {
     );
     assert!(!pom.contains("<repositories>"), "{pom}");
     let repo = Repo::new();
-    repo.write("pom.xml", &pom).write(CALC, CALC_BASE).commit("base");
+    repo.write("pom.xml", &pom)
+        .write(CALC, CALC_BASE)
+        .commit("base");
     repo.write(CALC, CALC_HEAD).commit("shout");
 
     let env = [

@@ -85,7 +85,8 @@ fn python_setup_cfg_requirements_come_from_pypi_through_the_allow_list_proxy() {
         python
             .notes
             .iter()
-            .any(|n| n.contains("installed into the cache") && n.contains("through the allow-list proxy")),
+            .any(|n| n.contains("installed into the cache")
+                && n.contains("through the allow-list proxy")),
         "{:#?}",
         python.notes
     );
