@@ -32,7 +32,7 @@ def shout(text: str) -> str:
 
 
 def section_names(text: str) -> list:
-    """The sections of an INI text, through iniconfig.
+    r"""The sections of an INI text, through iniconfig.
 
     >>> section_names("[a]\nx = 1\n[b]\n")
     ['a', 'b']
