@@ -1,6 +1,6 @@
 //! Why an install failed, read from the installer's output (pip, npm, Maven) and the proxy's log: a
 //! destination the proxy refused, an index that could not be reached, a certificate that could not be
-//! verified, no matching version, or a package whose build failed. Pure; the first cause found wins, in that
+//! verified, an http index pip would not use, no matching version, or a package whose build failed. Pure; the first cause found wins, in that
 //! order, since an unreachable index also shows as "no matching distribution".
 
 use super::allow_list::ProxyLog;
@@ -15,6 +15,8 @@ pub enum Cause {
     Unreachable(String),
     /// TLS verification failed: a TLS-intercepting network without its CA.
     Certificate,
+    /// pip ignored an http index whose host nobody trusted.
+    UntrustedIndex(String),
     /// The index has no version of this package that fits.
     NoMatchingVersion(String),
     /// This package's build failed.
@@ -37,6 +39,10 @@ impl Cause {
             Cause::Certificate => format!(
                 "the package index's TLS certificate could not be verified (a TLS-intercepting network? set \
                  {CA_BUNDLE_VAR} to its CA bundle)"
+            ),
+            Cause::UntrustedIndex(host) => format!(
+                "pip ignored the http index at {host}, which is not trusted (a requirements file can say \
+                 --trusted-host {host}; an index the operator configures is trusted)"
             ),
             Cause::NoMatchingVersion(package) => {
                 format!("the package index has no version of `{package}` that fits")
@@ -85,10 +91,22 @@ pub fn classify(output: &str, log: &ProxyLog) -> Option<Cause> {
     if let Some(word) = UNREACHABLE.iter().find(|word| output.contains(**word)) {
         return Some(Cause::Unreachable((*word).to_string()));
     }
+    if let Some(host) = untrusted_index(output) {
+        return Some(Cause::UntrustedIndex(host));
+    }
     if let Some(package) = build_failure(output) {
         return Some(Cause::BuildFailed(package));
     }
     no_matching_version(output).map(Cause::NoMatchingVersion)
+}
+
+/// pip's "The repository located at HOST is not a trusted or secure host and is being ignored."
+fn untrusted_index(output: &str) -> Option<String> {
+    output.lines().find_map(|line| {
+        let (_, rest) = line.split_once("The repository located at ")?;
+        let (host, _) = rest.split_once(" is not a trusted or secure host")?;
+        Some(host.trim().to_string())
+    })
 }
 
 /// pip's "No matching distribution found for X", npm's "No matching version found for X".

@@ -1,6 +1,6 @@
 //! The classifier over output captured from real installs: pip 25 in the Python runner image (an index
 //! behind a TLS-intercepting network without its CA, a package that does not exist, an sdist whose
-//! `setup.py` fails), and the allow-list proxy's log.
+//! `setup.py` fails, an http index it was not told to trust), and the allow-list proxy's log.
 
 use super::*;
 
@@ -30,6 +30,20 @@ const PIP_BUILD: &str = "Processing /bad
   note: This error originates from a subprocess, and is likely not a problem with pip.
 error: metadata-generation-failed
 ";
+
+/// `pip download --index-url http://172.17.0.1:9/simple/ six`.
+const PIP_UNTRUSTED: &str = "Looking in indexes: http://172.17.0.1:9/simple/
+WARNING: The repository located at 172.17.0.1 is not a trusted or secure host and is being ignored. If this repository is available via HTTPS we recommend you use HTTPS instead, otherwise you may silence this warning and allow it anyway with '--trusted-host 172.17.0.1'.
+ERROR: Could not find a version that satisfies the requirement six (from versions: none)
+ERROR: No matching distribution found for six
+";
+
+#[test]
+fn an_http_index_pip_ignored_is_named() {
+    let cause = classify(PIP_UNTRUSTED, &ProxyLog::default()).unwrap();
+    assert_eq!(cause, Cause::UntrustedIndex("172.17.0.1".into()));
+    assert!(cause.explain().contains("--trusted-host 172.17.0.1"));
+}
 
 #[test]
 fn a_refusal_of_the_proxy_comes_first() {
