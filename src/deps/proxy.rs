@@ -228,10 +228,10 @@ async fn logs(docker: &bollard::Docker, name: &str) -> Result<String, DepsError>
     let mut text = Vec::new();
     while let Some(chunk) = stream.next().await {
         let chunk = chunk.map_err(DepsError::docker("read the allow-list proxy's log"))?;
-        if let LogOutput::StdOut { message } | LogOutput::StdErr { message } = chunk {
-            if text.len() < LOG_CAP {
-                text.extend_from_slice(&message);
-            }
+        if let LogOutput::StdOut { message } | LogOutput::StdErr { message } = chunk
+            && text.len() < LOG_CAP
+        {
+            text.extend_from_slice(&message);
         }
     }
     Ok(String::from_utf8_lossy(&text).into_owned())

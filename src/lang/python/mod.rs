@@ -4,7 +4,8 @@
 //! interpreter, its dependencies in every file that lists them); [`pip`] turns the dependencies into an
 //! install script and names what pip could not find.
 
-// Read by the runtime and dependency phases, which are being wired to them.
+// The dependency phase reads `declared::python_deps`; the interpreter readers (`python_runtime`, `tox`) wait
+// for the runtime phase, which is being wired to them.
 #[allow(dead_code, unused_imports)]
 pub(crate) mod declared;
 mod outline;
