@@ -1,6 +1,7 @@
 //! The classifier over output captured from real installs: pip 25 in the Python runner image (an index
 //! behind a TLS-intercepting network without its CA, a package that does not exist, an sdist whose
-//! `setup.py` fails, an http index it was not told to trust), and the allow-list proxy's log.
+//! `setup.py` fails, an http index it was not told to trust), npm 9 in the Node runner image, and the
+//! allow-list proxy's log.
 
 use super::*;
 
@@ -102,4 +103,50 @@ fn an_unreachable_index_is_said_from_the_proxy_or_the_output() {
         Some(Cause::Unreachable("EAI_AGAIN".into()))
     );
     assert_eq!(classify("something else\n", &ProxyLog::default()), None);
+}
+
+/// npm 9 in the Node runner image: a registry behind TLS interception without its CA, no network, a version
+/// the registry does not have, and a registry the allow-list proxy refused.
+const NPM_TLS: &str = "npm ERR! code SELF_SIGNED_CERT_IN_CHAIN
+npm ERR! errno SELF_SIGNED_CERT_IN_CHAIN
+npm ERR! request to https://pypi.org/six failed, reason: self-signed certificate in certificate chain
+";
+const NPM_OFFLINE: &str = "npm ERR! code EAI_AGAIN
+npm ERR! syscall getaddrinfo
+npm ERR! errno EAI_AGAIN
+npm ERR! request to https://registry.npmjs.org/six failed, reason: getaddrinfo EAI_AGAIN registry.npmjs.org
+";
+const NPM_NO_MATCH: &str = "npm ERR! code ETARGET
+npm ERR! notarget No matching version found for tiny@^2.0.0.
+npm ERR! notarget In most cases you or one of your dependencies are requesting
+";
+const NPM_REFUSED: &str = "npm ERR! code E403
+npm ERR! 403 403 Forbidden by ato: not a configured registry - GET http://172.17.0.1:18791/tiny
+";
+
+#[test]
+fn npm_failures_are_classified_too() {
+    let none = ProxyLog::default();
+    assert_eq!(classify(NPM_TLS, &none), Some(Cause::Certificate));
+    assert_eq!(
+        classify(NPM_OFFLINE, &none),
+        Some(Cause::Unreachable("EAI_AGAIN".into()))
+    );
+    assert_eq!(
+        classify(NPM_NO_MATCH, &none),
+        Some(Cause::NoMatchingVersion("tiny@^2.0.0".into()))
+    );
+    let log = ProxyLog {
+        refused: vec!["GET http://172.17.0.1:18791".into()],
+        ..ProxyLog::default()
+    };
+    assert_eq!(
+        classify(NPM_REFUSED, &log),
+        Some(Cause::Refused(vec!["GET http://172.17.0.1:18791".into()]))
+    );
+    // Without the proxy's log (it could not be read), its answer in the output still says it.
+    assert!(matches!(
+        classify(NPM_REFUSED, &none),
+        Some(Cause::Refused(_))
+    ));
 }
