@@ -1,5 +1,6 @@
 //! The dependency container's way out under `ATO_DEPS_NETWORK=registries`: a Docker network created
-//! `--internal` (no route out, no outside DNS), and on it and on the default bridge a container running the
+//! `--internal` (no route out, no outside DNS) and without an address of the host on it (so the host's own
+//! services are out of reach too), and on it and on the default bridge a container running the
 //! allow-list proxy (`runners/common/proxy/allow_proxy.py`, run by the runner image's `python3`). The
 //! dependency container joins only the internal network and reaches the registries through the proxy.
 //!
@@ -62,6 +63,12 @@ pub(crate) async fn start(
             name: network.clone(),
             driver: Some("bridge".into()),
             internal: Some(true),
+            // No address of the host on this bridge: without it a container of an internal network still
+            // reaches every service the host listens on (through the gateway address), with it nothing.
+            options: Some(std::collections::HashMap::from([(
+                "com.docker.network.bridge.inhibit_ipv4".to_string(),
+                "true".to_string(),
+            )])),
             labels: Some(ids.labels()),
             ..Default::default()
         })

@@ -240,3 +240,82 @@ fn javascript_packages_come_from_the_configured_registry_through_the_proxy() {
     assert!(ato_containers(Some(run_id)).is_empty(), "no container left");
     assert!(ato_networks(run_id).is_empty(), "no network left");
 }
+
+/// A `setup.py` that, while pip builds it, tries to reach `url` through the proxy (urllib follows
+/// `HTTP_PROXY`) and `host:port` directly, then fails the build saying what it got.
+fn reaching_setup_py(url: &str, host: &str, port: u16) -> String {
+    format!(
+        r#"import socket
+import urllib.request
+
+from setuptools import setup
+
+results = []
+try:
+    urllib.request.urlopen("{url}", timeout=10)
+    results.append("through the proxy: reached")
+except Exception as error:
+    results.append(f"through the proxy: {{error}}")
+try:
+    socket.create_connection(("{host}", {port}), timeout=5)
+    results.append("directly: reached")
+except OSError as error:
+    results.append(f"directly: {{error}}")
+raise SystemExit("helper build: " + "; ".join(results))
+setup(name="helper", version="1.0")
+"#
+    )
+}
+
+#[test]
+fn a_build_that_reaches_for_the_host_is_refused_and_named_and_gets_nowhere_directly() {
+    require_docker();
+    let server = HttpServer::start(Vec::new());
+    let host = bridge_gateway();
+    let url = format!("http://{host}:{}/exfiltrate", server.port);
+    let repo = Repo::new();
+    repo.write(
+        "requirements.txt",
+        &format!("# fixture {}\n./helper\n", nonce()),
+    )
+    .write(
+        "helper/setup.py",
+        &reaching_setup_py(&url, &host, server.port),
+    )
+    .write("app/__init__.py", "")
+    .write("app/calc.py", "def one():\n    return 1\n")
+    .commit("base");
+    repo.write("app/calc.py", "def one():\n    return 1 + 0\n")
+        .commit("one");
+
+    let run = run_last_commit(&repo, REGISTRIES);
+    let _volumes = crate::support::deps::RemoveVolumes(volumes_named_in(&run));
+    let python = runner_result(run.results(), Runner::Python);
+    let refused = format!("GET http://{host}:{}", server.port);
+    let problem = python
+        .problems
+        .iter()
+        .find(|p| p.kind == ProblemKind::Dependencies)
+        .unwrap_or_else(|| panic!("a dependencies problem: {:#?}", python.problems));
+    assert!(
+        problem.message.contains(&refused) && problem.message.contains("refused"),
+        "the refusal is named: {problem:#?}"
+    );
+    let log = run.read("runners/python/deps-install.log");
+    assert!(
+        log.contains("through the proxy: HTTP Error 403"),
+        "the proxy answered 403: {log}"
+    );
+    assert!(
+        !log.contains("directly: reached"),
+        "no direct way to the host: {log}"
+    );
+    assert!(
+        server.requests().is_empty(),
+        "the server was never reached: {:?}",
+        server.requests()
+    );
+    let run_id = &run.results().run_id;
+    assert!(ato_containers(Some(run_id)).is_empty(), "no container left");
+    assert!(ato_networks(run_id).is_empty(), "no network left");
+}
