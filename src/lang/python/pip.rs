@@ -77,6 +77,13 @@ pub(super) fn detect(files: &HeadFiles) -> Detection {
             .collect::<String>()
     });
     let mut digest = ContentDigest::default();
+    // Every Python declaration as written (what the readers made of them follows), so any edit of one is a
+    // new fill, as it was when only requirement files were read.
+    for (path, bytes) in &files.manifests {
+        if is_python_declaration(path) {
+            digest.add(path, bytes);
+        }
+    }
     digest.add("options", options.as_bytes());
     digest.add("requirements", requirements.as_bytes());
     digest.add(
@@ -119,6 +126,16 @@ pub(super) fn detect(files: &HeadFiles) -> Detection {
         content_digest: digest.finish(),
         notes: declaration_notes(&deps),
     })
+}
+
+/// The declarations the Python readers read (not `package.json`, poms or CI workflows).
+fn is_python_declaration(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.ends_with(".txt")
+        || matches!(
+            name,
+            "pyproject.toml" | "setup.py" | "setup.cfg" | "tox.ini" | "tox.toml" | "Pipfile"
+        )
 }
 
 fn option_line(option: &str, value: Option<&str>) -> String {

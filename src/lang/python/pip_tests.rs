@@ -63,6 +63,11 @@ fn the_digest_follows_the_requirements_the_archives_and_the_image() {
     assert_ne!(base, digest(b"t==1\n", b"PK1", "sha256:a"));
     assert_ne!(base, digest(b"t\n", b"PK2", "sha256:a"));
     assert_ne!(base, digest(b"t\n", b"PK1", "sha256:b"));
+    assert_ne!(
+        base,
+        digest(b"# another comment\nt\n", b"PK1", "sha256:a"),
+        "a comment is an edit: tests rely on it for a fresh digest"
+    );
     assert_eq!(base.len(), 64);
 }
 
