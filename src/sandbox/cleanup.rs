@@ -74,13 +74,7 @@ pub(crate) async fn remove_matching(
         .await
         .map_err(SandboxError::docker("list volumes"))?;
     for volume in volumes.volumes.unwrap_or_default() {
-        let created = volume
-            .created_at
-            .as_deref()
-            .and_then(|at| {
-                time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()
-            })
-            .map(|at| at.unix_timestamp());
+        let created = volume.created_at.as_deref().and_then(unix_seconds);
         if !old_enough(created) {
             continue;
         }
@@ -100,16 +94,18 @@ pub(crate) async fn remove_matching(
             Err(e) => return Err(SandboxError::docker("remove a volume")(e)),
         }
     }
-    removed += remove_networks(docker, filters_again, only_stale.is_some()).await?;
+    removed += remove_networks(docker, filters_again, only_stale.is_some(), &old_enough).await?;
     Ok(removed)
 }
 
 /// Removes the networks matching `filters` (the dependency phase's internal networks), after their
-/// containers. A network a live container still uses is kept when only stale objects go.
+/// containers. When only stale objects go, a network younger than the minimum age (a live fill's, its proxy
+/// not yet attached) or one a live container still uses is kept.
 async fn remove_networks(
     docker: &Docker,
     filters: HashMap<String, Vec<String>>,
     only_stale: bool,
+    old_enough: &(dyn Fn(Option<i64>) -> bool + Sync),
 ) -> Result<usize, SandboxError> {
     let networks = docker
         .list_networks(Some(ListNetworksOptions {
@@ -119,6 +115,9 @@ async fn remove_networks(
         .map_err(SandboxError::docker("list networks"))?;
     let mut removed = 0;
     for network in networks {
+        if !old_enough(network.created.as_deref().and_then(unix_seconds)) {
+            continue;
+        }
         let Some(id) = network.id else { continue };
         match docker.remove_network(&id).await {
             Ok(()) => removed += 1,
@@ -129,6 +128,13 @@ async fn remove_networks(
         }
     }
     Ok(removed)
+}
+
+/// Docker's RFC 3339 time as seconds since the epoch.
+fn unix_seconds(at: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|at| at.unix_timestamp())
 }
 
 fn is_forbidden(error: &bollard::errors::Error) -> bool {
