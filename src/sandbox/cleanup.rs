@@ -18,7 +18,8 @@ use super::connect_docker;
 use super::error::{SandboxError, is_not_found};
 use super::spec::JobIds;
 
-/// Force-removes every container (with its anonymous volumes), then every volume, then every network, matching `filters`.
+/// Force-removes every container (with its anonymous volumes), then every volume, then every network, matching
+/// `filters`.
 /// Returns how many objects were removed. Objects that vanish meanwhile are not an error.
 pub(crate) async fn remove_matching(
     docker: &Docker,
