@@ -14,7 +14,7 @@
 use std::time::{Duration, Instant};
 
 use bollard::container::LogOutput;
-use bollard::models::{NetworkConnectRequest, NetworkCreateRequest};
+use bollard::models::{ContainerCreateBody, NetworkConnectRequest, NetworkCreateRequest};
 use bollard::query_parameters::{CreateContainerOptions, LogsOptions};
 use futures_util::StreamExt;
 
@@ -100,35 +100,14 @@ async fn run_proxy(
 ) -> Result<Egress, (Egress, DepsError)> {
     let docker = egress.sandbox.docker().clone();
     let name = egress.ids.name();
-    let mut limits = Limits {
-        memory_bytes: PROXY_MEMORY,
-        pids: PROXY_PIDS,
+    let body = proxy_container(
+        &egress.ids,
+        egress.sandbox.runtime(),
+        image,
+        &egress.network,
+        allow,
         timeout,
-        ..Limits::default()
-    };
-    limits.cpus = limits.cpus.min(1.0);
-    let job = Job::new(egress.ids.run_id.clone(), image, Vec::new(), limits);
-    let mut body = spec::container(&job, &egress.ids, egress.sandbox.runtime());
-    let lifetime = (timeout + HOLDER_GRACE).as_secs();
-    let mut argv = vec![
-        "-c".to_string(),
-        PROXY_PROGRAM.to_string(),
-        "--listen-port".into(),
-        PROXY_PORT.to_string(),
-        "--lifetime".into(),
-        lifetime.to_string(),
-    ];
-    argv.extend(allow.proxy_args());
-    body.entrypoint = Some(vec!["python3".into()]);
-    body.cmd = Some(argv);
-    body.hostname = Some("ato-proxy".into());
-    body.network_disabled = Some(false);
-    body.env = Some(vec!["HOME=/tmp".into(), "PYTHONDONTWRITEBYTECODE=1".into()]);
-    if let Some(host) = body.host_config.as_mut() {
-        // No workspace: the program is its argument.
-        host.mounts = None;
-        host.network_mode = Some(egress.network.clone());
-    }
+    );
     let step = |action: &'static str| DepsError::docker(action);
     let created = docker
         .create_container(
@@ -199,6 +178,49 @@ async fn run_proxy(
     }
 }
 
+/// The proxy's container: the sandbox's hardened spec (read-only root, capabilities dropped, no new
+/// privileges, the non-root user, pids and memory limits), no workspace, no environment of the host, on
+/// `network`, running the program until the fill's `timeout` and the sandbox's grace have passed.
+fn proxy_container(
+    ids: &JobIds,
+    runtime: Option<&str>,
+    image: &str,
+    network: &str,
+    allow: &AllowList,
+    timeout: Duration,
+) -> ContainerCreateBody {
+    let mut limits = Limits {
+        memory_bytes: PROXY_MEMORY,
+        pids: PROXY_PIDS,
+        timeout,
+        ..Limits::default()
+    };
+    limits.cpus = limits.cpus.min(1.0);
+    let job = Job::new(ids.run_id.clone(), image, Vec::new(), limits);
+    let mut body = spec::container(&job, ids, runtime);
+    let lifetime = (timeout + HOLDER_GRACE).as_secs();
+    let mut argv = vec![
+        "-c".to_string(),
+        PROXY_PROGRAM.to_string(),
+        "--listen-port".into(),
+        PROXY_PORT.to_string(),
+        "--lifetime".into(),
+        lifetime.to_string(),
+    ];
+    argv.extend(allow.proxy_args());
+    body.entrypoint = Some(vec!["python3".into()]);
+    body.cmd = Some(argv);
+    body.hostname = Some("ato-proxy".into());
+    body.network_disabled = Some(false);
+    body.env = Some(vec!["HOME=/tmp".into(), "PYTHONDONTWRITEBYTECODE=1".into()]);
+    if let Some(host) = body.host_config.as_mut() {
+        // No workspace: the program is its argument.
+        host.mounts = None;
+        host.network_mode = Some(network.to_string());
+    }
+    body
+}
+
 impl Egress {
     /// What the proxy said (its refusals), then the proxy and the network removed.
     pub(crate) async fn finish(self) -> ProxyLog {
@@ -242,4 +264,58 @@ async fn logs(docker: &bollard::Docker, name: &str) -> Result<String, DepsError>
         }
     }
     Ok(String::from_utf8_lossy(&text).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use url::Url;
+
+    #[test]
+    fn the_proxy_runs_hardened_like_every_job_with_only_its_allow_list() {
+        let ids = JobIds::new("run-1");
+        let allow = AllowList::of(&[Url::parse("https://pypi.org/simple/").unwrap()]);
+        let body = proxy_container(
+            &ids,
+            None,
+            "ato-runner-python:x",
+            "ato-deps-net-1",
+            &allow,
+            Duration::from_secs(60),
+        );
+        let host = body.host_config.clone().unwrap();
+        assert_eq!(host.readonly_rootfs, Some(true));
+        assert_eq!(host.cap_drop, Some(vec!["ALL".to_string()]));
+        assert_eq!(
+            host.security_opt,
+            Some(vec!["no-new-privileges:true".to_string()])
+        );
+        assert_eq!(host.privileged, Some(false));
+        assert_eq!(host.pids_limit, Some(PROXY_PIDS));
+        assert_eq!(host.memory, Some(PROXY_MEMORY as i64));
+        assert_eq!(host.memory_swap, Some(PROXY_MEMORY as i64));
+        assert_eq!(host.network_mode.as_deref(), Some("ato-deps-net-1"));
+        assert_eq!(host.mounts, None, "no workspace, no volume, no bind mount");
+        assert_eq!(body.user.as_deref(), Some("65534:65534"));
+        assert_eq!(
+            body.env,
+            Some(vec!["HOME=/tmp".into(), "PYTHONDONTWRITEBYTECODE=1".into()]),
+            "nothing of the host's environment"
+        );
+        assert_eq!(body.labels, Some(ids.labels()));
+        let cmd = body.cmd.unwrap();
+        assert_eq!(cmd[0], "-c");
+        assert!(cmd[1].contains("def decide("));
+        assert_eq!(
+            cmd[2..],
+            [
+                "--listen-port",
+                "3128",
+                "--lifetime",
+                "180",
+                "--allow-connect",
+                "pypi.org:443"
+            ]
+        );
+    }
 }
