@@ -170,3 +170,18 @@ fn each_missing_requirement_is_named_once_with_its_file_and_line() {
     assert_eq!(problems[0].kind, ProblemKind::Dependencies);
     assert!(problems[1].message.contains("deep-dep"));
 }
+
+#[test]
+fn what_the_declarations_say_that_cannot_be_read_becomes_a_note() {
+    let tree = files(&[("requirements.txt", b"six\n!! not a requirement\n")]);
+    let manifest = found(Python.detect(&tree));
+    assert_eq!(input(&manifest, "requirements.txt"), "six\n");
+    assert!(
+        manifest
+            .notes
+            .iter()
+            .any(|n| n.starts_with("dependencies: requirements.txt: line 2")),
+        "{:?}",
+        manifest.notes
+    );
+}
