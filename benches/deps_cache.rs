@@ -12,7 +12,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use ato::deps::{CacheUse, DepsSettings, prepare};
+use ato::deps::{CacheUse, DepsNetwork, DepsSettings, prepare};
 use ato::model::Runner;
 use ato::runners;
 use ato::sandbox::{Limits, Sandbox};
@@ -97,7 +97,10 @@ async fn phase(
         image,
         workspace,
         &Limits::default(),
-        &DepsSettings { network: false },
+        &DepsSettings {
+            network: DepsNetwork::Off,
+            ..DepsSettings::default()
+        },
         &CancellationToken::new(),
     )
     .await

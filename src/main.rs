@@ -28,9 +28,11 @@ enum Command {
     /// changed between base and head, 2 when ato could not do its job (bad arguments, not a git repository,
     /// no Docker).
     ///
-    /// The project's dependencies (requirements.txt or pyproject.toml; package.json with package-lock.json)
-    /// are installed first, from what the repository vendors, into a cache reused while they do not change.
-    /// ATO_DEPS_NETWORK=1 lets that install (never the tests) use the network.
+    /// The project's dependencies (requirements files, pyproject.toml, setup.cfg…; package.json with
+    /// package-lock.json; pom.xml) are installed first into a cache reused while they do not change, from
+    /// what the repository vendors and the configured package indexes, reached only through ato's
+    /// allow-list proxy (ATO_DEPS_NETWORK=registries, the default; off or open otherwise). The tests never
+    /// have a network.
     Run(RunArgs),
     /// Manage the runner images.
     Runners {

@@ -19,6 +19,9 @@ pub async fn run() -> anyhow::Result<()> {
     let config = ServeConfig::from_env()?;
     let limits = Limits::from_env()?;
     let deps = crate::deps::DepsSettings::from_env()?;
+    for note in &deps.notes {
+        tracing::warn!("{note}");
+    }
     let model = crate::generate::ModelSettings::from_env(Some(&config.data_dir))
         .map_err(anyhow::Error::msg)?;
     let PrivateKeySource::Pem(pem) = config.private_key.clone() else {

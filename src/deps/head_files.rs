@@ -24,7 +24,8 @@ pub struct HeadFiles {
 
 impl HeadFiles {
     /// Reads the `head/` entries of a workspace tar, keeping whole the files `is_manifest` names (the
-    /// family's [`super::Ecosystem::is_manifest`]).
+    /// family's [`super::Ecosystem::is_manifest`]) and every declaration the readers of `crate::declared`
+    /// read (`crate::declared::is_declaration`: setup.py, setup.cfg, tox.ini, package.json, pom.xml…).
     pub fn from_workspace_tar(
         tar: &[u8],
         is_manifest: &dyn Fn(&str) -> bool,
@@ -51,7 +52,8 @@ impl HeadFiles {
             entry
                 .read_to_end(&mut bytes)
                 .map_err(|err| format!("cannot read {path} from the workspace: {err}"))?;
-            if is_manifest(&path) && bytes.len() as u64 <= MAX_MANIFEST_BYTES {
+            let whole = is_manifest(&path) || crate::declared::is_declaration(&path);
+            if whole && bytes.len() as u64 <= MAX_MANIFEST_BYTES {
                 files.manifests.insert(path, bytes);
             } else {
                 files

@@ -44,18 +44,30 @@ pub struct Manifest {
     pub install: Box<dyn Install>,
     /// sha256 of everything that decides what gets installed (manifests, vendored archives).
     pub content_digest: String,
+    /// What the declarations say that could not be read (`setup.py: install_requires is not a literal`).
+    pub notes: Vec<String>,
 }
 
 impl Manifest {
     /// The cache key: the content, the runner image that installs and uses it, and the cache format.
     pub fn cache_digest(&self, image_id: &str) -> String {
+        self.cache_digest_with(image_id, "")
+    }
+
+    /// [`Manifest::cache_digest`] with what of the settings changes what is installed (the package indexes,
+    /// `DepsSettings::digest_part`); empty adds nothing, so an offline fill keeps its digest.
+    pub fn cache_digest_with(&self, image_id: &str, settings: &str) -> String {
         let mut hasher = Sha256::new();
-        for part in [
+        let mut parts = vec![
             format!("ato-deps/{CACHE_FORMAT}"),
             self.runner.name().to_string(),
             image_id.to_string(),
             self.content_digest.clone(),
-        ] {
+        ];
+        if !settings.is_empty() {
+            parts.push(settings.to_string());
+        }
+        for part in parts {
             hasher.update((part.len() as u64).to_be_bytes());
             hasher.update(part.as_bytes());
         }

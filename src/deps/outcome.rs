@@ -2,6 +2,7 @@
 //! package that could not be had (which packages, the family's [`super::Install::missing`] says). Pure.
 
 use super::ended::Ended;
+use super::failure::Cause;
 use super::manifest::{Manifest, problem};
 use super::script::{INSTALL_FAILED_EXIT, INSTALLED_LINE};
 use crate::model::Problem;
@@ -36,32 +37,45 @@ pub fn judge(manifest: &Manifest, ended: &Ended<'_>) -> Fill {
         Outcome::Exited { code } if code == INSTALL_FAILED_EXIT => {
             let missing = manifest.install.missing(source, ended);
             if missing.is_empty() {
-                Fill::Failed(vec![generic(source, ended.stderr)])
+                Fill::Failed(vec![generic(source, ended)])
             } else {
                 Fill::Failed(missing)
             }
         }
-        Outcome::Exited { .. } => Fill::Failed(vec![generic(source, ended.stderr)]),
+        Outcome::Exited { .. } => Fill::Failed(vec![generic(source, ended)]),
     }
 }
 
-/// Why a package the repository does not vendor could not be had, with or without the network.
-pub fn why_missing(network: bool) -> &'static str {
-    if network {
-        "no index or vendored folder has it"
-    } else {
-        "it is not vendored in the repository and the dependency phase has no network \
-         (the operator can allow it with ATO_DEPS_NETWORK=1)"
+/// Why a package the repository does not vendor could not be had: the cause the output shows (a refusal of
+/// the proxy, an unreachable index, a certificate, a failed build), else what the network allowed.
+pub fn why_missing(ended: &Ended<'_>) -> String {
+    match &ended.cause {
+        Some(cause) if !matches!(cause, Cause::NoMatchingVersion(_)) => cause.explain(),
+        _ if ended.network => "no configured index or vendored folder has a version that fits".into(),
+        _ => "it is not vendored in the repository and the dependency phase has no network \
+              (ATO_DEPS_NETWORK=off; the default, registries, reaches the configured package indexes)"
+            .into(),
     }
 }
 
-/// A failure that names no package: the installer's last words.
-fn generic(source: &str, stderr: &str) -> Problem {
-    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+/// A failure that names no package: its cause when known, and the installer's last words.
+fn generic(source: &str, ended: &Ended<'_>) -> Problem {
+    let lines: Vec<&str> = ended
+        .stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
     let tail = lines[lines.len().saturating_sub(8)..].join("\n");
+    let cause = ended
+        .cause
+        .as_ref()
+        .map(|cause| format!(" {}:", cause.explain()))
+        .unwrap_or_else(|| ":".into());
     problem(
         source,
-        format!("the dependencies of {source} could not be installed, so none were:\n{tail}"),
+        format!(
+            "the dependencies of {source} could not be installed, so none were;{cause}\n{tail}"
+        ),
     )
 }
 
@@ -118,8 +132,30 @@ mod tests {
     }
 
     #[test]
-    fn the_network_changes_why_a_package_is_missing() {
-        assert!(why_missing(false).contains("ATO_DEPS_NETWORK=1"));
-        assert!(!why_missing(true).contains("ATO_DEPS_NETWORK"));
+    fn the_network_and_the_cause_change_why_a_package_is_missing() {
+        let mut offline = ended(3, "", "");
+        assert!(why_missing(&offline).contains("ATO_DEPS_NETWORK=off"));
+        offline.network = true;
+        assert!(!why_missing(&offline).contains("ATO_DEPS_NETWORK"));
+        offline.cause = Some(Cause::Certificate);
+        assert!(why_missing(&offline).contains("ATO_CA_BUNDLE"));
+        offline.cause = Some(Cause::NoMatchingVersion("x".into()));
+        assert!(why_missing(&offline).contains("has a version that fits"));
+    }
+
+    #[test]
+    fn a_failure_naming_no_package_says_its_cause() {
+        let manifest = stub_manifest(Stub::default());
+        let mut failed = ended(1, "", "pip said no\n");
+        failed.cause = Some(Cause::BuildFailed("badpkg".into()));
+        let Fill::Failed(problems) = judge(&manifest, &failed) else {
+            panic!()
+        };
+        assert!(
+            problems[0].message.contains("the build of `badpkg` failed")
+                && problems[0].message.ends_with("pip said no"),
+            "{}",
+            problems[0].message
+        );
     }
 }

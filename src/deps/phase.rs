@@ -5,13 +5,16 @@ use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
 
+use super::allow_list::{AllowList, ProxyLog};
 use super::cache::{self, CacheEntry, State};
 use super::ended::Ended;
+use super::failure::classify;
 use super::head_files::{HeadFiles, deps_workspace};
 use super::manifest::{Detection, Ecosystem, Manifest, problem};
 use super::outcome::{Fill, judge};
-use super::script::{self, DEPS_DIR};
-use super::{DepsError, DepsSettings};
+use super::script::{self, DEPS_DIR, SCRIPT_DIR};
+use super::settings::DepsNetwork;
+use super::{DepsError, DepsSettings, access, proxy};
 use crate::model::Problem;
 use crate::sandbox::{Job, Limits, Network, Sandbox, VolumeMount};
 
@@ -43,6 +46,8 @@ pub struct Prepared {
     /// `dependencies` problems: each package that could not be installed.
     pub problems: Vec<Problem>,
     pub notes: Vec<String>,
+    /// The installer's output (stdout, then stderr) of a fill that failed, for the run's output folder.
+    pub install_output: Option<String>,
     pub duration: Duration,
 }
 
@@ -65,6 +70,7 @@ impl Prepared {
             cache,
             problems: Vec::new(),
             notes: Vec::new(),
+            install_output: None,
             duration: started.elapsed(),
         }
     }
@@ -103,6 +109,27 @@ pub async fn prepare(
         }
         Detection::Found(manifest) => manifest,
     };
+    let mut prepared = cached_or_filled(
+        sandbox, run_id, &manifest, image, workspace, limits, settings, cancel, started,
+    )
+    .await?;
+    prepared.notes.splice(0..0, manifest.notes.iter().cloned());
+    Ok(prepared)
+}
+
+/// The cache of `manifest`: mounted when complete, else filled here or waited for.
+#[allow(clippy::too_many_arguments)]
+async fn cached_or_filled(
+    sandbox: &Sandbox,
+    run_id: &str,
+    manifest: &Manifest,
+    image: &str,
+    workspace: &[u8],
+    limits: &Limits,
+    settings: &DepsSettings,
+    cancel: &CancellationToken,
+    started: Instant,
+) -> Result<Prepared, DepsError> {
     let image_id = sandbox
         .docker()
         .inspect_image(image)
@@ -110,7 +137,10 @@ pub async fn prepare(
         .map_err(DepsError::docker("inspect the runner image"))?
         .id
         .unwrap_or_else(|| image.to_string());
-    let entry = CacheEntry::new(manifest.runner, &manifest.cache_digest(&image_id));
+    let entry = CacheEntry::new(
+        manifest.runner,
+        &manifest.cache_digest_with(&image_id, &settings.digest_part()),
+    );
     let _filling = cache::lock(&entry).await;
     let docker = sandbox.docker();
     let deadline = Instant::now() + limits.timeout;
@@ -163,7 +193,7 @@ pub async fn prepare(
         }
     }
     fill(
-        sandbox, run_id, image, workspace, limits, settings, &manifest, &entry, cancel, started,
+        sandbox, run_id, image, workspace, limits, settings, manifest, &entry, cancel, started,
     )
     .await
 }
@@ -182,63 +212,109 @@ async fn fill(
     started: Instant,
 ) -> Result<Prepared, DepsError> {
     let docker = sandbox.docker();
-    let tar = match deps_workspace(workspace, &script::files(manifest, settings.network)) {
+    let online = settings.online();
+    // Through the proxy: started before the workspace is packed, since its address goes into the files.
+    let egress = match settings.network {
+        DepsNetwork::Registries => {
+            let allow = AllowList::of(&settings.registries.reachable());
+            match proxy::start(sandbox, run_id, image, &allow, limits.timeout).await {
+                Ok(egress) => Some(egress),
+                Err(error) => {
+                    discard(docker, entry).await;
+                    return Err(error);
+                }
+            }
+        }
+        DepsNetwork::Off | DepsNetwork::Open => None,
+    };
+    let proxy_url = egress.as_ref().map(|egress| egress.proxy_url.clone());
+    let mut files = script::files(manifest, online);
+    files.extend(
+        access::files(settings, proxy_url.as_deref())
+            .into_iter()
+            .map(|(name, bytes)| (format!("{SCRIPT_DIR}/{name}"), bytes)),
+    );
+    let mut job = Job::new(run_id, image, Vec::new(), limits.clone());
+    job.workspace_tar = match deps_workspace(workspace, &files) {
         Ok(tar) => tar,
         Err(why) => {
+            close(egress).await;
             discard(docker, entry).await;
             return Err(DepsError::Workspace(why));
         }
     };
-    let mut job = Job::new(run_id, image, tar, limits.clone());
     job.command = Some(script::command());
+    job.env = access::env(settings, proxy_url.as_deref());
     job.volumes = vec![VolumeMount {
         volume: entry.data.clone(),
         target: DEPS_DIR.to_string(),
         read_only: false,
     }];
-    job.network = if settings.network {
-        Network::Bridge
-    } else {
-        Network::None
+    job.network = match (&egress, settings.network) {
+        (Some(egress), _) => Network::Internal(egress.network.clone()),
+        (None, DepsNetwork::Open) => Network::Bridge,
+        (None, _) => Network::None,
     };
-    let finished = match sandbox.run(job, cancel).await {
+    let finished = sandbox.run(job, cancel).await;
+    let log = close(egress).await;
+    let finished = match finished {
         Ok(finished) => finished,
         Err(error) => {
             discard(docker, entry).await;
             return Err(error.into());
         }
     };
+    let output = format!("{}\n{}", finished.stdout, finished.stderr);
     let ended = Ended {
         outcome: finished.outcome,
         stdout: &finished.stdout,
         stderr: &finished.stderr,
         timeout_secs: limits.timeout.as_secs(),
-        network: settings.network,
+        network: online,
+        cause: classify(&output, &log),
     };
-    match judge(manifest, &ended) {
+    let refusals = (!log.refused.is_empty()).then(|| {
+        format!(
+            "dependencies of {}: the install tried to reach {}; ato's allow-list proxy refused it",
+            manifest.source,
+            log.refused.join(", ")
+        )
+    });
+    let mut prepared = match judge(manifest, &ended) {
         Fill::Installed => {
             cache::mark_complete(docker, entry).await?;
             let mut prepared = mounted(entry, CacheUse::Filled, started);
+            let how = match settings.network {
+                DepsNetwork::Registries => " through the allow-list proxy",
+                DepsNetwork::Open => " with an open network",
+                DepsNetwork::Off => " without network",
+            };
             prepared.notes.push(format!(
-                "dependencies of {}: installed into the cache {} in {:.1} s{}",
+                "dependencies of {}: installed into the cache {} in {:.1} s{how}",
                 manifest.source,
                 entry.data,
                 finished.duration.as_secs_f64(),
-                if settings.network {
-                    ""
-                } else {
-                    " without network"
-                }
             ));
-            Ok(prepared)
+            prepared
         }
         Fill::Failed(problems) => {
             tracing::info!(cache = %entry.data, stderr = %finished.stderr, "the dependency phase failed");
             discard(docker, entry).await;
             let mut prepared = Prepared::new(CacheUse::Failed, started);
             prepared.problems = problems;
-            Ok(prepared)
+            prepared.install_output = Some(output);
+            prepared
         }
+    };
+    prepared.notes.extend(refusals);
+    Ok(prepared)
+}
+
+/// Reads the proxy's log and removes it with its network; nothing without a proxy.
+async fn close(egress: Option<proxy::Egress>) -> ProxyLog {
+    match egress {
+        Some(egress) => egress.finish().await,
+        None => ProxyLog::default(),
     }
 }
 

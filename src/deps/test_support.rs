@@ -43,6 +43,7 @@ pub(crate) fn ended<'a>(code: i64, stdout: &'a str, stderr: &'a str) -> Ended<'a
         stderr,
         timeout_secs: 60,
         network: false,
+        cause: None,
     }
 }
 
@@ -78,5 +79,6 @@ pub(crate) fn stub_manifest(stub: Stub) -> Manifest {
         source: "requirements.txt".into(),
         install: Box::new(stub),
         content_digest: "d".into(),
+        notes: Vec::new(),
     }
 }

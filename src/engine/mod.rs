@@ -96,14 +96,15 @@ pub async fn run_local(
     if swept > 0 {
         tracing::info!(swept, "removed leftover containers from an earlier run");
     }
+    let deps = crate::deps::DepsSettings::from_env()?;
     let settings = RunnerSettings {
         reruns: request.reruns,
         seed: request.seed,
         limits: Limits::from_env().map_err(EngineError::Sandbox)?,
-        deps: crate::deps::DepsSettings::from_env()?,
+        notes: deps.notes.clone(),
+        deps,
         builtin: true,
         model: None,
-        notes: Vec::new(),
     };
     let model = ModelSettings::from_env(Some(&data_dir())).map_err(EngineError::Config)?;
     let settings = settings.with_generators(generate::choose(request.generate, model.as_ref()));

@@ -123,11 +123,29 @@ pub async fn run_runner(
         result.model_tests = Some(model_run.tests);
     }
     // What the dependency phase found comes first: a missing package explains the import errors after it.
+    let mut deps_notes = dependencies.notes;
+    if let Some(output) = &dependencies.install_output {
+        deps_notes.push(keep_install_output(&runner_out, runner, output));
+    }
     result.problems.splice(0..0, dependencies.problems);
-    result.notes.splice(0..0, dependencies.notes);
+    result.notes.splice(0..0, deps_notes);
     result.notes.extend(settings.notes.iter().cloned());
     result.duration_ms = started.elapsed().as_millis() as u64;
     Ok(RunnerRun { result, sources })
+}
+
+/// Writes the output of a failed dependency install next to the runner's other files; the note says where.
+fn keep_install_output(runner_out: &std::path::Path, runner: Runner, output: &str) -> String {
+    const FILE: &str = "deps-install.log";
+    let written = std::fs::create_dir_all(runner_out)
+        .and_then(|()| std::fs::write(runner_out.join(FILE), output));
+    match written {
+        Ok(()) => format!(
+            "the dependency installer's output is in runners/{}/{FILE}",
+            runner.name()
+        ),
+        Err(error) => format!("the dependency installer's output could not be kept: {error}"),
+    }
 }
 
 /// A runner's result and the generated test files, as `(repo path, contents)`, for the report and patch.

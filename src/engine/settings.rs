@@ -12,7 +12,8 @@ pub struct RunnerSettings {
     pub reruns: u32,
     pub seed: u64,
     pub limits: Limits,
-    /// The dependency phase (its network is off unless the operator allows it).
+    /// The dependency phase: its network (by default only the package indexes, through the allow-list
+    /// proxy), the indexes, the CA bundle.
     pub deps: DepsSettings,
     /// Whether the builtin generator runs (without it, the runner only runs the static checker).
     pub builtin: bool,

@@ -1,4 +1,4 @@
-//! Removal of what a job created: explicitly at the end of every path of [`super::Sandbox::run`], by a guard
+//! Removal of what a job created (containers, volumes, and the dependency phase's networks): explicitly at the end of every path of [`super::Sandbox::run`], by a guard
 //! when the caller's future is dropped (cancelled task, panic), and by the start-up sweep after a crash.
 //!
 //! Everything is found again by label rather than remembered by id, so a create call interrupted before
@@ -10,14 +10,16 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bollard::Docker;
 use bollard::models::ContainerSummaryStateEnum;
 use bollard::query_parameters::{
-    ListContainersOptions, ListVolumesOptions, RemoveContainerOptions, RemoveVolumeOptions,
+    ListContainersOptions, ListNetworksOptions, ListVolumesOptions, RemoveContainerOptions,
+    RemoveVolumeOptions,
 };
 
 use super::connect_docker;
 use super::error::{SandboxError, is_not_found};
 use super::spec::JobIds;
 
-/// Force-removes every container (with its anonymous volumes), then every volume, matching `filters`.
+/// Force-removes every container (with its anonymous volumes), then every volume, then every network, matching
+/// `filters`.
 /// Returns how many objects were removed. Objects that vanish meanwhile are not an error.
 pub(crate) async fn remove_matching(
     docker: &Docker,
@@ -65,6 +67,7 @@ pub(crate) async fn remove_matching(
             Err(e) => return Err(SandboxError::docker("remove a container")(e)),
         }
     }
+    let filters_again = filters.clone();
     let volumes = docker
         .list_volumes(Some(ListVolumesOptions {
             filters: Some(filters),
@@ -72,13 +75,7 @@ pub(crate) async fn remove_matching(
         .await
         .map_err(SandboxError::docker("list volumes"))?;
     for volume in volumes.volumes.unwrap_or_default() {
-        let created = volume
-            .created_at
-            .as_deref()
-            .and_then(|at| {
-                time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()
-            })
-            .map(|at| at.unix_timestamp());
+        let created = volume.created_at.as_deref().and_then(unix_seconds);
         if !old_enough(created) {
             continue;
         }
@@ -98,7 +95,57 @@ pub(crate) async fn remove_matching(
             Err(e) => return Err(SandboxError::docker("remove a volume")(e)),
         }
     }
+    removed += remove_networks(docker, filters_again, only_stale.is_some(), &old_enough).await?;
     Ok(removed)
+}
+
+/// Removes the networks matching `filters` (the dependency phase's internal networks), after their
+/// containers. When only stale objects go, a network younger than the minimum age (a live fill's, its proxy
+/// not yet attached) or one a live container still uses is kept.
+async fn remove_networks(
+    docker: &Docker,
+    filters: HashMap<String, Vec<String>>,
+    only_stale: bool,
+    old_enough: &(dyn Fn(Option<i64>) -> bool + Sync),
+) -> Result<usize, SandboxError> {
+    let networks = docker
+        .list_networks(Some(ListNetworksOptions {
+            filters: Some(filters),
+        }))
+        .await
+        .map_err(SandboxError::docker("list networks"))?;
+    let mut removed = 0;
+    for network in networks {
+        if !old_enough(network.created.as_deref().and_then(unix_seconds)) {
+            continue;
+        }
+        let Some(id) = network.id else { continue };
+        match docker.remove_network(&id).await {
+            Ok(()) => removed += 1,
+            Err(e) if is_not_found(&e) => {}
+            // Still has endpoints: a live run's, or a container whose removal raced this one.
+            Err(e) if only_stale && (is_conflict(&e) || is_forbidden(&e)) => {}
+            Err(e) => return Err(SandboxError::docker("remove a network")(e)),
+        }
+    }
+    Ok(removed)
+}
+
+/// Docker's RFC 3339 time as seconds since the epoch.
+fn unix_seconds(at: &str) -> Option<i64> {
+    time::OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339)
+        .ok()
+        .map(|at| at.unix_timestamp())
+}
+
+fn is_forbidden(error: &bollard::errors::Error) -> bool {
+    matches!(
+        error,
+        bollard::errors::Error::DockerResponseServerError {
+            status_code: 403,
+            ..
+        }
+    )
 }
 
 fn is_conflict(error: &bollard::errors::Error) -> bool {

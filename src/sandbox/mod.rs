@@ -1,14 +1,16 @@
 //! The sandbox: runs one hostile job in a throw-away, locked-down container (see "The sandbox" in the README).
 //!
-//! Every container gets no network (only a dependency-phase job may ask for one, see [`Network`]), a read-only root filesystem, a small tmpfs `/tmp` (`HOME=/tmp`), all
+//! Every container gets no network (only a dependency-phase job may ask for one, see [`Network`]: the bridge,
+//! or an internal network whose only way out is the dependency phase's allow-list proxy), a read-only root
+//! filesystem, a small tmpfs `/tmp` (`HOME=/tmp`), all
 //! capabilities dropped, `no-new-privileges`, Docker's default seccomp profile, a non-root numeric user,
 //! pids, memory (no swap), CPU and `nofile` limits, a size-capped json-file log, only the job's environment,
 //! never a bind mount of the host and never the Docker socket, and the gVisor runtime when configured and
 //! present. Files go in as a tar uploaded into a size-limited tmpfs volume at `/work`; results come back as
 //! a tar of `/work/out`. [`spec`] explains why the job runs as an exec in a holder container.
 //!
-//! Every container and volume carries the label `ato=<run id>` and is removed on every path; [`Sandbox::sweep`]
-//! removes leftovers of a crashed process at start-up.
+//! Every container, volume and network (the dependency phase's) carries the label `ato=<run id>` and is
+//! removed on every path; [`Sandbox::sweep`] removes leftovers of a crashed process at start-up.
 
 mod cleanup;
 mod error;
@@ -27,6 +29,7 @@ use bollard::Docker;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
+pub(crate) use cleanup::CleanupGuard;
 pub use error::SandboxError;
 pub(crate) use job::User;
 pub use job::{Finished, Job, Outcome};
@@ -89,14 +92,20 @@ impl Sandbox {
         &self.docker
     }
 
+    /// A guard that removes everything labelled with `ids` (containers, volumes, networks) when cleaned, or
+    /// when dropped uncleaned: for what a caller creates besides jobs (the dependency phase's proxy).
+    pub(crate) fn cleanup_guard(&self, ids: spec::JobIds) -> CleanupGuard {
+        CleanupGuard::new(self.docker.clone(), &self.host, ids)
+    }
+
     /// The OCI runtime jobs run under, when not Docker's default.
     pub fn runtime(&self) -> Option<&str> {
         self.runtime.as_deref()
     }
 
-    /// Removes every container, then every volume, labelled `ato` (leftovers of a crashed process). For the one
-    /// process that owns the engine (`ato serve`), at start-up before any job runs: it also removes the jobs
-    /// running now. Returns how many were removed.
+    /// Removes every container, then every volume and network, labelled `ato` (leftovers of a crashed
+    /// process). For the one process that owns the engine (`ato serve`), at start-up before any job runs: it
+    /// also removes the jobs running now. Returns how many were removed.
     pub async fn sweep(&self) -> Result<usize, SandboxError> {
         let filters = HashMap::from([("label".to_string(), vec![RUN_LABEL.to_string()])]);
         cleanup::remove_matching(&self.docker, filters, None).await

@@ -18,13 +18,16 @@ pub struct VolumeMount {
 }
 
 /// The job's network. Only the dependency phase may ever get one, and only when the operator allows it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Network {
     /// No network at all: a loopback interface only (the default, and always for PR code under test).
     #[default]
     None,
-    /// Docker's default bridge: outbound access, for fetching dependencies.
+    /// Docker's default bridge: outbound access, for fetching dependencies (`ATO_DEPS_NETWORK=open`).
     Bridge,
+    /// A Docker network created `--internal` by the caller: no route out, only the other containers on it
+    /// (the dependency phase's allow-list proxy).
+    Internal(String),
 }
 
 /// A volume name Docker accepts, and a target that cannot cover the workspace, `/tmp` or the root.

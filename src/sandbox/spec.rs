@@ -120,9 +120,10 @@ pub fn container(job: &Job, ids: &JobIds, runtime: Option<&str>) -> ContainerCre
         }),
         ..Default::default()
     }));
-    let network_mode = match job.network {
+    let network_mode = match &job.network {
         Network::None => "none",
         Network::Bridge => "bridge",
+        Network::Internal(name) => name.as_str(),
     };
     let host_config = HostConfig {
         network_mode: Some(network_mode.to_string()),

@@ -298,7 +298,7 @@ async fn run_pull_request(
         reruns: config.reruns,
         seed: 1,
         limits,
-        deps: ctx.deps,
+        deps: ctx.deps.clone(),
         builtin: true,
         model: None,
         notes: Vec::new(),

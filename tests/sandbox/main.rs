@@ -1,5 +1,6 @@
 //! The sandbox on the real Docker engine: running one job (`jobs`), what a hostile job cannot do
-//! (`isolation`), and the dependency phase's two extra options (`deps_options`). Needs Docker and
+//! (`isolation`), the dependency phase's two extra options (`deps_options`), and the decisions of its
+//! allow-list proxy (`proxy_decisions`, with the host's `python3`). Needs Docker and
 //! `busybox-static`; fails, never skips, without them.
 //!
 //! Run one group with `cargo test --test sandbox isolation::` (or `jobs::`, `deps_options::`). The runner
@@ -12,3 +13,4 @@ mod support;
 mod deps_options;
 mod isolation;
 mod jobs;
+mod proxy_decisions;

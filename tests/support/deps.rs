@@ -216,3 +216,95 @@ pub fn vendor_maven_jar(
     );
     std::fs::write(folder.join(format!("{artifact}-{version}.pom")), pom).unwrap();
 }
+
+/// The networks labelled with a run's id (the dependency phase's internal networks).
+pub fn ato_networks(run_id: &str) -> Vec<String> {
+    let out = Command::new("docker")
+        .args(["network", "ls", "-q", "--filter"])
+        .arg(format!("label=ato={run_id}"))
+        .output()
+        .expect("docker network ls");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .map(str::to_string)
+        .collect()
+}
+
+/// The address the host has on Docker's default bridge, where a container on it reaches a server of the
+/// test.
+pub fn bridge_gateway() -> String {
+    let out = Command::new("docker")
+        .args([
+            "network",
+            "inspect",
+            "bridge",
+            "--format",
+            "{{range .IPAM.Config}}{{.Gateway}}{{end}}",
+        ])
+        .output()
+        .expect("docker network inspect");
+    let gateway = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    if gateway.is_empty() {
+        // Docker leaves the gateway out of the IPAM config when it chose it itself.
+        "172.17.0.1".to_string()
+    } else {
+        gateway
+    }
+}
+
+/// A plain HTTP server on every address of the host that answers every request with `routes` (path →
+/// content type and body; 404 otherwise) and counts the requests it got.
+pub struct HttpServer {
+    pub port: u16,
+    pub requests: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl HttpServer {
+    pub fn start(routes: Vec<(String, &'static str, Vec<u8>)>) -> HttpServer {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("0.0.0.0:0").expect("bind");
+        let port = listener.local_addr().unwrap().port();
+        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = requests.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let routes = routes.clone();
+                let seen = seen.clone();
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).is_err() {
+                        return;
+                    }
+                    loop {
+                        let mut header = String::new();
+                        match reader.read_line(&mut header) {
+                            Ok(0) | Err(_) => break,
+                            Ok(_) if header.trim().is_empty() => break,
+                            Ok(_) => {}
+                        }
+                    }
+                    let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+                    seen.lock().unwrap().push(line.trim().to_string());
+                    let found = routes.iter().find(|(p, _, _)| *p == path);
+                    let (status, kind, body) = match found {
+                        Some((_, kind, body)) => ("200 OK", *kind, body.clone()),
+                        None => ("404 Not Found", "text/plain", b"not found".to_vec()),
+                    };
+                    let head = format!(
+                        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = stream.write_all(head.as_bytes());
+                    let _ = stream.write_all(&body);
+                });
+            }
+        });
+        HttpServer { port, requests }
+    }
+
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}

@@ -3,15 +3,39 @@
 //! not resolve named artifact by artifact. Pure. (Maven itself runs in the runner image: the test phase's build
 //! is in the Java harness too.)
 
+use crate::deps::CA_FILE;
 use crate::deps::{
     ContentDigest, DEPS_DIR, Detection, Ended, HeadFiles, INSTALL_FAILED_EXIT, INSTALLED_LINE,
-    Install, MISSING_PREFIX, Manifest, problem,
+    Install, MISSING_PREFIX, Manifest, SCRIPT_DIR, problem,
 };
 use crate::model::{Problem, Runner};
 
 /// What Maven reads besides the poms: `.mvn/` settings, and the artifacts a project vendors (an in-project
 /// file repository, `lib/`).
 const MAVEN_ARTIFACTS: &[&str] = &[".jar", ".pom"];
+
+/// Run with `java TrustStore.java bundle.pem store.p12`: every certificate of the bundle, trusted.
+const TRUST_STORE_JAVA: &str = r#"import java.io.*;
+import java.security.KeyStore;
+import java.security.cert.*;
+
+public class TrustStore {
+    public static void main(String[] args) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        int count = 0;
+        try (InputStream in = new BufferedInputStream(new FileInputStream(args[0]))) {
+            for (Certificate certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("ato-" + count++, certificate);
+            }
+        }
+        try (OutputStream out = new FileOutputStream(args[1])) {
+            store.store(out, "changeit".toCharArray());
+        }
+        System.out.println(count + " certificates trusted");
+    }
+}
+"#;
 
 /// Maven resolves the project's dependencies and plugins into `/deps/java/m2` (the main sources are not
 /// compiled); Debian's repository in the image is a read-only tail, so its plugins are not copied.
@@ -39,6 +63,7 @@ pub(super) fn detect(files: &HeadFiles) -> Detection {
         source: "pom.xml".into(),
         install: Box::new(Maven),
         content_digest: digest.finish(),
+        notes: Vec::new(),
     })
 }
 
@@ -51,6 +76,15 @@ impl Install for Maven {
             r#"set -u
 cd /work/head
 mkdir -p {DEPS_DIR}/java/m2 || exit 1
+# A TLS-intercepting network's CA bundle, when ato gave one, as a Java trust store.
+ca=/work/{SCRIPT_DIR}/{CA_FILE}
+if [ -f "$ca" ]; then
+    if java /work/{SCRIPT_DIR}/TrustStore.java "$ca" /tmp/ato-truststore.p12 >&2; then
+        export JAVA_TOOL_OPTIONS="-Djavax.net.ssl.trustStore=/tmp/ato-truststore.p12 -Djavax.net.ssl.trustStorePassword=changeit -Djavax.net.ssl.trustStoreType=PKCS12"
+    else
+        echo "ato: the CA bundle could not be read as a Java trust store; Maven trusts the image's CAs" >&2
+    fi
+fi
 log=/tmp/ato-mvn.log
 if python3 -m ato_java.maven fill {DEPS_DIR}/java/m2 "$log"; then
     echo {INSTALLED_LINE}
@@ -63,18 +97,24 @@ exit {INSTALL_FAILED_EXIT}
         )
     }
 
+    /// The program that turns a PEM bundle into a PKCS#12 trust store (keytool imports one certificate a
+    /// call; this imports them all in one JVM start).
     fn inputs(&self) -> Vec<(String, Vec<u8>)> {
-        Vec::new()
+        vec![(
+            "TrustStore.java".into(),
+            TRUST_STORE_JAVA.as_bytes().to_vec(),
+        )]
     }
 
     /// The artifacts the harness's parser found in Maven's log, each once.
     fn missing(&self, source: &str, ended: &Ended<'_>) -> Vec<Problem> {
-        let why = if ended.network {
-            "no repository the build names has it"
-        } else {
-            "it is in no repository readable without a network (an in-project file:// repository, or Debian's \
-             in the image) and the dependency phase has no network (the operator can allow it with \
-             ATO_DEPS_NETWORK=1)"
+        let why = match &ended.cause {
+            Some(cause) if !matches!(cause, crate::deps::Cause::NoMatchingVersion(_)) => cause.explain(),
+            _ if ended.network => "no repository the build names has it".to_string(),
+            _ => "it is in no repository readable without a network (an in-project file:// repository, or \
+                  Debian's in the image) and the dependency phase has no network (ATO_DEPS_NETWORK=off; the \
+                  default, registries, reaches the configured mirror)"
+                .to_string(),
         };
         let mut seen: Vec<&str> = Vec::new();
         for artifact in ended
@@ -162,7 +202,12 @@ mod tests {
         assert!(script.contains(r#"python3 -m ato_java.maven fill /deps/java/m2 "$log""#));
         assert!(script.contains("python3 -m ato_java.maven missing"));
         assert!(script.contains(&format!("sed 's/^/{MISSING_PREFIX}/'")));
-        assert!(Maven.inputs().is_empty());
+        assert!(
+            script.contains("java /work/ato-deps/TrustStore.java \"$ca\" /tmp/ato-truststore.p12")
+        );
+        let inputs = Maven.inputs();
+        assert_eq!(inputs[0].0, "TrustStore.java");
+        assert!(String::from_utf8_lossy(&inputs[0].1).contains("generateCertificates"));
     }
 
     #[test]
@@ -178,7 +223,7 @@ mod tests {
                 .contains("`com.google.guava:guava:33.0-jre`")
         );
         assert!(problems[1].message.contains("maven-compiler-plugin:3.11.0"));
-        assert!(problems[0].message.contains("ATO_DEPS_NETWORK=1"));
+        assert!(problems[0].message.contains("ATO_DEPS_NETWORK=off"));
         assert_eq!(problems[0].path.as_deref(), Some("pom.xml"));
         assert_eq!(problems[0].kind, ProblemKind::Dependencies);
         // Nothing named: the dependency phase shows Maven's own words instead.

@@ -97,6 +97,7 @@ pub(super) fn detect(files: &HeadFiles) -> Detection {
         source: lock_name.into(),
         install: Box::new(NpmCi { remote }),
         content_digest: digest.finish(),
+        notes: Vec::new(),
     })
 }
 
@@ -142,7 +143,7 @@ echo {INSTALLED_LINE}
                     format!(
                         "dependency `{}` could not be installed: {} (the lock resolves it to {})",
                         package.name,
-                        why_missing(ended.network),
+                        why_missing(ended),
                         package.source
                     ),
                 )

@@ -1,15 +1,15 @@
 //! Python: `.py` files, tested with pytest in the `python` runner, dependencies installed by pip.
 //!
-//! [`outline`] finds the symbols from indentation; [`requirements`] reads what `requirements.txt` or
-//! `pyproject.toml` declares; [`pip`] finds the manifest, writes the install script and names what pip could
-//! not find.
+//! [`outline`] finds the symbols from indentation; [`declared`] reads what the project declares (its
+//! interpreter, its dependencies in every file that lists them); [`pip`] turns the dependencies into an
+//! install script and names what pip could not find.
 
-// Read by the runtime and dependency phases, which are being wired to them.
+// The dependency phase reads `declared::python_deps`; the interpreter readers (`python_runtime`, `tox`) wait
+// for the runtime phase, which is being wired to them.
 #[allow(dead_code, unused_imports)]
 pub(crate) mod declared;
 mod outline;
 mod pip;
-mod requirements;
 
 use super::{Family, Fences, Framework, Lang, OutlineSymbol, ProjectFiles, TestFile};
 use crate::deps::{Detection, Ecosystem, HeadFiles};
@@ -124,16 +124,11 @@ impl Family for Python {
 }
 
 impl Ecosystem for Python {
-    /// Requirement files anywhere (one may include another: `requirements.txt`, `requirements-dev.txt`,
-    /// `requirements/base.txt`), and the root `pyproject.toml`.
+    /// Every file the declaration readers read (`crate::declared::is_declaration`): requirement files
+    /// anywhere (one may include another), and the root `pyproject.toml`, `setup.py`, `setup.cfg`, `Pipfile`,
+    /// `tox.ini`…
     fn is_manifest(&self, path: &str) -> bool {
-        let name = path.rsplit('/').next().unwrap_or(path);
-        let in_requirements_dir = path
-            .rsplit('/')
-            .nth(1)
-            .is_some_and(|dir| dir.starts_with("requirements"));
-        ((name.starts_with("requirements") || in_requirements_dir) && name.ends_with(".txt"))
-            || path == "pyproject.toml"
+        crate::declared::is_declaration(path)
     }
 
     fn detect(&self, files: &HeadFiles) -> Detection {
@@ -191,10 +186,14 @@ mod tests {
             "requirements-dev.txt",
             "requirements/base.txt",
             "pyproject.toml",
+            "setup.py",
+            "setup.cfg",
+            "Pipfile",
+            "tox.ini",
         ] {
             assert!(Python.is_manifest(path), "{path}");
         }
-        for path in ["sub/pyproject.toml", "notes.txt", "package.json", "pom.xml"] {
+        for path in ["sub/pyproject.toml", "notes.txt", "sub/setup.py"] {
             assert!(!Python.is_manifest(path), "{path}");
         }
     }

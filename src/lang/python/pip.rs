@@ -1,8 +1,14 @@
-//! Python's dependencies: `requirements.txt` (else `pyproject.toml`'s `[project].dependencies`) installed with
-//! `pip install --target`, from the wheels and sdists the repository vendors; what pip could not find is named
-//! requirement by requirement. Pure.
+//! Python's dependencies: what the project declares anywhere ([`python_deps`]: requirement files with their
+//! includes, `pyproject.toml`, `setup.cfg`, `setup.py` read statically, `Pipfile`, tox), its runtime and test
+//! requirements written into one requirements file with the pip options the project's files set, installed
+//! with `pip install --target`, from the configured index and the wheels and sdists the repository vendors;
+//! what pip could not find is named requirement by requirement, at the file and line that asked for it. Pure.
+//!
+//! The project itself is not installed: its code under test is imported from the tree of each side, and a
+//! copy of the head's in the shared cache would shadow the base's.
 
-use super::requirements::{self, Requirement, requirement_name};
+use super::declared::python_deps::{PyRequirement, PythonDeps, python_deps};
+use crate::declared::FnTree;
 use crate::deps::{
     ContentDigest, DEPS_DIR, Detection, Ended, HeadFiles, INSTALL_FAILED_EXIT, INSTALLED_LINE,
     Install, MISSING_PREFIX, Manifest, SCRIPT_DIR, problem, sh_quote, why_missing,
@@ -10,112 +16,141 @@ use crate::deps::{
 use crate::model::{Problem, Runner};
 
 /// Folders a project keeps its wheels and sdists in by convention, used as `--find-links` when they hold
-/// any (besides the ones `requirements.txt` names itself).
+/// any (besides the ones a requirements file names itself).
 const VENDOR_DIRS: &[&str] = &["vendor", "vendored", "wheels", "wheelhouse", "third_party"];
 /// What pip can install from a `--find-links` folder.
 const PYTHON_ARCHIVES: &[&str] = &[".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz"];
 
-/// `pip install --target /deps/python -r <file>`.
+/// `pip install --target /deps/python -r ato-deps/requirements.txt`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Pip {
-    /// Relative to the head tree.
-    requirements_file: String,
-    /// The file's contents when ato writes it (from `pyproject.toml`); else the file is the repository's own.
-    generated: Option<String>,
-    find_links: Vec<String>,
-    /// Each requirement, to probe one by one when the install fails.
-    requirements: Vec<Requirement>,
+    /// The pip options the project's files set, one a line (also read by each probe).
+    options: String,
+    /// Each requirement to install, one a line, after the options.
+    requirements: String,
+    /// `-c` pins, when the project has any.
+    constraints: Option<String>,
+    /// Each requirement that needs an index or a vendored archive, probed alone when the install fails.
+    probes: Vec<PyRequirement>,
 }
 
 /// The Python manifest of the head tree.
 pub(super) fn detect(files: &HeadFiles) -> Detection {
-    if let Some(bytes) = files.manifest("requirements.txt") {
-        let text = String::from_utf8_lossy(bytes);
-        let parsed = requirements::parse_requirements(&text);
-        if parsed.requirements.is_empty() && parsed.includes.is_empty() {
-            return Detection::None;
-        }
-        let mut digest = ContentDigest::default();
-        // Included requirement files are manifests too; all of them are hashed, included or not.
-        for (path, bytes) in &files.manifests {
-            if path.ends_with(".txt") {
-                digest.add(path, bytes);
-            }
-        }
-        let mut find_links: Vec<String> = parsed
-            .find_links
-            .iter()
-            .filter(|link| link.contains("://") || files.exists(link))
-            .cloned()
-            .collect();
-        add_vendor_dirs(files, &mut find_links);
-        hash_archives(files, &find_links, &mut digest);
-        let pip = Pip {
-            requirements_file: "requirements.txt".into(),
-            generated: None,
-            find_links,
-            requirements: parsed.requirements,
-        };
-        return found("requirements.txt", pip, digest);
-    }
-    let Some(bytes) = files.manifest("pyproject.toml") else {
+    let tree = FnTree::new(
+        |path| files.manifest(path),
+        files.manifests.keys().chain(files.digests.keys()),
+    );
+    let deps = python_deps(&tree);
+    let wanted: Vec<&PyRequirement> = deps.runtime.iter().chain(&deps.test).collect();
+    let Some(first) = wanted.first() else {
         return Detection::None;
     };
-    let requirements = match requirements::parse_pyproject(&String::from_utf8_lossy(bytes)) {
-        Ok(Some(requirements)) => requirements,
-        Ok(None) => return Detection::None,
-        Err(why) => {
-            return Detection::Unusable(vec![problem(
-                "pyproject.toml",
-                format!(
-                    "the dependencies of pyproject.toml could not be read, so none were installed: {why}"
-                ),
-            )]);
+    let source = first.file.clone();
+    let mut find_links: Vec<String> = Vec::new();
+    let mut options = String::new();
+    for option in &deps.pip_options {
+        if option.option == "--find-links"
+            && let Some(value) = &option.value
+        {
+            if !value.contains("://") && !files.exists(value) {
+                continue;
+            }
+            find_links.push(value.clone());
         }
-    };
-    let generated: String = requirements
-        .iter()
-        .map(|requirement| format!("{}\n", requirement.text))
-        .collect();
-    let mut digest = ContentDigest::default();
-    digest.add("pyproject.toml[project].dependencies", generated.as_bytes());
-    let mut find_links = Vec::new();
-    add_vendor_dirs(files, &mut find_links);
-    hash_archives(files, &find_links, &mut digest);
-    let pip = Pip {
-        requirements_file: format!("../{SCRIPT_DIR}/requirements.txt"),
-        generated: Some(generated),
-        find_links,
-        requirements,
-    };
-    found("pyproject.toml", pip, digest)
-}
-
-fn found(source: &str, pip: Pip, digest: ContentDigest) -> Detection {
-    Detection::Found(Manifest {
-        runner: Runner::Python,
-        source: source.into(),
-        install: Box::new(pip),
-        content_digest: digest.finish(),
-    })
-}
-
-fn add_vendor_dirs(files: &HeadFiles, find_links: &mut Vec<String>) {
+        options.push_str(&option_line(&option.option, option.value.as_deref()));
+    }
     for dir in VENDOR_DIRS {
         let has_archives = files.files_under(dir, PYTHON_ARCHIVES).next().is_some();
         if has_archives && !find_links.iter().any(|link| link.trim_matches('/') == *dir) {
             find_links.push((*dir).to_string());
+            options.push_str(&option_line("--find-links", Some(dir)));
         }
     }
-}
-
-fn hash_archives(files: &HeadFiles, find_links: &[String], digest: &mut ContentDigest) {
-    for link in find_links {
-        digest.add("find-links", link.as_bytes());
+    let requirements: String = wanted
+        .iter()
+        .map(|requirement| format!("{}\n", requirement.requirement.replace('\n', " ")))
+        .collect();
+    let constraints = (!deps.constraints.is_empty()).then(|| {
+        deps.constraints
+            .iter()
+            .map(|c| format!("{}\n", c.requirement))
+            .collect::<String>()
+    });
+    let mut digest = ContentDigest::default();
+    // Every Python declaration as written (what the readers made of them follows), so any edit of one is a
+    // new fill, as it was when only requirement files were read.
+    for (path, bytes) in &files.manifests {
+        if is_python_declaration(path) {
+            digest.add(path, bytes);
+        }
+    }
+    digest.add("options", options.as_bytes());
+    digest.add("requirements", requirements.as_bytes());
+    digest.add(
+        "constraints",
+        constraints.as_deref().unwrap_or("").as_bytes(),
+    );
+    for link in &find_links {
         for (path, sha) in files.files_under(link, PYTHON_ARCHIVES) {
             digest.add(path, sha.as_bytes());
         }
     }
+    // A requirement that is a folder of the repository installs what is in it.
+    for requirement in wanted.iter().filter(|r| r.local) {
+        let dir = requirement.requirement.trim_start_matches("./");
+        for (path, sha) in files.files_under(dir, &[""]) {
+            digest.add(path, sha.as_bytes());
+        }
+        for (path, bytes) in files.manifests.range(format!("{dir}/")..) {
+            if !path.starts_with(&format!("{dir}/")) {
+                break;
+            }
+            digest.add(path, bytes);
+        }
+    }
+    let probes = wanted
+        .iter()
+        .filter(|r| !r.local)
+        .cloned()
+        .cloned()
+        .collect();
+    Detection::Found(Manifest {
+        runner: Runner::Python,
+        source,
+        install: Box::new(Pip {
+            options,
+            requirements,
+            constraints,
+            probes,
+        }),
+        content_digest: digest.finish(),
+        notes: declaration_notes(&deps),
+    })
+}
+
+/// The declarations the Python readers read (not `package.json`, poms or CI workflows).
+fn is_python_declaration(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    name.ends_with(".txt")
+        || matches!(
+            name,
+            "pyproject.toml" | "setup.py" | "setup.cfg" | "tox.ini" | "tox.toml" | "Pipfile"
+        )
+}
+
+fn option_line(option: &str, value: Option<&str>) -> String {
+    match value {
+        Some(value) => format!("{option} {value}\n"),
+        None => format!("{option}\n"),
+    }
+}
+
+/// The notes of what could not be read, for the report.
+fn declaration_notes(deps: &PythonDeps) -> Vec<String> {
+    deps.notes
+        .iter()
+        .map(|note| format!("dependencies: {note}"))
+        .collect()
 }
 
 impl Install for Pip {
@@ -126,67 +161,74 @@ impl Install for Pip {
             "--no-input",
             "--disable-pip-version-check",
             "--no-cache-dir",
-            // Vendored sdists build with the image's setuptools: without a network there is no isolated
-            // build environment to fetch.
-            "--no-build-isolation",
+            // Vendored sdists build with the image's setuptools when there is no index to fetch an isolated
+            // build environment from.
         ]
         .into_iter()
         .map(str::to_string)
         .collect::<Vec<_>>();
         if network {
-            options.extend(["--retries", "2", "--timeout", "30"].map(str::to_string));
+            options.extend(["--retries", "1", "--timeout", "30"].map(str::to_string));
         } else {
             // Without a network only the vendored archives can be had: say so to pip, which then fails at once
             // instead of retrying an index it cannot reach.
             options.push("--no-index".into());
-        }
-        for link in &self.find_links {
-            options.push("--find-links".into());
-            options.push(link.clone());
+            options.push("--no-build-isolation".into());
         }
         let options = options
             .iter()
             .map(|o| sh_quote(o))
             .collect::<Vec<_>>()
             .join(" ");
-        let requirements = sh_quote(&self.requirements_file);
+        let dir = format!("/work/{SCRIPT_DIR}");
+        let constraints = if self.constraints.is_some() {
+            format!(" -c {dir}/constraints.txt")
+        } else {
+            String::new()
+        };
         format!(
             r#"set -u
 cd /work/head
 export PIP_ROOT_USER_ACTION=ignore PYTHONDONTWRITEBYTECODE=1
-if python3 -m pip install {options} --no-warn-script-location --target {DEPS_DIR}/python -r {requirements}; then
+if python3 -m pip install {options} --no-warn-script-location --target {DEPS_DIR}/python -r {dir}/options.txt -r {dir}/requirements.txt{constraints}; then
     echo {INSTALLED_LINE}
     exit 0
 fi
 # Which requirements could not be had, each on its own (pip stops at the first it cannot find).
 while IFS= read -r requirement; do
     [ -n "$requirement" ] || continue
-    if ! python3 -m pip download {options} --no-deps --dest /tmp/ato-probe "$requirement" >/dev/null 2>&1; then
+    if ! python3 -m pip download {options} --no-deps --dest /tmp/ato-probe -r {dir}/options.txt "$requirement" >/dev/null 2>&1; then
         echo "{MISSING_PREFIX}$requirement"
     fi
-done < /work/{SCRIPT_DIR}/probes.txt
+done < {dir}/probes.txt
 exit {INSTALL_FAILED_EXIT}
 "#
         )
     }
 
-    /// The generated requirements file, when there is one, and the probes (one requirement a line).
+    /// The options, the requirements, the constraints when any, and the probes (one requirement a line).
     fn inputs(&self) -> Vec<(String, Vec<u8>)> {
-        let mut files = Vec::new();
-        if let Some(generated) = &self.generated {
-            files.push(("requirements.txt".into(), generated.clone().into_bytes()));
+        let mut files = vec![
+            ("options.txt".to_string(), self.options.clone().into_bytes()),
+            (
+                "requirements.txt".to_string(),
+                self.requirements.clone().into_bytes(),
+            ),
+        ];
+        if let Some(constraints) = &self.constraints {
+            files.push(("constraints.txt".into(), constraints.clone().into_bytes()));
         }
         let probes: String = self
-            .requirements
+            .probes
             .iter()
-            .map(|requirement| format!("{}\n", requirement.text.replace('\n', " ")))
+            .map(|requirement| format!("{}\n", requirement.requirement.replace('\n', " ")))
             .collect();
         files.push(("probes.txt".into(), probes.into_bytes()));
         files
     }
 
     /// The requirements the probes named, and a missing dependency of a dependency that only pip's own
-    /// error names; each once, with its line.
+    /// error names; each once, at the file and line that asked for it.
     fn missing(&self, source: &str, ended: &Ended<'_>) -> Vec<Problem> {
         let probed = ended
             .stdout
@@ -200,28 +242,44 @@ exit {INSTALL_FAILED_EXIT}
         let mut seen: Vec<String> = Vec::new();
         let mut problems = Vec::new();
         for text in probed.chain(from_pip) {
-            let key = requirement_name(text).unwrap_or_else(|| text.to_string());
+            let key = name_of(text);
             if text.is_empty() || seen.contains(&key) {
                 continue;
             }
             seen.push(key.clone());
-            let line = self
-                .requirements
+            let declared = self
+                .probes
                 .iter()
-                .find(|r| r.text == text || r.name.as_deref() == Some(key.as_str()))
-                .and_then(|r| r.line);
+                .find(|r| r.requirement == text || r.name.as_deref() == Some(key.as_str()));
             let mut problem = problem(
-                source,
+                declared.map_or(source, |r| r.file.as_str()),
                 format!(
                     "dependency `{text}` could not be installed: {}",
-                    why_missing(ended.network)
+                    why_missing(ended)
                 ),
             );
-            problem.line = line;
+            problem.line = declared.and_then(|r| r.line);
             problems.push(problem);
         }
         problems
     }
+}
+
+/// The PEP 503 name a requirement starts with.
+fn name_of(text: &str) -> String {
+    let name: String = text
+        .trim()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
+    let mut normalised = String::new();
+    for c in name.to_ascii_lowercase().chars() {
+        let c = if matches!(c, '_' | '.') { '-' } else { c };
+        if !(c == '-' && normalised.ends_with('-')) {
+            normalised.push(c);
+        }
+    }
+    normalised
 }
 
 #[cfg(test)]

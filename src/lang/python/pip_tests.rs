@@ -1,8 +1,8 @@
 //! Tests of Python's dependency manifest, install script and missing requirements.
 
 use super::*;
+use crate::deps::Ecosystem;
 use crate::deps::test_support::{ended, found, head_files};
-use crate::deps::{Ecosystem, Install};
 use crate::lang::python::Python;
 use crate::model::ProblemKind;
 
@@ -10,13 +10,13 @@ fn files(entries: &[(&str, &[u8])]) -> HeadFiles {
     head_files(&Python, entries)
 }
 
-fn pip(requirements: &str, find_links: &[&str]) -> Pip {
-    Pip {
-        requirements_file: "requirements.txt".into(),
-        generated: None,
-        find_links: find_links.iter().map(|s| s.to_string()).collect(),
-        requirements: requirements::parse_requirements(requirements).requirements,
-    }
+fn input(manifest: &Manifest, name: &str) -> String {
+    let inputs = manifest.install.inputs();
+    let (_, bytes) = inputs
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no {name} in {inputs:?}"));
+    String::from_utf8(bytes.clone()).unwrap()
 }
 
 #[test]
@@ -30,15 +30,17 @@ fn requirements_with_a_vendor_folder() {
     let manifest = found(Python.detect(&tree));
     assert_eq!(manifest.source, "requirements.txt");
     assert_eq!(manifest.runner, Runner::Python);
+    assert_eq!(
+        input(&manifest, "options.txt"),
+        "--find-links wheels\n--find-links vendor\n"
+    );
+    assert_eq!(input(&manifest, "requirements.txt"), "tiny-dep==1.0\n");
+    assert_eq!(input(&manifest, "probes.txt"), "tiny-dep==1.0\n");
     let script = manifest.install.script(false);
     assert!(
-        script
-            .contains("'--find-links' 'wheels' '--find-links' 'vendor' --no-warn-script-location"),
+        script.contains("-r /work/ato-deps/options.txt -r /work/ato-deps/requirements.txt;"),
         "{script}"
     );
-    assert!(script.contains("-r 'requirements.txt'"), "{script}");
-    let inputs = manifest.install.inputs();
-    assert_eq!(inputs, [("probes.txt".into(), b"tiny-dep==1.0\n".to_vec())]);
     // The requirement is known by its normalised name, on its line.
     let pip_error = "ERROR: No matching distribution found for Tiny_Dep\n";
     let problems = manifest
@@ -61,34 +63,43 @@ fn the_digest_follows_the_requirements_the_archives_and_the_image() {
     assert_ne!(base, digest(b"t==1\n", b"PK1", "sha256:a"));
     assert_ne!(base, digest(b"t\n", b"PK2", "sha256:a"));
     assert_ne!(base, digest(b"t\n", b"PK1", "sha256:b"));
+    assert_ne!(
+        base,
+        digest(b"# another comment\nt\n", b"PK1", "sha256:a"),
+        "a comment is an edit: tests rely on it for a fresh digest"
+    );
     assert_eq!(base.len(), 64);
 }
 
 #[test]
-fn pyproject_dependencies_when_there_is_no_requirements_file() {
+fn setup_cfg_runtime_and_test_requirements_are_installed_but_not_other_extras() {
+    let tree = files(&[
+        (
+            "setup.cfg",
+            b"[metadata]\nname = calc\n\n[options]\ninstall_requires =\n    six>=1.16\n\n\
+              [options.extras_require]\ntest =\n    tinydep==1.0\ndocs =\n    sphinx\n",
+        ),
+        ("setup.py", b"from setuptools import setup\nsetup()\n"),
+    ]);
+    let manifest = found(Python.detect(&tree));
+    assert_eq!(manifest.source, "setup.cfg");
+    assert_eq!(
+        input(&manifest, "requirements.txt"),
+        "six>=1.16\ntinydep==1.0\n"
+    );
+    assert_eq!(input(&manifest, "options.txt"), "");
+}
+
+#[test]
+fn pyproject_dependencies_and_what_cannot_be_read() {
     let tree = files(&[(
         "pyproject.toml",
         b"[project]\nname='p'\ndependencies=['tiny-dep>=1', 'attrs']\n",
     )]);
     let manifest = found(Python.detect(&tree));
     assert_eq!(manifest.source, "pyproject.toml");
-    assert!(
-        manifest
-            .install
-            .script(false)
-            .contains("-r '../ato-deps/requirements.txt'")
-    );
-    let inputs = manifest.install.inputs();
-    assert_eq!(
-        inputs[0],
-        ("requirements.txt".into(), b"tiny-dep>=1\nattrs\n".to_vec())
-    );
-    assert_eq!(
-        inputs[1],
-        ("probes.txt".into(), b"tiny-dep>=1\nattrs\n".to_vec())
-    );
-    let broken = Python.detect(&files(&[("pyproject.toml", b"[project\n")]));
-    assert!(matches!(broken, Detection::Unusable(p) if p[0].kind == ProblemKind::Dependencies));
+    assert_eq!(input(&manifest, "requirements.txt"), "tiny-dep>=1\nattrs\n");
+    assert_eq!(input(&manifest, "probes.txt"), "tiny-dep>=1\nattrs\n");
     assert!(matches!(
         Python.detect(&files(&[("app.py", b"")])),
         Detection::None
@@ -100,36 +111,77 @@ fn pyproject_dependencies_when_there_is_no_requirements_file() {
 }
 
 #[test]
+fn an_index_a_requirements_file_names_is_passed_on_for_the_proxy_to_judge() {
+    let tree = files(&[
+        (
+            "requirements.txt",
+            b"--index-url http://10.0.0.5:8080/simple\nsix\n-c requirements/pins.txt\n",
+        ),
+        ("requirements/pins.txt", b"six==1.17.0\n"),
+    ]);
+    let manifest = found(Python.detect(&tree));
+    assert_eq!(
+        input(&manifest, "options.txt"),
+        "--index-url http://10.0.0.5:8080/simple\n"
+    );
+    assert_eq!(input(&manifest, "constraints.txt"), "six==1.17.0\n");
+    assert!(
+        manifest
+            .install
+            .script(true)
+            .contains(" -c /work/ato-deps/constraints.txt;")
+    );
+}
+
+#[test]
 fn pip_is_offline_unless_the_network_is_allowed() {
-    let offline = pip("tiny==1.0\n", &["vendor it's"]).script(false);
+    let tree = files(&[("requirements.txt", b"tiny==1.0\n")]);
+    let manifest = found(Python.detect(&tree));
+    let offline = manifest.install.script(false);
     assert!(offline.contains("'--no-index'"));
-    assert!(offline.contains(r"'--find-links' 'vendor it'\''s'"));
-    assert!(offline.contains("--target /deps/python -r 'requirements.txt'"));
-    let online = pip("tiny==1.0\n", &[]).script(true);
+    assert!(offline.contains("--target /deps/python"));
+    let online = manifest.install.script(true);
     assert!(!online.contains("--no-index"));
-    assert!(online.contains("'--retries' '2'"));
+    assert!(online.contains("'--retries' '1'"));
 }
 
 #[test]
-fn the_probes_list_each_requirement() {
-    let inputs = pip("tiny==1.0\n", &[]).inputs();
-    assert_eq!(inputs, [("probes.txt".into(), b"tiny==1.0\n".to_vec())]);
-}
-
-#[test]
-fn each_missing_requirement_is_named_once_with_its_line() {
-    let stderr = "ERROR: Could not find a version that satisfies the requirement Not_Vendored>=2 \
-                  (from versions: none)\nERROR: No matching distribution found for Not_Vendored>=2\n\
+fn each_missing_requirement_is_named_once_with_its_file_and_line() {
+    let stderr = "ERROR: Could not find a version that satisfies the requirement not-vendored>=2 \
+                  (from versions: none)\nERROR: No matching distribution found for not-vendored>=2\n\
                   ERROR: No matching distribution found for deep-dep (from tiny-dep==1.0)\n";
-    let problems = pip("tiny-dep==1.0\nNot_Vendored>=2\n", &[]).missing(
+    let tree = files(&[
+        (
+            "requirements.txt",
+            b"tiny-dep==1.0\n-r requirements-dev.txt\n",
+        ),
+        ("requirements-dev.txt", b"# dev\nNot_Vendored>=2\n"),
+    ]);
+    let manifest = found(Python.detect(&tree));
+    let problems = manifest.install.missing(
         "requirements.txt",
-        &ended(3, "ATO-DEPS-MISSING Not_Vendored>=2\n", stderr),
+        &ended(3, "ATO-DEPS-MISSING not-vendored>=2\n", stderr),
     );
     assert_eq!(problems.len(), 2, "{problems:?}");
-    assert!(problems[0].message.contains("`Not_Vendored>=2`"));
-    assert!(problems[0].message.contains("ATO_DEPS_NETWORK=1"));
+    assert!(problems[0].message.contains("`not-vendored>=2`"));
+    assert!(problems[0].message.contains("ATO_DEPS_NETWORK=off"));
     assert_eq!(problems[0].line, Some(2));
-    assert_eq!(problems[0].path.as_deref(), Some("requirements.txt"));
+    assert_eq!(problems[0].path.as_deref(), Some("requirements-dev.txt"));
     assert_eq!(problems[0].kind, ProblemKind::Dependencies);
     assert!(problems[1].message.contains("deep-dep"));
+}
+
+#[test]
+fn what_the_declarations_say_that_cannot_be_read_becomes_a_note() {
+    let tree = files(&[("requirements.txt", b"six\n!! not a requirement\n")]);
+    let manifest = found(Python.detect(&tree));
+    assert_eq!(input(&manifest, "requirements.txt"), "six\n");
+    assert!(
+        manifest
+            .notes
+            .iter()
+            .any(|n| n.starts_with("dependencies: requirements.txt: line 2")),
+        "{:?}",
+        manifest.notes
+    );
 }

@@ -6,7 +6,8 @@ use ato::model::{Observation, ProblemKind, Runner, RunnerResult, SandboxOutcome}
 use super::OFFLINE;
 use crate::support::ato_run::{run_last_commit, runner_result};
 use crate::support::deps::{
-    cache_entry, cleanup, deps_phase, nonce, vendor_maven_jar, volumes_named_in,
+    HttpServer, ato_networks, bridge_gateway, cache_entry, cleanup, deps_phase, nonce,
+    vendor_maven_jar, volumes_named_in,
 };
 use crate::support::docker::{ato_containers, require_docker, runner_image};
 use crate::support::git_repo::Repo;
@@ -181,4 +182,80 @@ fn java_maven_dependency_from_an_in_project_repository_is_resolved_once_then_bui
             "no container left"
         );
     }
+}
+
+#[test]
+fn java_maven_dependency_from_the_configured_mirror_through_the_proxy() {
+    require_docker();
+    runner_image("java");
+    // The artifact is compiled in the Java image, then served by the test as a Maven repository.
+    let served = tempfile::tempdir().unwrap();
+    vendor_maven_jar(
+        served.path(),
+        ("com.example.text", "shout", "1.0"),
+        "com/example/text/Shout.java",
+        SHOUT,
+    );
+    let folder = "com/example/text/shout/1.0";
+    let file =
+        |name: &str| std::fs::read(served.path().join("repo").join(folder).join(name)).unwrap();
+    let server = HttpServer::start(vec![
+        (
+            format!("/maven2/{folder}/shout-1.0.pom"),
+            "text/xml",
+            file("shout-1.0.pom"),
+        ),
+        (
+            format!("/maven2/{folder}/shout-1.0.jar"),
+            "application/java-archive",
+            file("shout-1.0.jar"),
+        ),
+    ]);
+    let mirror = format!("http://{}:{}/maven2/", bridge_gateway(), server.port);
+    // The pom names no repository: Maven Central, which the mirror stands for.
+    let pom = maven_pom(&nonce()).replace(
+        "  <repositories>\n    <repository>\n      <id>in-project</id>\n      <url>file://${project.basedir}/repo</url>\n    </repository>\n  </repositories>\n",
+        "",
+    );
+    assert!(!pom.contains("<repositories>"), "{pom}");
+    let repo = Repo::new();
+    repo.write("pom.xml", &pom)
+        .write(CALC, CALC_BASE)
+        .commit("base");
+    repo.write(CALC, CALC_HEAD).commit("shout");
+
+    let env = [
+        ("ATO_DEPS_NETWORK", "registries"),
+        ("ATO_MAVEN_MIRROR", mirror.as_str()),
+    ];
+    let run = run_last_commit(&repo, &env);
+    let _volumes = crate::support::deps::RemoveVolumes(volumes_named_in(&run));
+    let java = runner_result(run.results(), Runner::Java);
+    assert!(
+        !java
+            .problems
+            .iter()
+            .any(|p| matches!(p.kind, ProblemKind::Dependencies | ProblemKind::SyntaxError)),
+        "the artifact came from the mirror: {:#?}\n{:#?}\n{}",
+        java.problems,
+        java.notes,
+        run.stderr
+    );
+    let (base, head) = change_of(java, "Calc.greet");
+    assert!(
+        base.contains("hello ") && head.contains("HELLO "),
+        "base {base}, head {head}"
+    );
+    assert!(
+        server
+            .requests()
+            .iter()
+            .any(|r| r.starts_with(&format!("GET /maven2/{folder}/shout-1.0.jar"))),
+        "Maven fetched the jar from the mirror: {:?}",
+        server.requests()
+    );
+    assert_eq!(deps_phase(&run, "java").0, "installed");
+    let run_id = &run.results().run_id;
+    assert!(ato_containers(Some(run_id)).is_empty(), "no container left");
+    assert!(ato_networks(run_id).is_empty(), "no network left");
 }
