@@ -76,6 +76,16 @@ pub(crate) async fn start(
         .map_err(DepsError::docker(
             "create the dependency phase's internal network",
         ))?;
+    let subnets = match docker.inspect_network(&network, None).await {
+        Ok(inspected) => inspected
+            .ipam
+            .and_then(|ipam| ipam.config)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|config| config.subnet)
+            .collect::<Vec<_>>(),
+        Err(_) => Vec::new(),
+    };
     let egress = Egress {
         sandbox: sandbox.clone(),
         ids,
@@ -83,7 +93,7 @@ pub(crate) async fn start(
         network,
         proxy_url: String::new(),
     };
-    match run_proxy(egress, image, allow, timeout).await {
+    match run_proxy(egress, image, allow, &subnets, timeout).await {
         Ok(egress) => Ok(egress),
         Err((egress, error)) => {
             egress.remove().await;
@@ -96,6 +106,7 @@ async fn run_proxy(
     mut egress: Egress,
     image: &str,
     allow: &AllowList,
+    subnets: &[String],
     timeout: Duration,
 ) -> Result<Egress, (Egress, DepsError)> {
     let docker = egress.sandbox.docker().clone();
@@ -106,6 +117,7 @@ async fn run_proxy(
         image,
         &egress.network,
         allow,
+        subnets,
         timeout,
     );
     let step = |action: &'static str| DepsError::docker(action);
@@ -187,6 +199,7 @@ fn proxy_container(
     image: &str,
     network: &str,
     allow: &AllowList,
+    subnets: &[String],
     timeout: Duration,
 ) -> ContainerCreateBody {
     let mut limits = Limits {
@@ -208,6 +221,10 @@ fn proxy_container(
         lifetime.to_string(),
     ];
     argv.extend(allow.proxy_args());
+    // Only the internal network's containers may use it: it sits on the default bridge too.
+    for subnet in subnets {
+        argv.extend(["--client-subnet".to_string(), subnet.clone()]);
+    }
     body.entrypoint = Some(vec!["python3".into()]);
     body.cmd = Some(argv);
     body.hostname = Some("ato-proxy".into());
@@ -281,6 +298,7 @@ mod tests {
             "ato-runner-python:x",
             "ato-deps-net-1",
             &allow,
+            &["172.30.0.0/16".to_string()],
             Duration::from_secs(60),
         );
         let host = body.host_config.clone().unwrap();
@@ -314,7 +332,9 @@ mod tests {
                 "--lifetime",
                 "180",
                 "--allow-connect",
-                "pypi.org:443"
+                "pypi.org:443",
+                "--client-subnet",
+                "172.30.0.0/16"
             ]
         );
     }

@@ -80,3 +80,41 @@ fn the_proxy_allows_exactly_what_the_allow_list_names() {
     assert!(allows("http://172.17.0.1:8081/npm/tiny"));
     assert!(!allows("http://172.17.0.1:9999/"));
 }
+
+#[test]
+fn the_proxy_serves_only_clients_of_its_internal_network() {
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/runners/common/proxy/allow_proxy.py"
+    );
+    let program = r#"
+import importlib.util, ipaddress, sys
+spec = importlib.util.spec_from_file_location("allow_proxy", sys.argv[1])
+proxy = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(proxy)
+internal = [ipaddress.ip_network("172.30.0.0/16")]
+for client in ["172.30.0.7", "172.17.0.5", "10.0.0.1", "not-an-address"]:
+    print(client, proxy.client_allowed(client, internal))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", program, script])
+        .output()
+        .expect("python3 runs (the tests need it on the host)");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .collect::<Vec<_>>(),
+        [
+            "172.30.0.7 True",
+            "172.17.0.5 False",
+            "10.0.0.1 False",
+            "not-an-address False"
+        ],
+        "a container on the default bridge must not borrow the proxy"
+    );
+}

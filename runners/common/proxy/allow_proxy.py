@@ -9,7 +9,8 @@ It allows exactly what the operator configured:
 * ``CONNECT host:port`` for each ``--allow-connect host:port`` (the HTTPS indexes, registries and mirrors);
 * a plain ``GET``/``HEAD`` of ``http://host:port/...`` for each ``--allow-http host:port`` (an http mirror).
 
-Everything else is answered ``403`` and printed on stdout as one JSON line, ``{"event": "refused", ...}``,
+Only clients from ``--client-subnet`` (the internal network's) are served: the proxy is on the default bridge
+too, and another container there must not borrow it. Everything else is answered ``403`` and printed on stdout as one JSON line, ``{"event": "refused", ...}``,
 which ato reads to name the refusal in its report. A destination that is allowed but cannot be reached (DNS,
 refused connection) is printed as ``{"event": "unreachable", ...}``. The proxy resolves names itself, only
 for allowed destinations, and exits by itself after ``--lifetime`` seconds. It sees no secret and keeps no
@@ -17,6 +18,7 @@ file.
 """
 
 import argparse
+import ipaddress
 import json
 import select
 import socket
@@ -97,9 +99,23 @@ def pipe(a, b):
                 return
 
 
+def client_allowed(address, subnets):
+    """True when `address` is in one of `subnets` (every client is, when none is given)."""
+    if not subnets:
+        return True
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in subnet for subnet in subnets)
+
+
 class Handler(socketserver.BaseRequestHandler):
     def handle(self):
         client = self.request
+        if not client_allowed(self.client_address[0], self.server.client_subnets):
+            event("refused_client", client=self.client_address[0])
+            return
         client.settimeout(IDLE_SECONDS)
         head = b""
         while b"\r\n\r\n" not in head:
@@ -174,10 +190,12 @@ def main(argv):
     parser.add_argument("--allow-connect", action="append", default=[])
     parser.add_argument("--allow-http", action="append", default=[])
     parser.add_argument("--lifetime", type=int, default=3600)
+    parser.add_argument("--client-subnet", action="append", default=[], type=ipaddress.ip_network)
     args = parser.parse_args(argv)
     server = Server(("0.0.0.0", args.listen_port), Handler)
     server.allow_connect = allow_set(args.allow_connect)
     server.allow_http = allow_set(args.allow_http)
+    server.client_subnets = args.client_subnet
     threading.Thread(target=server.serve_forever, daemon=True).start()
     event("listening", port=args.listen_port)
     time.sleep(args.lifetime)
