@@ -7,6 +7,7 @@
 // Read by the runtime and dependency phases, which are being wired to them.
 #[allow(dead_code, unused_imports)]
 pub(crate) mod declared;
+pub(crate) mod entry_points;
 mod outline;
 mod pip;
 mod requirements;
