@@ -4,6 +4,7 @@
 //! All four come from one [`RunResults`], so they can never disagree. Text from the PR's code is escaped in
 //! one place, [`escape`].
 
+pub mod blame;
 pub(crate) mod escape;
 pub(crate) mod fit;
 pub(crate) mod html;

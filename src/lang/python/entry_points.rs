@@ -87,7 +87,9 @@ mod tests {
         let guarded = "def main():\n    pass\n\nif __name__ == '__main__':\n    main()\n";
         assert!(entry_point_reason("scripts/release.py", guarded).is_some());
         assert!(entry_point_reason("bin/tool.py", "#!/usr/bin/env python3\nprint(1)\n").is_some());
-        assert!(entry_point_reason("tools/bin/x.py", "if __name__ == \"__main__\": run()\n").is_some());
+        assert!(
+            entry_point_reason("tools/bin/x.py", "if __name__ == \"__main__\": run()\n").is_some()
+        );
         assert_eq!(
             entry_point_reason("scripts/helpers.py", "def helper():\n    return 1\n"),
             None
