@@ -130,14 +130,22 @@ pub fn not_tested_because(why: &Why, problem: &Problem, code: &dyn Fn(&str) -> S
         Why::TookTooLong(Some(secs)) => format!("importing it took longer than {secs} s"),
         Why::TookTooLong(None) => "importing it took longer than its time limit".into(),
         Why::SameOnBase => format!("it fails the same way on base: {}", code(&problem.message)),
-        Why::Other => code(&problem.message),
+        Why::Other => format!(
+            "{} ({}), and ato could not tell whether the change caused it",
+            match problem.kind {
+                ProblemKind::SyntaxError => "it does not parse",
+                ProblemKind::Timeout => "a step took too long",
+                _ => "importing it failed",
+            },
+            code(&problem.message)
+        ),
     }
 }
 
 /// The reason in a few words, for the one-sentence summary (the report's items give the full message).
 pub fn short_reason(why: &Why) -> String {
     match why {
-        Why::NotInstalled(module) => format!("`{}` is not installed", module.replace('`', "'")),
+        Why::NotInstalled(module) => format!("{module} is not installed"),
         Why::TookTooLong(Some(secs)) => format!("importing it took longer than {secs} s"),
         Why::TookTooLong(None) => "importing it took longer than its time limit".into(),
         Why::SameOnBase => "it fails the same way on base".into(),

@@ -222,9 +222,14 @@ pub fn verdict(runners: &[RunnerResult]) -> (Verdict, String) {
     (Verdict::Success, sentence(parts))
 }
 
-/// Joins clauses into one sentence: `A; b; c.` with the first letter capitalised.
+/// Joins clauses into one sentence: `A; b; c.` with the first letter capitalised, unless the sentence starts
+/// with a path (`pkg/x.py does not import…`).
 fn sentence(parts: Vec<String>) -> String {
     let joined = parts.join("; ");
+    let first_word = joined.split(' ').next().unwrap_or("");
+    if first_word.contains(['/', '.']) {
+        return format!("{joined}.");
+    }
     let mut chars = joined.chars();
     match chars.next() {
         Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
