@@ -92,14 +92,6 @@ pub async fn run_local(
         request.base.as_deref(),
         request.head.as_deref(),
     )?;
-    let sandbox = Sandbox::connect().await?;
-    // Other `ato run`s may share this engine: remove only what dead processes left.
-    let swept = sandbox
-        .sweep_stale(std::time::Duration::from_secs(120))
-        .await?;
-    if swept > 0 {
-        tracing::info!(swept, "removed leftover containers from an earlier run");
-    }
     let model = ModelSettings::from_env(Some(&data_dir())).map_err(EngineError::Config)?;
     if model.is_none() && matches!(request.generate, Some(Generation::Llm | Generation::Both)) {
         return Err(EngineError::Config(
@@ -107,6 +99,14 @@ pub async fn run_local(
              LLM_MODEL (and LLM_API_KEY when the API needs one), or use --generate builtin"
                 .into(),
         ));
+    }
+    let sandbox = Sandbox::connect().await?;
+    // Other `ato run`s may share this engine: remove only what dead processes left.
+    let swept = sandbox
+        .sweep_stale(std::time::Duration::from_secs(120))
+        .await?;
+    if swept > 0 {
+        tracing::info!(swept, "removed leftover containers from an earlier run");
     }
     let repo_config = local_repo_config(&source, progress);
     let mut limits = Limits::from_env().map_err(EngineError::Sandbox)?;
