@@ -43,7 +43,7 @@ async function inspect(ws, plan, manifest, target) {
   const failed = result.events.find((e) => e.event === 'load_failed');
   if (failed) {
     manifest.problem('import_error', `loading ${target.path}: ${failed.error}: ${failed.message}`, target.path,
-      failed.line);
+      failed.line, { missingModule: failed.missingModule });
     return { status: 'load_failed' };
   }
   if (!result.events.some((e) => e.event === 'loaded')) {
