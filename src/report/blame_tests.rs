@@ -118,3 +118,60 @@ fn sentences_read_well() {
         "it fails the same way on base: `importing pkg.x: RuntimeError: boom`"
     );
 }
+
+mod verdicts {
+    use super::problem;
+    use crate::model::{ProblemKind, Runner, TestStatus, Verdict};
+    use crate::report::sample::{runner, test};
+    use crate::report::verdict::{is_incomplete, verdict};
+
+    #[test]
+    fn a_file_the_change_broke_fails_the_run_and_leads_the_sentence() {
+        let mut python = runner(Runner::Python);
+        python.tests = vec![test("a", TestStatus::Passed)];
+        python.problems = vec![problem(ProblemKind::SyntaxError, Some(3), Some(false))];
+        python.problems[0].path = Some("pkg/m.py".into());
+        assert_eq!(
+            verdict(std::slice::from_ref(&python)),
+            (
+                Verdict::Failure,
+                "pkg/m.py does not import on head: SyntaxError at line 3.".into()
+            )
+        );
+        assert!(!is_incomplete(&[python]));
+    }
+
+    #[test]
+    fn what_the_environment_lacks_makes_the_run_neutral_and_incomplete_never_failed() {
+        let mut python = runner(Runner::Python);
+        python.tests = vec![test("a", TestStatus::Passed)];
+        let mut six = problem(ProblemKind::ImportError, Some(1), Some(true));
+        six.path = Some("pkg/m.py".into());
+        six.missing_module = Some("six".into());
+        python.problems = vec![six];
+        let (v, summary) = verdict(std::slice::from_ref(&python));
+        assert_eq!(v, Verdict::Neutral);
+        assert_eq!(
+            summary,
+            "pkg/m.py was not tested because six is not installed; the results are incomplete."
+        );
+        assert!(is_incomplete(&[python]));
+    }
+
+    #[test]
+    fn a_run_level_problem_is_counted_and_a_clean_run_is_complete() {
+        let mut python = runner(Runner::Python);
+        python.tests = vec![test("a", TestStatus::Passed)];
+        assert!(!is_incomplete(std::slice::from_ref(&python)));
+        let mut run = problem(ProblemKind::Timeout, None, None);
+        run.path = None;
+        run.message = "test run 2 did not finish within 60s".into();
+        python.problems = vec![run];
+        let (v, summary) = verdict(std::slice::from_ref(&python));
+        assert_eq!(v, Verdict::Neutral);
+        assert!(
+            summary.contains("1 problem kept ato from testing everything"),
+            "{summary}"
+        );
+    }
+}
