@@ -4,8 +4,8 @@
 //! The change's, and so a failure of the run:
 //! - a syntax or import error that base does not have (`same_on_base == Some(false)`), unless the import
 //!   misses a module that is not part of the repository (that is an installation matter);
-//! - in a file new on head (base not tried), a syntax error, or an import error raised at a line the PR
-//!   added, again unless a module outside the repository is missing.
+//! - when base was not compared (a file new on head), a syntax error at a line the PR added. An import error
+//!   that base was not compared for is not: ato cannot tell the change's doing from the sandbox's.
 //!
 //! The environment's, and so "not tested, because …" with a neutral run: the same failure on base; a
 //! missing module that is not the repository's ("not installed"); a timeout; dependency and tool problems;
@@ -60,8 +60,8 @@ pub fn judge(problem: &Problem, targets: &[TargetFile]) -> Blame {
                     .iter()
                     .any(|t| t.path == path && t.changed_lines.contains(&line))
             };
-            match problem.line {
-                Some(line) if added(line) => Blame::Change,
+            match (problem.kind, problem.line) {
+                (ProblemKind::SyntaxError, Some(line)) if added(line) => Blame::Change,
                 _ => env(Why::Other),
             }
         }

@@ -64,7 +64,7 @@ fn a_missing_module_of_the_repository_is_judged_like_any_import_error() {
 }
 
 #[test]
-fn in_a_new_file_only_an_error_at_an_added_line_is_the_changes() {
+fn in_a_new_file_only_a_syntax_error_at_an_added_line_is_the_changes() {
     let targets = [target("pkg/x.py", &[1, 2, 3])];
     let at_added = problem(ProblemKind::SyntaxError, Some(2), None);
     assert_eq!(judge(&at_added, &targets), Blame::Change);
@@ -72,6 +72,12 @@ fn in_a_new_file_only_an_error_at_an_added_line_is_the_changes() {
     assert_eq!(judge(&elsewhere, &targets), Blame::Environment(Why::Other));
     let no_line = problem(ProblemKind::ImportError, None, None);
     assert_eq!(judge(&no_line, &targets), Blame::Environment(Why::Other));
+    let import_at_added = problem(ProblemKind::ImportError, Some(2), None);
+    assert_eq!(
+        judge(&import_at_added, &targets),
+        Blame::Environment(Why::Other),
+        "base was not compared: ato cannot tell"
+    );
 }
 
 #[test]
