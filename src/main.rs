@@ -24,9 +24,15 @@ struct Cli {
 enum Command {
     /// Generate and run tests for the changes between two revisions of a local git repository.
     ///
-    /// Exit status: 0 when the run completed and nothing failed, 1 when generated tests failed or behaviour
-    /// changed between base and head, 2 when ato could not do its job (bad arguments, not a git repository,
-    /// no Docker).
+    /// Exit status: 0 everything was tested and nothing failed; 1 the change failed (generated tests failed,
+    /// behaviour changed between base and head, or a changed file does not import on head when it did on
+    /// base); 2 ato could not do its job (bad arguments, not a git repository, no Docker, --generate llm
+    /// without a model); 3 incomplete: nothing failed, but something could not be tested because of the
+    /// environment, a limit or ato (a package not installed, an import that hangs, a runner that did not
+    /// finish).
+    ///
+    /// Settings come from .github/ato.yml of the base revision (as the GitHub App reads it from the default
+    /// branch), else of the head; the flags override it.
     ///
     /// The project's dependencies (requirements files, pyproject.toml, setup.cfg…; package.json with
     /// package-lock.json; pom.xml) are installed first into a cache reused while they do not change, from
@@ -57,20 +63,21 @@ struct RunArgs {
     /// Where report.md, report.html, results.json, the generated tests and the patch are written.
     #[arg(long, default_value = "ato-out")]
     out: PathBuf,
-    /// How often the generated tests run, to find flaky ones.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=20))]
-    reruns: u32,
+    /// How often the generated tests run, to find flaky ones [default: `reruns:` of .github/ato.yml, else 3].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=20))]
+    reruns: Option<u32>,
     /// Seed for generated inputs and test order; the same seed gives the same tests.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Only test changed files matching this glob (repeatable).
+    /// Only test changed files matching this glob (repeatable; replaces `include:` of .github/ato.yml).
     #[arg(long)]
     include: Vec<String>,
-    /// Never test changed files matching this glob (repeatable).
+    /// Never test changed files matching this glob (repeatable; replaces `exclude:` of .github/ato.yml).
     #[arg(long)]
     exclude: Vec<String>,
-    /// Which generators run: builtin, llm, both or off (static checkers only) [default: builtin, plus the
-    /// model when LLM_BASE_URL and LLM_MODEL configure one]. The model's answers are cached under
+    /// Which generators run: builtin, llm, both or off (static checkers only) [default: `generate:` of
+    /// .github/ato.yml, else builtin, plus the model when LLM_BASE_URL and LLM_MODEL configure one]. llm and
+    /// both without a configured model are an error. The model's answers are cached under
     /// ATO_DATA_DIR (else ~/.cache/ato); ATO_LLM_MAX_FILES, ATO_LLM_MAX_TOKENS and ATO_LLM_REPAIRS bound a run.
     #[arg(long, value_enum)]
     generate: Option<GenerateArg>,
@@ -149,9 +156,11 @@ async fn run(args: RunArgs) -> ExitCode {
         Ok(outcome) => {
             eprintln!("{}", outcome.results.summary);
             eprintln!("report: {}", outcome.report_path.display());
+            let incomplete = ato::report::verdict::is_incomplete(&outcome.results.runners);
             match outcome.results.verdict {
-                Verdict::Success | Verdict::Neutral => ExitCode::SUCCESS,
                 Verdict::Failure => ExitCode::from(1),
+                Verdict::Success | Verdict::Neutral if incomplete => ExitCode::from(3),
+                Verdict::Success | Verdict::Neutral => ExitCode::SUCCESS,
             }
         }
         Err(err) => fail(&err.to_string()),

@@ -5,6 +5,7 @@ use crate::github::{Annotation, AnnotationLevel, CheckRunOutput, Conclusion};
 use crate::model::{
     BehaviourChange, RunResults, RunnerResult, Severity, TargetFile, TestStatus, Verdict,
 };
+use crate::report::blame;
 
 pub fn conclusion(verdict: Verdict) -> Conclusion {
     match verdict {
@@ -42,8 +43,8 @@ pub fn error_output(message: &str) -> CheckRunOutput {
     }
 }
 
-/// Annotations on changed lines only: failing tests and behaviour changes at their function, flaky tests as
-/// notices, checker findings where they are.
+/// Annotations on changed lines only: a file the change broke at its line (a failure), failing tests and
+/// behaviour changes at their function, flaky tests as notices, checker findings where they are.
 pub fn annotations(results: &RunResults) -> Vec<Annotation> {
     let mut out = Vec::new();
     for runner in &results.runners {
@@ -53,6 +54,19 @@ pub fn annotations(results: &RunResults) -> Vec<Annotation> {
 }
 
 fn runner_annotations(runner: &RunnerResult, out: &mut Vec<Annotation>) {
+    let broken = blame::change_problems(std::slice::from_ref(runner));
+    for problem in broken {
+        let (Some(path), Some(line)) = (problem.path.clone(), problem.line) else {
+            continue;
+        };
+        out.push(annotation(
+            path,
+            line,
+            AnnotationLevel::Failure,
+            blame::change_headline(problem),
+            problem.message.clone(),
+        ));
+    }
     for test in &runner.tests {
         let level = match test.status {
             TestStatus::Failed => AnnotationLevel::Failure,

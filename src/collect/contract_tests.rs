@@ -45,6 +45,13 @@ fn the_example_manifest_reads() {
         (m.problems[1].path.as_deref(), m.problems[1].line),
         (None, None)
     );
+    assert_eq!(
+        (
+            m.problems[2].missing_module.as_deref(),
+            m.problems[2].same_on_base
+        ),
+        (Some("six"), Some(true))
+    );
     assert_eq!(m.notes.len(), 1);
 }
 
@@ -123,5 +130,5 @@ fn an_output_folder_of_the_examples_is_collected_whole() {
     assert_eq!(collected.coverage.len(), 2);
     assert_eq!(collected.findings.len(), 2);
     assert_eq!(collected.behaviour_changes.len(), 1);
-    assert_eq!(collected.problems.len(), 2, "{:?}", collected.problems);
+    assert_eq!(collected.problems.len(), 3, "{:?}", collected.problems);
 }

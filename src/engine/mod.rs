@@ -20,7 +20,7 @@ use crate::generate::{self, ModelSettings};
 use crate::ids::RunId;
 use crate::model::{RunResults, Runner, SCHEMA_VERSION};
 use crate::plan::PlanConfig;
-use crate::repo_config::Generation;
+use crate::repo_config::{self, Generation, RepoConfig};
 use crate::report;
 use crate::runners;
 use crate::sandbox::{Limits, Sandbox};
@@ -36,11 +36,15 @@ pub struct RunRequest {
     pub base: Option<String>,
     pub head: Option<String>,
     pub out: PathBuf,
-    pub reruns: u32,
+    /// `None`: `reruns:` of `.github/ato.yml`, else 3.
+    pub reruns: Option<u32>,
     pub seed: u64,
+    /// Non-empty: replaces `include:` of `.github/ato.yml`.
     pub include: Vec<String>,
+    /// Non-empty: replaces `exclude:` of `.github/ato.yml`.
     pub exclude: Vec<String>,
-    /// Which generators run; `None`: the builtin one, and the model too when LLM_* configure one.
+    /// Which generators run; `None`: `generate:` of `.github/ato.yml`, else the builtin one, and the model
+    /// too when LLM_* configure one. Asking for the model here when none is configured is an error.
     pub generate: Option<Generation>,
 }
 
@@ -88,6 +92,14 @@ pub async fn run_local(
         request.base.as_deref(),
         request.head.as_deref(),
     )?;
+    let model = ModelSettings::from_env(Some(&data_dir())).map_err(EngineError::Config)?;
+    if model.is_none() && matches!(request.generate, Some(Generation::Llm | Generation::Both)) {
+        return Err(EngineError::Config(
+            "--generate llm/both asks for a language model, but none is configured: set LLM_BASE_URL and \
+             LLM_MODEL (and LLM_API_KEY when the API needs one), or use --generate builtin"
+                .into(),
+        ));
+    }
     let sandbox = Sandbox::connect().await?;
     // Other `ato run`s may share this engine: remove only what dead processes left.
     let swept = sandbox
@@ -97,21 +109,33 @@ pub async fn run_local(
         tracing::info!(swept, "removed leftover containers from an earlier run");
     }
     let deps = crate::deps::DepsSettings::from_env()?;
+    let repo_config = local_repo_config(&source, progress);
+    let mut limits = Limits::from_env().map_err(EngineError::Sandbox)?;
+    if let Some(secs) = repo_config.timeout_secs {
+        limits.timeout = std::time::Duration::from_secs(secs);
+    }
     let settings = RunnerSettings {
-        reruns: request.reruns,
+        reruns: request.reruns.unwrap_or(repo_config.reruns),
         seed: request.seed,
-        limits: Limits::from_env().map_err(EngineError::Sandbox)?,
+        limits,
         notes: deps.notes.clone(),
         deps,
         builtin: true,
         model: None,
     };
-    let model = ModelSettings::from_env(Some(&data_dir())).map_err(EngineError::Config)?;
-    let settings = settings.with_generators(generate::choose(request.generate, model.as_ref()));
+    let generation = request.generate.or(repo_config.generate);
+    let settings = settings.with_generators(generate::choose(generation, model.as_ref()));
+    let or_config = |flags: &[String], config: Vec<String>| {
+        if flags.is_empty() {
+            config
+        } else {
+            flags.to_vec()
+        }
+    };
     let config = PlanConfig {
-        include: request.include.clone(),
-        exclude: request.exclude.clone(),
-        languages: None,
+        include: or_config(&request.include, repo_config.include),
+        exclude: or_config(&request.exclude, repo_config.exclude),
+        languages: repo_config.languages,
     };
     let run_id = new_run_id();
     let cancel = CancellationToken::new();
@@ -128,6 +152,22 @@ pub async fn run_local(
         results,
         report_path: request.out.join("report.html"),
     })
+}
+
+/// `.github/ato.yml` as the app reads it: from the base revision (the branch the change goes into), else from
+/// the head; its warnings are printed. Absent: the defaults.
+fn local_repo_config(source: &Source, progress: runners::Progress<'_>) -> RepoConfig {
+    let Some(text) = source
+        .read_base(repo_config::PATH)
+        .or_else(|| source.read_head(repo_config::PATH))
+    else {
+        return RepoConfig::default();
+    };
+    let (config, warnings) = repo_config::parse(&text);
+    for warning in warnings {
+        progress(&format!("{}: {warning}", repo_config::PATH));
+    }
+    config
 }
 
 /// The pipeline on any [`Source`]; writes the report into the context's `out` and returns the results.

@@ -213,6 +213,21 @@ impl Source {
         }
     }
 
+    /// A base file's text, `None` when there is no base or the file is missing or unreadable.
+    pub fn read_base(&self, path: &str) -> Option<String> {
+        let bytes = match self {
+            Source::Local { repo, base_sha, .. } => repo
+                .read_file(&Tree::Commit(base_sha.clone()), path)
+                .ok()
+                .flatten()?,
+            Source::Dirs { base_dir, .. } => {
+                crate::git::check_relative(path).ok()?;
+                std::fs::read(base_dir.as_ref()?.join(path)).ok()?
+            }
+        };
+        Some(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     /// A head file's text, `None` when it is missing or unreadable.
     pub fn read_head(&self, path: &str) -> Option<String> {
         let bytes = match self {

@@ -97,6 +97,9 @@ fn plan_file(
     if let Some(marker) = select::generated_marker(&head_source) {
         return Err(format!("generated code (marked '{marker}')"));
     }
+    if let Some(reason) = select::entry_point_reason(path, language, &head_source) {
+        return Err(reason.into());
+    }
     let head_outline = outline::outline(language, &head_source);
     let base_source = match (file.status, &file.old_path) {
         (FileStatus::Added, _) | (_, None) => None,

@@ -99,6 +99,20 @@ pub fn generated_marker(content: &str) -> Option<&'static str> {
         .find_map(|line| MARKERS.into_iter().find(|m| line.contains(m)))
 }
 
+/// Why a file is a program or a tool's configuration rather than a library module (`setup.py`, `manage.py`,
+/// a script under `scripts/`…), if it is one: importing it would run it, so it gets no generated tests. The
+/// list and each reason are in the language's module ([`lang::python::entry_points`]).
+pub fn entry_point_reason(
+    path: &str,
+    language: Language,
+    head_source: &str,
+) -> Option<&'static str> {
+    match language {
+        Language::Python => lang::python::entry_points::entry_point_reason(path, head_source),
+        Language::JavaScript | Language::TypeScript | Language::Java => None,
+    }
+}
+
 /// A [`PlanConfig`] with its globs compiled.
 #[derive(Debug, Clone)]
 pub struct FileFilter {

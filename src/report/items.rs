@@ -1,13 +1,14 @@
 //! The items of the report's sections, one per failed test, behaviour change, problem… Each puts the PR's
 //! text only where [`escape`] made it safe: code spans, fences, or escaped plain text.
 
+use super::blame;
 use super::escape::{self, code_span, fenced, table_code_span};
 use super::fit::Section;
 use super::style::Style;
 use super::verdict::describe_outcome;
 use crate::model::{
-    BehaviourChange, Finding, Observation, ProblemKind, RunStatus, RunnerResult, SandboxOutcome,
-    TestCase, TestKind,
+    BehaviourChange, Finding, Observation, Problem, ProblemKind, RunStatus, RunnerResult,
+    SandboxOutcome, TestCase, TestKind,
 };
 
 fn runs_summary(runs: &[RunStatus]) -> String {
@@ -119,18 +120,75 @@ fn problem_kind(kind: ProblemKind) -> &'static str {
     }
 }
 
-pub(crate) fn problems(runners: &[RunnerResult], style: Style) -> Section {
-    let items: Vec<String> = runners
-        .iter()
-        .flat_map(|r| &r.problems)
+fn place(p: &Problem, style: Style) -> String {
+    match (&p.path, p.line) {
+        (Some(path), Some(line)) => code_span(&format!("{path}:{line}"), style.inline_cap()),
+        (Some(path), None) => code_span(path, style.inline_cap()),
+        _ => String::new(),
+    }
+}
+
+/// Files the change broke: they do not import on head (judged in [`blame`]).
+pub(crate) fn broken_files(runners: &[RunnerResult], style: Style) -> Section {
+    let items: Vec<String> = blame::change_problems(runners)
+        .into_iter()
         .map(|p| {
-            let place = match (&p.path, p.line) {
-                (Some(path), Some(line)) => format!(
-                    " in {}",
-                    code_span(&format!("{path}:{line}"), style.inline_cap())
-                ),
-                (Some(path), None) => format!(" in {}", code_span(path, style.inline_cap())),
-                _ => String::new(),
+            let when = if p.same_on_base == Some(false) {
+                "on head, not on base"
+            } else {
+                "at a line the change added"
+            };
+            format!(
+                "- {}: {} {when}: {}\n",
+                place(p, style),
+                problem_kind(p.kind),
+                code_span(&p.message, style.inline_cap())
+            )
+        })
+        .collect();
+    Section {
+        heading: format!(
+            "### ❌ Files that do not import on head ({})\n",
+            items.len()
+        ),
+        items,
+    }
+}
+
+/// Changed files the environment kept from being tested: not installed, too slow, failing the same on base.
+pub(crate) fn untested_files(runners: &[RunnerResult], style: Style) -> Section {
+    let (files, _) = blame::environment_problems(runners);
+    let code = |s: &str| code_span(s, style.inline_cap());
+    let items: Vec<String> = files
+        .iter()
+        .map(|(p, why)| {
+            format!(
+                "- {}: not tested, because {}\n",
+                code(p.path.as_deref().unwrap_or("")),
+                blame::not_tested_because(why, p, &code)
+            )
+        })
+        .collect();
+    Section {
+        heading: format!(
+            "### ⏸️ Not tested because of the environment ({})\n",
+            items.len()
+        ),
+        items,
+    }
+}
+
+/// The other problems: of test runs, tools, dependencies, ato itself.
+pub(crate) fn problems(runners: &[RunnerResult], style: Style) -> Section {
+    let (_, others) = blame::environment_problems(runners);
+    let items: Vec<String> = others
+        .into_iter()
+        .map(|p| {
+            let at = place(p, style);
+            let place = if at.is_empty() {
+                at
+            } else {
+                format!(" in {at}")
             };
             format!(
                 "- {}{place}: {}\n",

@@ -10,7 +10,8 @@ use std::collections::BTreeSet;
 use super::escape::{self, code_span};
 use super::fit::{Section, fit};
 use super::items::{
-    behaviour_change, failed_test, finding_row, flaky_test, problems, unfinished_runners,
+    behaviour_change, broken_files, failed_test, finding_row, flaky_test, problems,
+    unfinished_runners, untested_files,
 };
 use super::model_items;
 use super::style::Style;
@@ -54,6 +55,7 @@ pub(crate) fn document(results: &RunResults, style: Style) -> (String, Vec<Secti
         .collect();
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let sections = vec![
+        broken_files(runners, style),
         Section {
             heading: format!(
                 "### ❌ Failed tests ({})\n",
@@ -93,6 +95,7 @@ pub(crate) fn document(results: &RunResults, style: Style) -> (String, Vec<Secti
                 .collect(),
         },
         unfinished_runners(runners, style),
+        untested_files(runners, style),
         problems(runners, style),
         model_items::funnel(runners, style),
         Section {

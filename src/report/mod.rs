@@ -2,8 +2,10 @@
 //! patch of tests you can add (`ato-tests.patch`).
 //!
 //! All four come from one [`RunResults`], so they can never disagree. Text from the PR's code is escaped in
-//! one place, [`escape`].
+//! one place, [`escape`]. Whose doing each problem is (the change's, or the environment's) is judged in one
+//! place, [`blame`], which the verdict, the report's sections and the check run's annotations share.
 
+pub mod blame;
 pub(crate) mod escape;
 pub(crate) mod fit;
 pub(crate) mod html;

@@ -1,9 +1,16 @@
 //! The overall verdict of a run and the one sentence that explains it.
 //!
-//! A reliable failure or a behaviour change is something the reviewer must look at, so it wins over an
-//! incomplete run. Flaky tests alone do not fail a run: they say more about the tests than about the change.
+//! A reliable failure, a behaviour change or a file the change broke (judged in [`blame`]) is something the
+//! reviewer must look at, so it wins over an incomplete run. What the environment kept from being tested
+//! (a package not installed, a hang, the same failure on base, a runner that did not finish) makes the run
+//! incomplete: neutral, and said plainly. Flaky tests alone do not fail a run: they say more about the tests
+//! than about the change.
 
+use super::blame;
 use crate::model::{RunnerResult, SandboxOutcome, TestStatus, Verdict};
+
+/// At most this many files are named in the sentence; the rest are counted.
+const NAMED_FILES: usize = 3;
 
 /// Counts over all runners that the verdict, the summary table and the sentence share.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -78,10 +85,43 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The verdict over all runners and a sentence saying why.
-pub fn verdict(runners: &[RunnerResult]) -> (Verdict, String) {
-    let tally = Tally::of(runners);
-    let incomplete: Vec<String> = runners
+/// Whether something could not be tested because of the environment, a limit or ato itself: a runner that
+/// did not finish, or a problem that is not the change's doing. (`ato run` exits 3 for it when nothing failed.)
+pub fn is_incomplete(runners: &[RunnerResult]) -> bool {
+    let (files, others) = blame::environment_problems(runners);
+    !files.is_empty()
+        || !others.is_empty()
+        || runners
+            .iter()
+            .any(|r| !matches!(r.outcome, SandboxOutcome::Completed { .. }))
+}
+
+/// The clauses naming what the change broke: `pkg/x.py does not import on head: SyntaxError at line 3`.
+fn change_clauses(runners: &[RunnerResult]) -> Vec<String> {
+    let problems = blame::change_problems(runners);
+    let mut parts: Vec<String> = problems
+        .iter()
+        .take(NAMED_FILES)
+        .map(|p| blame::change_headline(p))
+        .collect();
+    if problems.len() > NAMED_FILES {
+        let more = problems.len() - NAMED_FILES;
+        parts.push(format!(
+            "{} more {} on head",
+            more,
+            if more == 1 {
+                "file does not import"
+            } else {
+                "files do not import"
+            }
+        ));
+    }
+    parts
+}
+
+/// The clauses naming what the environment kept from being tested, and the runners that did not finish.
+fn incomplete_clauses(runners: &[RunnerResult]) -> Vec<String> {
+    let mut parts: Vec<String> = runners
         .iter()
         .filter(|r| !matches!(r.outcome, SandboxOutcome::Completed { .. }))
         .map(|r| {
@@ -92,6 +132,37 @@ pub fn verdict(runners: &[RunnerResult]) -> (Verdict, String) {
             )
         })
         .collect();
+    let (files, others) = blame::environment_problems(runners);
+    for (problem, why) in files.iter().take(NAMED_FILES) {
+        parts.push(format!(
+            "{} was not tested because {}",
+            problem.path.as_deref().unwrap_or("a file"),
+            blame::short_reason(why)
+        ));
+    }
+    if files.len() > NAMED_FILES {
+        parts.push(
+            plural(
+                files.len() - NAMED_FILES,
+                "more file was",
+                "more files were",
+            ) + " not tested",
+        );
+    }
+    if !others.is_empty() {
+        parts.push(format!(
+            "{} kept ato from testing everything (see Problems)",
+            plural(others.len(), "problem", "problems")
+        ));
+    }
+    parts
+}
+
+/// The verdict over all runners and a sentence saying why.
+pub fn verdict(runners: &[RunnerResult]) -> (Verdict, String) {
+    let tally = Tally::of(runners);
+    let broken = change_clauses(runners);
+    let incomplete = incomplete_clauses(runners);
     let flaky = (tally.flaky > 0).then(|| {
         format!(
             "{} listed",
@@ -99,8 +170,8 @@ pub fn verdict(runners: &[RunnerResult]) -> (Verdict, String) {
         )
     });
 
-    if tally.failed > 0 || tally.behaviour_changes > 0 {
-        let mut parts = Vec::new();
+    if tally.failed > 0 || tally.behaviour_changes > 0 || !broken.is_empty() {
+        let mut parts = broken;
         if tally.failed > 0 {
             parts.push(format!(
                 "{} failed on every run",
@@ -151,9 +222,14 @@ pub fn verdict(runners: &[RunnerResult]) -> (Verdict, String) {
     (Verdict::Success, sentence(parts))
 }
 
-/// Joins clauses into one sentence: `A; b; c.` with the first letter capitalised.
+/// Joins clauses into one sentence: `A; b; c.` with the first letter capitalised, unless the sentence starts
+/// with a path (`pkg/x.py does not import…`).
 fn sentence(parts: Vec<String>) -> String {
     let joined = parts.join("; ");
+    let first_word = joined.split(' ').next().unwrap_or("");
+    if first_word.contains(['/', '.']) {
+        return format!("{joined}.");
+    }
     let mut chars = joined.chars();
     match chars.next() {
         Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),

@@ -238,7 +238,7 @@ fn a_compile_error_is_a_syntax_error_problem_with_file_and_line_not_a_crash() {
     let broken = "    public static int twice(int x) {\n        return x * 2\n    }\n";
     repo.write(CALC, &calc(broken)).commit("broken");
 
-    let (_run, java) = run_head(&repo);
+    let (run, java) = run_head(&repo);
     let problem = java
         .problems
         .iter()
@@ -248,6 +248,9 @@ fn a_compile_error_is_a_syntax_error_problem_with_file_and_line_not_a_crash() {
     assert_eq!(problem.line, Some(5));
     assert!(problem.message.contains("';' expected"), "{problem:?}");
     assert!(java.tests.is_empty(), "nothing ran: {:#?}", java.tests);
+    // Base compiles: the change broke it, and the run fails for it.
+    assert_eq!(problem.same_on_base, Some(false), "{problem:?}");
+    assert_eq!(run.exit_code, 1, "{}", run.stderr);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! `ato run` end to end, one module per language or concern: real git repositories, the real binary, real
-//! runner containers on the real Docker engine (`python`, `node`, `java`), hostile pull requests
-//! (`hostile`), the dependency phase and its cache (`deps`), tests written by a fake model (`llm`), and the
-//! benchmark script of real projects' bug-fix commits (`bench_script`).
+//! runner containers on the real Docker engine (`python`, `node`, `java`), what is blamed on the change and
+//! what on the environment (`blame`), hostile pull requests (`hostile`), the dependency phase and its cache
+//! (`deps`), tests written by a fake model (`llm`), and the benchmark scripts (`bench_script`).
 //!
 //! Run one language with `cargo test --test engine python::` (or `node::`, `java::`, `hostile::`, `deps::`,
 //! `llm::`).
@@ -10,6 +10,7 @@
 mod support;
 
 mod bench_script;
+mod blame;
 mod deps;
 mod hostile;
 mod java;

@@ -77,7 +77,9 @@ fn write_produces_the_four_files_from_the_fixtures() {
     assert_eq!(results.verdict, Verdict::Failure);
     assert_eq!(
         results.summary,
-        "3 generated tests failed on every run; 2 behaviour changes between base and head; 1 flaky test listed."
+        "pkg/broken.py does not import on head: SyntaxError at line 3; 3 generated tests failed on every \
+         run; 2 behaviour changes between base and head; 1 flaky test listed; pkg/compat.py was not tested \
+         because six is not installed."
     );
     let out = tempfile::tempdir().unwrap();
     write(out.path(), &results, &fixture_sources(&results)).unwrap();
@@ -113,7 +115,7 @@ fn write_produces_the_four_files_from_the_fixtures() {
     );
     assert!(at("### ⚠️ Behaviour changes") < at("### 🔁 Flaky tests (1)"));
     assert!(at("### 🔁 Flaky tests") < at("### 🔎 Findings on changed lines (4)"));
-    assert!(at("### 🔎 Findings") < at("### 🧱 Problems (1)"));
+    assert!(at("### 🔎 Findings") < at("### ⏸️ Not tested because of the environment (1)"));
     assert!(md.contains("- ` pkg/calc.py ` · ` add `: ` add(1, -2) ` — base returned ` -1 ` → head raised ` ValueError: negative `"));
     let severities: Vec<_> = md
         .lines()

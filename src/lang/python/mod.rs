@@ -8,6 +8,7 @@
 // for the runtime phase, which is being wired to them.
 #[allow(dead_code, unused_imports)]
 pub(crate) mod declared;
+pub(crate) mod entry_points;
 mod outline;
 mod pip;
 

@@ -4,6 +4,7 @@
 //! Each test starts its own fake and server (they run in parallel) and bounds every wait; a failed
 //! expectation lists what the fake GitHub saw and prints the server's log.
 
+mod blame;
 mod hostile;
 mod pull_request;
 mod rerun;

@@ -163,6 +163,16 @@ fn javascript_a_syntax_error_is_a_clear_problem_not_a_crash() {
         .unwrap_or_else(|| panic!("a syntax error problem: {:#?}", node.problems));
     assert_eq!(problem.path.as_deref(), Some("src/ok.js"));
     assert_eq!(problem.line, Some(2));
+    // Base parses: the change broke it, so the run fails and says where.
+    assert_eq!(problem.same_on_base, Some(false));
+    assert_eq!(run.exit_code, 1, "{}", run.stderr);
+    assert!(
+        run.results()
+            .summary
+            .starts_with("src/ok.js does not import on head: SyntaxError at line 2"),
+        "{}",
+        run.results().summary
+    );
 }
 
 const PRICE_BASE: &str = "export interface Item {\n  cents: number;\n}\n\nexport function label(n: number): string {\n  return `#${n}`;\n}\n";

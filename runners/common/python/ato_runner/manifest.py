@@ -26,10 +26,25 @@ class Manifest:
     problems: list[dict] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def problem(self, kind: str, message: str, path: str | None = None, line: int | None = None) -> None:
+    def problem(
+        self,
+        kind: str,
+        message: str,
+        path: str | None = None,
+        line: int | None = None,
+        missing_module: str | None = None,
+        same_on_base: bool | None = None,
+    ) -> None:
+        """One problem; ``missing_module`` and ``same_on_base`` are written only when known (the protocol
+        leaves them out otherwise)."""
         if kind not in PROBLEM_KINDS:
             raise ValueError(f"unknown problem kind {kind!r}")
-        self.problems.append({"path": path, "line": line, "kind": kind, "message": cut(message)})
+        problem = {"path": path, "line": line, "kind": kind, "message": cut(message)}
+        if missing_module is not None:
+            problem["missing_module"] = cut(missing_module)
+        if same_on_base is not None:
+            problem["same_on_base"] = bool(same_on_base)
+        self.problems.append(problem)
 
     def note(self, text: str) -> None:
         """A fact for the reader; the same note twice is kept once."""

@@ -59,7 +59,20 @@ def pipeline(root: Path, out: Path, scratch: Path, manifest: Manifest) -> None:
     paths = tuple(f.path for f in files)
     head = compile_side(manifest, "head", head_tree, scratch / "classes-head", scratch, timeout, paths)
     if not head.ok:
-        report_compile_failure(manifest, head, "head", declared=bool(build.declared_dependencies(head_tree)[1]))
+        base = None
+        if plan.has_base and head.errors:  # compile base the same way, to say which errors it shares
+            base = compile_side(
+                manifest,
+                "base",
+                base_tree,
+                scratch / "classes-base",
+                scratch,
+                timeout,
+                paths,
+                fallback_libraries=tuple(head.libraries),
+            )
+        declared = bool(build.declared_dependencies(head_tree)[1])
+        report_compile_failure(manifest, head, "head", declared=declared, base=base)
         return
     facts = [
         f

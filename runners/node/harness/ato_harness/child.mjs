@@ -9,6 +9,7 @@ import vm from 'node:vm';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { returned, raised } from './serialize.mjs';
+import { missingPackage } from './missing_package.mjs';
 
 class ExitAttempt extends Error {
   constructor(code) {
@@ -112,7 +113,8 @@ async function main() {
     mod = await import(pathToFileURL(file).href);
   } catch (err) {
     const info = raised(err);
-    emit({ event: 'load_failed', error: info.error, message: info.message, line: errorLine(err, file) });
+    emit({ event: 'load_failed', error: info.error, message: info.message, line: errorLine(err, file),
+      missingModule: missingPackage(err) });
     return;
   }
   emit({ event: 'loaded', exports: Object.keys(mod) });

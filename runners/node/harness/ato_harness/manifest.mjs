@@ -31,10 +31,17 @@ export class Manifest {
     this.notes = [];
   }
 
-  problem(kind, message, filePath = null, line = null) {
+  /**
+   * One problem. `facts` may say what ato judges blame from (runners/PROTOCOL.md): `missingModule`, the module
+   * a load could not find, and `sameOnBase`, whether base fails alike; each is written only when known.
+   */
+  problem(kind, message, filePath = null, line = null, facts = {}) {
     if (!PROBLEM_KINDS.has(kind)) throw new Error(`unknown problem kind ${kind}`);
     const at = Number.isInteger(line) && line > 0 ? line : null;
-    this.problems.push({ path: filePath, line: at, kind, message: cut(message) });
+    const problem = { path: filePath, line: at, kind, message: cut(message) };
+    if (typeof facts.missingModule === 'string' && facts.missingModule) problem.missing_module = cut(facts.missingModule);
+    if (typeof facts.sameOnBase === 'boolean') problem.same_on_base = facts.sameOnBase;
+    this.problems.push(problem);
   }
 
   note(text) {

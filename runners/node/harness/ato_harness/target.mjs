@@ -1,7 +1,9 @@
 // Everything generated for one target file, in order: read, parse, inspect (load on head), smoke tests,
 // inputs, characterization against base, regression tests for new functions.
 // Problems with the file (syntax error, load failure or hang) are recorded and end this file's generation
-// early; they never stop the other files.
+// early: a file that does not load gets no tests, only its problem. A syntax error says whether the base
+// version has the same one (`same_on_base`), so ato can tell what the change broke. They never stop the
+// other files.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -22,6 +24,18 @@ function read(file) {
   }
 }
 
+/**
+ * Whether the base version of the file has the same syntax error (same message; the line may have moved);
+ * undefined when there is no base version to compare.
+ */
+function sameSyntaxErrorOnBase(ws, plan, target, error) {
+  if (!plan.hasBase) return undefined;
+  const base = read(path.join(ws.base, target.path));
+  if (base === null) return undefined;
+  const onBase = syntaxError(base, target.path, target.language);
+  return Boolean(onBase && !onBase.jsx && onBase.message === error.message);
+}
+
 /** Loads the head module in a child and asks what each symbol is. */
 async function inspect(ws, plan, manifest, target) {
   const request = { mode: 'inspect', file: target.path, symbols: target.symbols.map((s) => s.name) };
@@ -29,7 +43,7 @@ async function inspect(ws, plan, manifest, target) {
   const failed = result.events.find((e) => e.event === 'load_failed');
   if (failed) {
     manifest.problem('import_error', `loading ${target.path}: ${failed.error}: ${failed.message}`, target.path,
-      failed.line);
+      failed.line, { missingModule: failed.missingModule });
     return { status: 'load_failed' };
   }
   if (!result.events.some((e) => e.event === 'loaded')) {
@@ -92,7 +106,8 @@ export async function generateForTarget(ws, plan, manifest, target, names, ctx) 
     return [];
   }
   if (error) {
-    manifest.problem('syntax_error', error.message, target.path, error.line);
+    manifest.problem('syntax_error', error.message, target.path, error.line,
+      { sameOnBase: sameSyntaxErrorOnBase(ws, plan, target, error) });
     return [];
   }
   if (target.language === 'typescript') {
@@ -105,7 +120,7 @@ export async function generateForTarget(ws, plan, manifest, target, names, ctx) 
   }
   const inspected = await inspect(ws, plan, manifest, target);
   if (inspected.status === 'hung') return [];
-  if (inspected.status === 'load_failed') return [smokeTests(target, null, names)];
+  if (inspected.status === 'load_failed') return [];
   const files = [smokeTests(target, inspected.symbols, names)];
 
   const facts = symbolFacts(source, target.path, target.symbols);

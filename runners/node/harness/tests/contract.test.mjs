@@ -46,7 +46,9 @@ test('a full manifest follows the example, and the checker names what does not',
   manifest.test('test::module loads', 'tests/ato.slug.smoke.test.mjs', 'smoke', null);
   manifest.behaviourChange('src/slug.js', 'slugify', "slugify('A B')", { kind: 'returned', value: "'a-b'" },
     { kind: 'raised', error: 'TypeError', message: 'x' });
-  manifest.problem('syntax_error', 'Unexpected token', 'src/broken.js', 2);
+  manifest.problem('syntax_error', 'Unexpected token', 'src/broken.js', 2, { sameOnBase: false });
+  manifest.problem('import_error', "loading src/x.js: Error: Cannot find package 'left-pad'", 'src/x.js', 1,
+    { missingModule: 'left-pad', sameOnBase: true });
   manifest.problem('tool', 'eslint failed');
   manifest.note('a note');
   const document = JSON.parse(JSON.stringify(manifest));

@@ -66,6 +66,9 @@ def import_module(request: dict, results: Results):
                 "error": type(err).__name__,
                 "message": str(err)[:2000],
                 "line": _error_line(err, request["file"]),
+                # The module the import system could not find (``six``, ``pipes``), the environment's lack
+                # rather than the code's fault when the repository does not hold it.
+                "missing_module": err.name if isinstance(err, ModuleNotFoundError) else None,
             }
         )
         return None

@@ -1,7 +1,9 @@
 """Everything generated for one target file, in order: parse, locate, inspect, generate, characterize.
 
-Problems with the file (syntax error, import failure or hang) are recorded and end this file's generation
-early; they never stop the other files.
+Problems with the file (syntax error, import failure or hang, classified by ``import_check`` with whether
+base fails alike) are recorded and end this file's generation: a module that does not import gets no tests
+at all, only its problem, so the PR is never shown "failing" a test that could not even start. They never
+stop the other files.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from .gen_doctest import doctest_tests
 from .gen_property import GhostwriterOutputError, property_tests
 from .gen_recorded import recorded_tests
 from .gen_smoke import smoke_tests
+from .import_check import ImportFailure, failure_from_events, report_failure, syntax_failure
 from .locate import ModuleLocation, NotAModule, locate_module, syntax_error
 from .source_facts import SymbolFacts, symbol_facts
 from .testfile import GeneratedTestFile, target_id
@@ -24,14 +27,13 @@ from .workspace import Workspace
 
 INPUT_COUNT = 30
 PROPERTY_MAX_EXAMPLES = 25
-IMPORTED, IMPORT_FAILED, IMPORT_HUNG = "imported", "import_failed", "import_hung"
 
 
 @dataclass(frozen=True)
 class Inspection:
-    """What the head inspection child found: whether the module imported, and per symbol its info."""
+    """What the head inspection child found: why the module did not import, or per symbol its info."""
 
-    status: str
+    failure: ImportFailure | None
     symbols: dict[str, dict] = field(default_factory=dict)
 
 
@@ -41,9 +43,9 @@ def generate_for_target(ws: Workspace, plan: Plan, manifest: Manifest, target: T
     if source is None:
         manifest.note(f"{path} is not in the head tree; nothing generated")
         return []
-    error = syntax_error(source, path)
-    if error is not None:
-        manifest.problem("syntax_error", error[1], path=path, line=error[0])
+    failure = syntax_failure(source, path)
+    if failure is not None:
+        report_failure(ws, plan, manifest, path, failure)
         return []
     try:
         location = locate_module(ws.head, path)
@@ -54,10 +56,9 @@ def generate_for_target(ws: Workspace, plan: Plan, manifest: Manifest, target: T
     facts = {s.name: symbol_facts(tree, s.name, s.kind == "method") for s in target.symbols}
 
     inspection = _inspect(ws, plan, manifest, target, location, facts)
-    if inspection.status == IMPORT_HUNG:  # one smoke test shows it; more would each hang in turn
-        return [smoke_tests(target, location, with_symbols=False)]
-    if inspection.status == IMPORT_FAILED:
-        return [smoke_tests(target, location)]
+    if inspection.failure is not None:
+        report_failure(ws, plan, manifest, path, inspection.failure)
+        return []
     inspected = inspection.symbols
 
     files = [smoke_tests(target, location)]
@@ -92,7 +93,8 @@ def _inspect(
     location: ModuleLocation,
     facts: dict[str, SymbolFacts],
 ) -> Inspection:
-    """Run the head inspection child; problems (import error, hang, early stop) go to the manifest."""
+    """Run the head inspection child; an import that failed comes back as the inspection's failure, other
+    problems (an inspection that stopped early) go to the manifest."""
     specs = []
     for symbol in target.symbols:
         fact = facts[symbol.name]
@@ -122,29 +124,10 @@ def _inspect(
         "symbol_timeout": max(1.0, plan.step_timeout_secs * 0.8 / max(1, len(specs))),
     }
     events, finished = ws.run_child("inspect", request, ws.head, plan.step_timeout_secs)
-    imported = any(e.get("event") == "imported" for e in events)
-    for event in events:
-        if event.get("event") == "import_failed":
-            manifest.problem(
-                "import_error",
-                f"importing {location.module}: {event.get('error')}: {event.get('message')}",
-                path=target.path,
-                line=event.get("line"),
-            )
-            return Inspection(IMPORT_FAILED)
-    if not any(e.get("event") == "started" for e in events):
-        manifest.problem("tool", f"the inspection process did not start: {finished.describe()}", path=target.path)
-        return Inspection(IMPORT_FAILED)
-    if not imported:
-        if finished.timed_out:
-            manifest.problem(
-                "timeout",
-                f"importing {location.module} did not finish within {plan.step_timeout_secs}s",
-                path=target.path,
-            )
-            return Inspection(IMPORT_HUNG)
-        manifest.problem("import_error", f"importing {location.module}: {finished.describe()}", path=target.path)
-        return Inspection(IMPORT_FAILED)
+    trees = (str(ws.head), str(ws.base))
+    failure = failure_from_events(events, finished, location.module, plan.step_timeout_secs, trees)
+    if failure is not None:
+        return Inspection(failure)
     infos = {e["name"]: e for e in events if e.get("event") == "symbol"}
     for info in infos.values():
         for note in info.get("notes", []):
@@ -152,7 +135,7 @@ def _inspect(
     if not any(e.get("event") == "done" for e in events):
         kind = "timeout" if finished.timed_out else "tool"
         manifest.problem(kind, f"inspecting {location.module} stopped early: {finished.describe()}", path=target.path)
-    return Inspection(IMPORTED, infos)
+    return Inspection(None, infos)
 
 
 def _planned_calls(plan: Plan, target: TargetFile, inspected: dict[str, dict]) -> tuple[list, list]:
