@@ -234,12 +234,12 @@ async fn build_says_up_to_date_and_force_rebuilds() {
     let image = ensure_python(&docker).await;
 
     let lines = Lines::default();
-    runners::build(&docker, Runner::Python, false, &lines.sink())
+    runners::build(&docker, runners::Runtime::default_for(Runner::Python), false, &lines.sink())
         .await
         .unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(lines.take(), [format!("{image} is up to date")]);
 
-    runners::build(&docker, Runner::Python, true, &lines.sink())
+    runners::build(&docker, runners::Runtime::default_for(Runner::Python), true, &lines.sink())
         .await
         .unwrap_or_else(|err| panic!("{err}"));
     let seen = lines.take();

@@ -188,20 +188,24 @@ pub async fn run(
     Ok(results)
 }
 
-/// Builds the named runner images (all that have a recipe when `runners` is empty).
+/// Builds the named runtimes' images (each family's newest, for every family with a recipe, when `runtimes`
+/// is empty).
 pub async fn build_runners(
-    runners: &[Runner],
+    runtimes: &[runners::Runtime],
     force: bool,
     progress: runners::Progress<'_>,
 ) -> Result<(), EngineError> {
     let sandbox = Sandbox::connect().await?;
-    let wanted: Vec<Runner> = if runners.is_empty() {
+    let wanted: Vec<runners::Runtime> = if runtimes.is_empty() {
         runners::available()
+            .into_iter()
+            .map(runners::Runtime::default_for)
+            .collect()
     } else {
-        runners.to_vec()
+        runtimes.to_vec()
     };
-    for runner in wanted {
-        runners::build(sandbox.docker(), runner, force, progress).await?;
+    for runtime in wanted {
+        runners::build(sandbox.docker(), runtime, force, progress).await?;
     }
     Ok(())
 }
