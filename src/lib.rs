@@ -14,7 +14,8 @@
 
 pub mod collect;
 mod command;
-// Read by the runtime and dependency phases, which are being wired to it.
+// The runtime choice reads it; the dependency phase, which is being wired to it, reads the rest (`FnTree`,
+// `Ranges::contains`…).
 #[allow(dead_code, unused_imports)]
 mod declared;
 pub mod deps;

@@ -7,8 +7,8 @@ use clap::{Args, Parser, Subcommand};
 
 use ato::engine::{self, RunRequest};
 use ato::model::{Runner, Verdict};
-use ato::runners::Runtime;
 use ato::repo_config::Generation;
+use ato::runners::Runtime;
 
 #[derive(Parser)]
 #[command(
@@ -193,7 +193,12 @@ fn runtime_named(name: &str) -> Result<Runtime, ExitCode> {
         let mut known: Vec<String> = Runner::ALL.iter().map(|r| r.name().to_string()).collect();
         for runner in Runner::ALL {
             let versions = ato::runners::runtimes(runner);
-            known.extend(versions.iter().filter(|r| !r.is_default()).map(|r| r.name()));
+            known.extend(
+                versions
+                    .iter()
+                    .filter(|r| !r.is_default())
+                    .map(|r| r.name()),
+            );
         }
         fail(&format!(
             "unknown runner `{name}`; known: {}",

@@ -234,14 +234,24 @@ async fn build_says_up_to_date_and_force_rebuilds() {
     let image = ensure_python(&docker).await;
 
     let lines = Lines::default();
-    runners::build(&docker, runners::Runtime::default_for(Runner::Python), false, &lines.sink())
-        .await
-        .unwrap_or_else(|err| panic!("{err}"));
+    runners::build(
+        &docker,
+        runners::Runtime::default_for(Runner::Python),
+        false,
+        &lines.sink(),
+    )
+    .await
+    .unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(lines.take(), [format!("{image} is up to date")]);
 
-    runners::build(&docker, runners::Runtime::default_for(Runner::Python), true, &lines.sink())
-        .await
-        .unwrap_or_else(|err| panic!("{err}"));
+    runners::build(
+        &docker,
+        runners::Runtime::default_for(Runner::Python),
+        true,
+        &lines.sink(),
+    )
+    .await
+    .unwrap_or_else(|err| panic!("{err}"));
     let seen = lines.take();
     assert!(
         seen[0].starts_with("building runner image ato-runner-python"),

@@ -7,6 +7,8 @@ mod container;
 mod context;
 mod model_phase;
 mod runner_phase;
+mod runtime_choice;
+mod runtime_phase;
 mod settings;
 mod source;
 mod workspace;
@@ -164,7 +166,7 @@ pub async fn run(
         if cancel.is_cancelled() {
             return Err(EngineError::Cancelled);
         }
-        let run = runner_phase::run_runner(ctx, runner, &targets, source).await?;
+        let run = runtime_phase::run_runner(ctx, runner, &targets, source).await?;
         runner_results.push(run.result);
         sources.extend(run.sources);
     }

@@ -131,18 +131,20 @@ impl Recipe {
     pub fn on_suite(mut self, suite: Suite) -> Result<Recipe, ImageError> {
         if suite != Suite::DEFAULT {
             let wanted = format!("packages-{}.txt", suite.name());
-            let list = self.file(&wanted).cloned().ok_or_else(|| {
-                ImageError::NotAvailable {
+            let list = self
+                .file(&wanted)
+                .cloned()
+                .ok_or_else(|| ImageError::NotAvailable {
                     runner: self.runner.name(),
-                }
-            })?;
+                })?;
             self.files.retain(|file| file.path != "packages.txt");
             self.files.push(RecipeFile {
                 path: "packages.txt".to_string(),
                 contents: list.contents,
             });
         }
-        self.files.retain(|file| suite_list_of(&file.path).is_none());
+        self.files
+            .retain(|file| suite_list_of(&file.path).is_none());
         self.files.sort_by(|a, b| a.path.cmp(&b.path));
         self.suite = suite;
         self.packages()?;
@@ -160,7 +162,9 @@ impl Recipe {
             .map(|runtime| runtime.suite)
             .filter(|suite| {
                 *suite == Suite::DEFAULT
-                    || recipe.file(&format!("packages-{}.txt", suite.name())).is_some()
+                    || recipe
+                        .file(&format!("packages-{}.txt", suite.name()))
+                        .is_some()
             })
             .collect()
     }
@@ -220,7 +224,11 @@ impl Recipe {
     /// The runner image built from this recipe: `ato-runner-<runtime>:<12 hex of its hash>`
     /// (`ato-runner-python:…` for the default runtime, `ato-runner-python3.9:…` for another).
     pub fn image_ref(&self) -> String {
-        format!("ato-runner-{}:{}", self.runtime().name(), &self.hash()[..12])
+        format!(
+            "ato-runner-{}:{}",
+            self.runtime().name(),
+            &self.hash()[..12]
+        )
     }
 
     /// The name of the base image made from `packages.txt`: `ato-base-<name>:<12 hex of its hash>` for the

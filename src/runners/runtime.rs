@@ -166,8 +166,14 @@ mod tests {
             Runtime::parse("python3.9").map(|r| r.suite),
             Some(Suite::Bullseye)
         );
-        assert_eq!(Runtime::parse("java11").map(|r| r.suite), Some(Suite::Bullseye));
-        assert_eq!(Runtime::parse("node18").map(|r| r.suite), Some(Suite::Bookworm));
+        assert_eq!(
+            Runtime::parse("java11").map(|r| r.suite),
+            Some(Suite::Bullseye)
+        );
+        assert_eq!(
+            Runtime::parse("node18").map(|r| r.suite),
+            Some(Suite::Bookworm)
+        );
         for unknown in ["python3.8", "node12", "ruby", "pythonx", ""] {
             assert_eq!(Runtime::parse(unknown), None, "{unknown}");
         }

@@ -10,6 +10,7 @@ pub(crate) mod declared;
 mod outline;
 mod pip;
 mod requirements;
+pub(crate) mod runtime;
 
 use super::{Family, Fences, Framework, Lang, OutlineSymbol, ProjectFiles, TestFile};
 use crate::deps::{Detection, Ecosystem, HeadFiles};
