@@ -1,6 +1,7 @@
 //! `ato run` end to end, one module per language or concern: real git repositories, the real binary, real
 //! runner containers on the real Docker engine (`python`, `node`, `java`), hostile pull requests
-//! (`hostile`), the dependency phase and its cache (`deps`), and tests written by a fake model (`llm`).
+//! (`hostile`), the dependency phase and its cache (`deps`), tests written by a fake model (`llm`), and the
+//! runtime version a project declares, with the fallback when its code does not import there (`runtimes`).
 //!
 //! Run one language with `cargo test --test engine python::` (or `node::`, `java::`, `hostile::`, `deps::`,
 //! `llm::`).
@@ -14,3 +15,4 @@ mod java;
 mod llm;
 mod node;
 mod python;
+mod runtimes;
