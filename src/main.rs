@@ -102,12 +102,12 @@ enum RunnersCommand {
         #[arg(long)]
         force: bool,
         /// Which runner images: a family (`python`, `node`, `java`: its newest runtime) or a runtime
-        /// version (`python3.9`, `python3.11`, `java11`, `java17`, `node18`) [default: each family's newest].
+        /// version (`python3.9`, `python3.11`, `java11`, `java17`) [default: each family's newest].
         runners: Vec<String>,
     },
     /// Print the image a runner's containers run, as `docker run` takes it (built or not).
     Image {
-        /// The runner: python, node or java (the newest runtime), or a version: python3.9, java17, node18…
+        /// The runner: python, node or java (the newest runtime), or a version: python3.9, python3.11, java11, java17
         runner: String,
     },
 }

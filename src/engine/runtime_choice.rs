@@ -142,6 +142,20 @@ mod tests {
     }
 
     #[test]
+    fn a_node_project_that_asks_for_18_runs_on_20_and_its_reason_says_so() {
+        // This ato offers Node.js 20 only (see runners::Runtime): the reason must not pretend otherwise.
+        let package = r#"{"name": "x", "engines": {"node": ">=18 <20"}}"#;
+        let offered = crate::runners::runtimes(Runner::Node);
+        let (node, _) = runtime_order(Runner::Node, &offered, &tree(&[("package.json", package)]));
+        assert_eq!(versions(&node), ["20"]);
+        assert!(
+            node[0].reason.contains("no available version satisfies"),
+            "{}",
+            node[0].reason
+        );
+    }
+
+    #[test]
     fn only_offered_runtimes_are_candidates() {
         let only_default = [Runtime::default_for(Runner::Python)];
         let files = tree(&[("setup.cfg", "[options]\npython_requires = <3.10\n")]);

@@ -41,8 +41,11 @@ pub struct Runtime {
     pub suite: Suite,
 }
 
-/// Every runtime a recipe may offer, newest first per family, with the version its suite packages.
-/// Node.js 12 (bullseye) is left out: the harness needs `node:test`, which Node.js 12 does not have.
+/// Every runtime a recipe may offer, newest first per family, with the version its suite packages. A
+/// recipe offers the ones it has a package list for (`runners::runtimes`). Node.js 18 (bookworm) is known
+/// but not offered: the Node harness needs `node:test`'s junit and lcov reporters (Node.js 20.11); Node.js
+/// 12 (bullseye) has no `node:test` at all. A project that asks for either runs on Node.js 20, and its
+/// runtime line says that no available version satisfies what it declares.
 const VERSIONS: &[(Runner, Suite, &str)] = &[
     (Runner::Python, Suite::Trixie, "3.13"),
     (Runner::Python, Suite::Bookworm, "3.11"),
@@ -177,6 +180,22 @@ mod tests {
         for unknown in ["python3.8", "node12", "ruby", "pythonx", ""] {
             assert_eq!(Runtime::parse(unknown), None, "{unknown}");
         }
+    }
+
+    #[test]
+    fn the_embedded_recipes_offer_three_pythons_three_jdks_and_one_node() {
+        let offered = |runner| -> Vec<String> {
+            crate::runners::runtimes(runner)
+                .into_iter()
+                .map(Runtime::name)
+                .collect()
+        };
+        assert_eq!(
+            offered(Runner::Python),
+            ["python", "python3.11", "python3.9"]
+        );
+        assert_eq!(offered(Runner::Java), ["java", "java17", "java11"]);
+        assert_eq!(offered(Runner::Node), ["node"]);
     }
 
     #[test]
