@@ -11,6 +11,9 @@ use crate::lang::python::runtime::{Retry, retry_direction};
 use crate::model::{Problem, Runner};
 use crate::runners::Runtime;
 
+/// A family's ranking of the available versions against its declarations.
+type Chooser = fn(&[Version], &Declarations) -> Vec<Choice>;
+
 /// One runtime to run on, with the report's line saying why it is where it is in the order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
@@ -26,12 +29,11 @@ pub fn runtime_order(
     tree: &dyn Tree,
 ) -> (Vec<Candidate>, Vec<String>) {
     let versions: Vec<Version> = offered.iter().filter_map(|r| version_of(*r)).collect();
-    let (declared, choices): (Declarations, fn(&[Version], &Declarations) -> Vec<Choice>) =
-        match runner {
-            Runner::Python => (python_constraints(tree), choose_python),
-            Runner::Node => (node_constraints(tree), choose_node),
-            Runner::Java => (java_constraints(tree), choose_jdk),
-        };
+    let (declared, choices): (Declarations, Chooser) = match runner {
+        Runner::Python => (python_constraints(tree), choose_python),
+        Runner::Node => (node_constraints(tree), choose_node),
+        Runner::Java => (java_constraints(tree), choose_jdk),
+    };
     let candidates = choices(&versions, &declared)
         .into_iter()
         .filter_map(|choice| {

@@ -81,7 +81,7 @@ fn removed_attributes_are_read_from_both_messages() {
 #[test]
 fn a_module_a_newer_version_added_asks_for_a_newer_one() {
     let failed = problem(ProblemKind::ImportError, "No module named 'tomllib'");
-    let retry = retry_direction(&[failed.clone()], &v("3.9")).unwrap();
+    let retry = retry_direction(std::slice::from_ref(&failed), &v("3.9")).unwrap();
     assert_eq!(retry.wants, Wants::Above(v("3.9")));
     assert_eq!(retry_direction(&[failed], &v("3.11")), None);
 }
