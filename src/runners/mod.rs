@@ -201,12 +201,14 @@ async fn build_recipe_as(
     let runtime = recipe.runtime().label();
     progress(&match (&decision, wording) {
         (BuildDecision::Missing, Wording::FirstRun) => {
-            format!("building runner image {name} for {runtime} (first use only, a few minutes)…")
+            format!("building runner image {name} for {runtime} (first run only, about a minute)…")
         }
         (BuildDecision::Stale { .. }, _) => {
-            format!("rebuilding runner image {name}: its recipe changed (about a minute)…")
+            format!(
+                "rebuilding runner image {name} for {runtime}: its recipe changed (about a minute)…"
+            )
         }
-        _ => format!("building runner image {name} (about a minute)…"),
+        _ => format!("building runner image {name} for {runtime} (about a minute)…"),
     });
     tracing::info!(image, ?decision, recipe = %hash, "building runner image");
 

@@ -161,7 +161,7 @@ async fn ensure_builds_a_missing_image_then_skips_the_build() {
     assert_eq!(built, image);
     let seen = lines.take();
     assert!(
-        seen[0].contains("building runner image ato-runner-python (first run only"),
+        seen[0].contains("building runner image ato-runner-python for Python 3.13 (first run only"),
         "{seen:?}"
     );
     assert!(seen.last().unwrap().contains("ready"), "{seen:?}");
@@ -435,3 +435,5 @@ async fn mmdebstrap_makes_and_imports_a_base_image() {
     );
     assert_eq!(built.labels.get(RECIPE_LABEL), Some(&recipe.hash()));
 }
+
+mod versioned;
