@@ -102,7 +102,8 @@ enum RunnersCommand {
         #[arg(long)]
         force: bool,
         /// Which runner images: a family (`python`, `node`, `java`: its newest runtime) or a runtime
-        /// version (`python3.9`, `python3.11`, `java11`, `java17`) [default: each family's newest].
+        /// version (`python3.9`, `python3.11`; `java17`, `java11`, `node18` build, but runs do not use them yet)
+        /// [default: each family's newest].
         runners: Vec<String>,
     },
     /// Print the image a runner's containers run, as `docker run` takes it (built or not).
@@ -188,11 +189,11 @@ fn print_image(name: &str) -> ExitCode {
 
 /// A runner family's name (its newest runtime) or a runtime's (`python3.9`) this ato has a recipe for.
 fn runtime_named(name: &str) -> Result<Runtime, ExitCode> {
-    let offered = |runtime: &Runtime| ato::runners::runtimes(runtime.runner).contains(runtime);
+    let offered = |runtime: &Runtime| ato::runners::buildable(runtime.runner).contains(runtime);
     Runtime::parse(name).filter(offered).ok_or_else(|| {
         let mut known: Vec<String> = Runner::ALL.iter().map(|r| r.name().to_string()).collect();
         for runner in Runner::ALL {
-            let versions = ato::runners::runtimes(runner);
+            let versions = ato::runners::buildable(runner);
             known.extend(
                 versions
                     .iter()

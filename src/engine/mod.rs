@@ -208,6 +208,12 @@ pub async fn build_runners(
     };
     for runtime in wanted {
         runners::build(sandbox.docker(), runtime, force, progress).await?;
+        if let Some(why) = runtime.not_offered() {
+            progress(&format!(
+                "note: runs do not use {} yet: {why}",
+                runtime.label()
+            ));
+        }
     }
     Ok(())
 }

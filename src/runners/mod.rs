@@ -6,9 +6,9 @@
 //! it with `BASE` pointing there. With a registry but no mmdebstrap, the Dockerfile's own default base is
 //! used. See `runners/README.md`.
 //!
-//! Each family has an image per runtime version it offers ([`Runtime`]: Python 3.13/3.11/3.9, Java
-//! 21/17/11, Node.js 20/18), made from the Debian suite that packages it; a run builds only the ones it
-//! uses.
+//! Each family has an image per runtime version ([`Runtime`]), made from the Debian suite that packages it:
+//! runs use Python 3.13/3.11/3.9, Java 21 and Node.js 20 ([`runtimes`]); Java 17/11 and Node.js 18 build
+//! ([`buildable`]) but their harness cannot do its job there yet. A run builds only the ones it uses.
 
 mod base_image;
 mod decision;
@@ -64,8 +64,18 @@ pub fn runtime_image_ref(runtime: Runtime) -> Result<String, ImageError> {
     Ok(Recipe::embedded_runtime(runtime)?.image_ref())
 }
 
-/// The runtimes of `runner` this binary has a recipe for, newest first (none when it has no recipe).
+/// The runtimes of `runner` a run may use, newest first: those this binary has a recipe for and whose
+/// harness works there (none when it has no recipe).
 pub fn runtimes(runner: Runner) -> Vec<Runtime> {
+    buildable(runner)
+        .into_iter()
+        .filter(|runtime| runtime.not_offered().is_none())
+        .collect()
+}
+
+/// The runtimes of `runner` whose image this binary can build (`ato runners build java17`), offered to
+/// runs or not.
+pub fn buildable(runner: Runner) -> Vec<Runtime> {
     let suites = Recipe::embedded_suites(runner);
     Runtime::all(runner)
         .into_iter()

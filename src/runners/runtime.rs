@@ -41,11 +41,9 @@ pub struct Runtime {
     pub suite: Suite,
 }
 
-/// Every runtime a recipe may offer, newest first per family, with the version its suite packages. A
-/// recipe offers the ones it has a package list for (`runners::runtimes`). Node.js 18 (bookworm) is known
-/// but not offered: the Node harness needs `node:test`'s junit and lcov reporters (Node.js 20.11); Node.js
-/// 12 (bullseye) has no `node:test` at all. A project that asks for either runs on Node.js 20, and its
-/// runtime line says that no available version satisfies what it declares.
+/// Every runtime a recipe may build, newest first per family, with the version its suite packages. A
+/// recipe builds the ones it has a package list for; runs are offered those without a reason here not to
+/// be ([`Runtime::not_offered`]).
 const VERSIONS: &[(Runner, Suite, &str)] = &[
     (Runner::Python, Suite::Trixie, "3.13"),
     (Runner::Python, Suite::Bookworm, "3.11"),
@@ -55,6 +53,25 @@ const VERSIONS: &[(Runner, Suite, &str)] = &[
     (Runner::Java, Suite::Bullseye, "11"),
     (Runner::Node, Suite::Trixie, "20"),
     (Runner::Node, Suite::Bookworm, "18"),
+];
+
+/// Images that build but whose harness cannot do its job there yet: a run never chooses them.
+const NOT_OFFERED: &[(Runner, Suite, &str)] = &[
+    (
+        Runner::Java,
+        Suite::Bookworm,
+        "the Java harness builds Maven projects with Maven 3.9's maven.repo.local.tail, and bookworm has Maven 3.8",
+    ),
+    (
+        Runner::Java,
+        Suite::Bullseye,
+        "the Java harness's helper needs the JUnit Platform 1.9 launcher API, and bullseye has 1.3 (and Maven 3.6)",
+    ),
+    (
+        Runner::Node,
+        Suite::Bookworm,
+        "the Node harness needs node:test's junit and lcov reporters (Node.js 20.11)",
+    ),
 ];
 
 impl Runtime {
@@ -86,6 +103,14 @@ impl Runtime {
             .find(|(r, s, _)| *r == self.runner && *s == self.suite)
             .map(|(_, _, v)| *v)
             .unwrap_or_default()
+    }
+
+    /// Why runs are not offered this runtime although its image builds; `None` when they are.
+    pub fn not_offered(self) -> Option<&'static str> {
+        NOT_OFFERED
+            .iter()
+            .find(|(r, s, _)| *r == self.runner && *s == self.suite)
+            .map(|(_, _, why)| *why)
     }
 
     pub fn is_default(self) -> bool {
@@ -183,7 +208,7 @@ mod tests {
     }
 
     #[test]
-    fn the_embedded_recipes_offer_three_pythons_three_jdks_and_one_node() {
+    fn the_embedded_recipes_offer_three_pythons_one_jdk_and_one_node() {
         let offered = |runner| -> Vec<String> {
             crate::runners::runtimes(runner)
                 .into_iter()
@@ -194,8 +219,14 @@ mod tests {
             offered(Runner::Python),
             ["python", "python3.11", "python3.9"]
         );
-        assert_eq!(offered(Runner::Java), ["java", "java17", "java11"]);
+        assert_eq!(offered(Runner::Java), ["java"]);
         assert_eq!(offered(Runner::Node), ["node"]);
+        let buildable: Vec<String> = crate::runners::buildable(Runner::Java)
+            .into_iter()
+            .map(Runtime::name)
+            .collect();
+        assert_eq!(buildable, ["java", "java17", "java11"]);
+        assert!(Runtime::parse("node18").unwrap().not_offered().is_some());
     }
 
     #[test]
