@@ -21,13 +21,19 @@ pub struct Candidate {
     pub reason: String,
 }
 
-/// The order to try `offered` (the runner's runtimes this ato has images for) in, and the notes on what
-/// the project's files say that could not be read.
-pub fn runtime_order(
-    runner: Runner,
-    offered: &[Runtime],
-    tree: &dyn Tree,
-) -> (Vec<Candidate>, Vec<String>) {
+/// What the head tree makes of a runner's runtimes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuntimePlan {
+    /// The offered runtimes, in the order to try them.
+    pub order: Vec<Candidate>,
+    /// What the project's files say that could not be read.
+    pub notes: Vec<String>,
+    /// Whether the project declares anything about this runtime at all.
+    pub declared: bool,
+}
+
+/// The order to try `offered` (the runner's runtimes this ato has images for) in.
+pub fn runtime_order(runner: Runner, offered: &[Runtime], tree: &dyn Tree) -> RuntimePlan {
     let versions: Vec<Version> = offered.iter().filter_map(|r| version_of(*r)).collect();
     let (declared, choices): (Declarations, Chooser) = match runner {
         Runner::Python => (python_constraints(tree), choose_python),
@@ -46,8 +52,11 @@ pub fn runtime_order(
             })
         })
         .collect();
-    let notes = declared.notes.iter().map(ToString::to_string).collect();
-    (candidates, notes)
+    RuntimePlan {
+        order: candidates,
+        notes: declared.notes.iter().map(ToString::to_string).collect(),
+        declared: !declared.constraints.is_empty(),
+    }
 }
 
 /// The runtime's version as the readers compare them (`3.11`, `17`).
@@ -105,7 +114,12 @@ mod tests {
             "setup.cfg",
             "[metadata]\nname = old\n\n[options]\npython_requires = <3.10\n",
         )]);
-        let (order, notes) = runtime_order(Runner::Python, &offered(Runner::Python), &files);
+        let RuntimePlan {
+            order,
+            notes,
+            declared,
+        } = runtime_order(Runner::Python, &offered(Runner::Python), &files);
+        assert!(declared);
         assert_eq!(versions(&order), ["3.9", "3.11", "3.13"]);
         assert_eq!(order[0].runtime.suite, Suite::Bullseye);
         assert!(order[0].reason.contains("setup.cfg"), "{}", order[0].reason);
@@ -118,28 +132,34 @@ mod tests {
             "pyproject.toml",
             "[project]\nname = \"new\"\nrequires-python = \">=3.12\"\n",
         )]);
-        let (order, _) = runtime_order(Runner::Python, &offered(Runner::Python), &files);
+        let order = runtime_order(Runner::Python, &offered(Runner::Python), &files).order;
         assert_eq!(order[0].runtime, Runtime::default_for(Runner::Python));
-        let (plain, _) = runtime_order(Runner::Python, &offered(Runner::Python), &tree(&[]));
+        let plain = runtime_order(Runner::Python, &offered(Runner::Python), &tree(&[]));
+        assert!(!plain.declared);
+        let plain = plain.order;
         assert_eq!(versions(&plain), ["3.13", "3.11", "3.9"]);
     }
 
     #[test]
-    fn node_engines_and_java_release_pick_their_versions() {
+    fn node_engines_and_java_release_pick_their_versions_when_offered() {
+        // Every runtime the table knows, as if all were offered: the readers' choice, before what this ato
+        // offers (see the next test).
         let package = r#"{"name": "x", "engines": {"node": ">=18 <20"}}"#;
-        let (node, _) = runtime_order(
+        let node = runtime_order(
             Runner::Node,
             &offered(Runner::Node),
             &tree(&[("package.json", package)]),
-        );
+        )
+        .order;
         assert_eq!(node[0].runtime.version(), "18");
         let pom = "<project><properties><maven.compiler.release>11</maven.compiler.release>\
                    </properties></project>";
-        let (java, _) = runtime_order(
+        let java = runtime_order(
             Runner::Java,
             &offered(Runner::Java),
             &tree(&[("pom.xml", pom)]),
-        );
+        )
+        .order;
         assert_eq!(java[0].runtime.version(), "11");
     }
 
@@ -148,7 +168,7 @@ mod tests {
         // This ato offers Node.js 20 only (see runners::Runtime): the reason must not pretend otherwise.
         let package = r#"{"name": "x", "engines": {"node": ">=18 <20"}}"#;
         let offered = crate::runners::runtimes(Runner::Node);
-        let (node, _) = runtime_order(Runner::Node, &offered, &tree(&[("package.json", package)]));
+        let node = runtime_order(Runner::Node, &offered, &tree(&[("package.json", package)])).order;
         assert_eq!(versions(&node), ["20"]);
         assert!(
             node[0].reason.contains("no available version satisfies"),
@@ -161,7 +181,7 @@ mod tests {
     fn only_offered_runtimes_are_candidates() {
         let only_default = [Runtime::default_for(Runner::Python)];
         let files = tree(&[("setup.cfg", "[options]\npython_requires = <3.10\n")]);
-        let (order, _) = runtime_order(Runner::Python, &only_default, &files);
+        let order = runtime_order(Runner::Python, &only_default, &files).order;
         assert_eq!(versions(&order), ["3.13"]);
         assert!(
             order[0].reason.contains("no available version"),
@@ -172,7 +192,7 @@ mod tests {
 
     #[test]
     fn a_removed_module_moves_on_to_the_next_older_version() {
-        let (order, _) = runtime_order(Runner::Python, &offered(Runner::Python), &tree(&[]));
+        let order = runtime_order(Runner::Python, &offered(Runner::Python), &tree(&[])).order;
         let pipes = Problem {
             path: Some("shell.py".to_string()),
             line: None,
@@ -193,7 +213,7 @@ mod tests {
 
     #[test]
     fn no_candidate_left_that_way_is_none() {
-        let (order, _) = runtime_order(Runner::Python, &offered(Runner::Python), &tree(&[]));
+        let order = runtime_order(Runner::Python, &offered(Runner::Python), &tree(&[])).order;
         let tried: Vec<Runtime> = order.iter().map(|c| c.runtime).collect();
         let retry = Retry {
             wants: crate::lang::python::runtime::Wants::Below(Version::new(&[3, 13])),

@@ -11,7 +11,7 @@ use crate::runners::{self, Runtime};
 
 use super::context::RunContext;
 use super::runner_phase::{self, RunnerRun};
-use super::runtime_choice::{Candidate, next_candidate, retry_for, runtime_order};
+use super::runtime_choice::{Candidate, RuntimePlan, next_candidate, retry_for, runtime_order};
 use super::{EngineError, Source};
 
 /// A run that fails on the first version is run again at most this many times.
@@ -26,7 +26,11 @@ pub async fn run_runner(
 ) -> Result<RunnerRun, EngineError> {
     let offered = runners::runtimes(runner);
     let tree = head_declarations(source);
-    let (order, notes) = runtime_order(runner, &offered, &tree);
+    let RuntimePlan {
+        order,
+        notes,
+        declared,
+    } = runtime_order(runner, &offered, &tree);
     let Some(first) = order.first() else {
         // No recipe at all: the runner phase says so in the result.
         return runner_phase::run_runner(ctx, Runtime::default_for(runner), targets, source).await;
@@ -70,13 +74,17 @@ pub async fn run_runner(
     let reason = match tried.last() {
         None => current.reason.clone(),
         Some(last) => {
-            let why = current.reason.split_once(": ").map_or("", |(_, why)| why);
-            format!(
-                "tried {} first: {}; tested on {} ({why})",
+            let tried = format!(
+                "tried {} first: {}; tested on {}",
                 last.version,
                 last.why_not,
                 current.runtime.label()
-            )
+            );
+            // What the project declares about the version it ended on, when it declares anything.
+            match current.reason.split_once(": ") {
+                Some((_, why)) if declared => format!("{tried} ({why})"),
+                _ => tried,
+            }
         }
     };
     run.result.runtime = Some(RuntimeUse {
