@@ -185,3 +185,27 @@ fn a_pom_with_release_11_runs_on_the_jdk_that_compiles_it() {
         java.problems
     );
 }
+
+const MAPPING_BASE: &str = "from collections import Mapping\n\n\ndef keys(m: dict) -> list:\n    return sorted(m) if isinstance(m, Mapping) else []\n";
+const MAPPING_HEAD: &str = "from collections import Mapping\n\n\ndef keys(m: dict) -> list:\n    \"\"\"Sorted keys.\n\n    >>> keys({'b': 1, 'a': 2})\n    ['a', 'b']\n    \"\"\"\n    return sorted(m) if isinstance(m, Mapping) else []\n";
+
+#[test]
+fn code_using_collections_mapping_skips_311_and_is_tested_on_python_39() {
+    require_docker();
+    let repo = Repo::new();
+    repo.write("keys.py", MAPPING_BASE).commit("base");
+    repo.write("keys.py", MAPPING_HEAD).commit("document keys");
+    let run = run_last_commit(&repo, &[]);
+    assert_eq!(run.exit_code, 0, "ato said:\n{}", run.stderr);
+    let runtime = runtime_of(&run, Runner::Python);
+    // Removed in 3.10: the next version that has it is 3.9, not 3.11.
+    assert_eq!(runtime.version, "Python 3.9", "{runtime:?}");
+    assert_eq!(runtime.tried.len(), 1, "{runtime:?}");
+    assert!(
+        runtime.tried[0]
+            .why_not
+            .contains("`collections.Mapping` was removed in Python 3.10"),
+        "{runtime:?}"
+    );
+    assert_completed_and_passing(&run, Runner::Python);
+}
