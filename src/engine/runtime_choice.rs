@@ -3,7 +3,7 @@
 //! release, Gradle's toolchain) ranked against the versions this ato has images for, and when to move on to
 //! the next one. Pure: a [`Tree`] in, [`Candidate`]s out.
 
-use crate::declared::{Choice, Declarations, Tree, Version};
+use crate::declared::{Choice, Declarations, Fit, Tree, Version};
 use crate::lang::java::declared::java_runtime::{choose_jdk, java_constraints};
 use crate::lang::javascript::declared::node_runtime::{choose_node, node_constraints};
 use crate::lang::python::declared::python_runtime::{choose_python, python_constraints};
@@ -18,6 +18,8 @@ type Chooser = fn(&[Version], &Declarations) -> Vec<Choice>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Candidate {
     pub runtime: Runtime,
+    /// Where it stands against what the project requires.
+    pub fit: Fit,
     pub reason: String,
 }
 
@@ -48,6 +50,7 @@ pub fn runtime_order(runner: Runner, offered: &[Runtime], tree: &dyn Tree) -> Ru
                 .find(|r| version_of(**r).as_ref() == Some(&choice.version))?;
             Some(Candidate {
                 runtime: *runtime,
+                fit: choice.fit,
                 reason: choice.reason,
             })
         })
@@ -73,14 +76,18 @@ pub fn retry_for(runtime: Runtime, problems: &[Problem]) -> Option<Retry> {
     }
 }
 
-/// The next runtime to try after a [`Retry`]: the first in `order` not tried yet that goes its way.
+/// The next runtime to try after a [`Retry`] on `current`: the first in `order` not tried yet that goes
+/// its way. Never one outside what the project requires when `current` was within it: code that fails on
+/// every version the project supports fails, and a version it does not support must not hide that.
 pub fn next_candidate<'a>(
     order: &'a [Candidate],
+    current: &Candidate,
     tried: &[Runtime],
     retry: &Retry,
 ) -> Option<&'a Candidate> {
     order.iter().find(|candidate| {
         !tried.contains(&candidate.runtime)
+            && (candidate.fit != Fit::Outside || current.fit == Fit::Outside)
             && version_of(candidate.runtime).is_some_and(|v| retry.wants.accepts(&v))
     })
 }
@@ -203,7 +210,7 @@ mod tests {
         };
         let first = order[0].runtime;
         let retry = retry_for(first, std::slice::from_ref(&pipes)).unwrap();
-        let next = next_candidate(&order, &[first], &retry).unwrap();
+        let next = next_candidate(&order, &order[0], &[first], &retry).unwrap();
         assert_eq!(next.runtime.version(), "3.11");
         // 3.11 has pipes: no further retry; and Java's problems never ask for one.
         assert_eq!(retry_for(next.runtime, std::slice::from_ref(&pipes)), None);
@@ -219,6 +226,31 @@ mod tests {
             wants: crate::lang::python::runtime::Wants::Below(Version::new(&[3, 13])),
             reason: String::new(),
         };
-        assert_eq!(next_candidate(&order, &tried, &retry), None);
+        assert_eq!(next_candidate(&order, &order[0], &tried, &retry), None);
+    }
+
+    #[test]
+    fn a_version_the_project_does_not_support_never_hides_a_failure() {
+        // requires-python >=3.13: a removed module fails on every version the project supports.
+        let files = tree(&[(
+            "pyproject.toml",
+            "[project]\nrequires-python = \">=3.13\"\n",
+        )]);
+        let order = runtime_order(Runner::Python, &offered(Runner::Python), &files).order;
+        assert_eq!(order[0].fit, Fit::Allowed);
+        let retry = Retry {
+            wants: crate::lang::python::runtime::Wants::Below(Version::new(&[3, 13])),
+            reason: String::new(),
+        };
+        assert_eq!(
+            next_candidate(&order, &order[0], &[order[0].runtime], &retry),
+            None
+        );
+        // When nothing offered is allowed, the nearest outside ones are all there is.
+        let old = tree(&[("setup.cfg", "[options]\npython_requires = <3.8\n")]);
+        let order = runtime_order(Runner::Python, &offered(Runner::Python), &old).order;
+        assert_eq!(order[0].fit, Fit::Outside);
+        let next = next_candidate(&order, &order[0], &[order[0].runtime], &retry);
+        assert!(next.is_some());
     }
 }

@@ -47,9 +47,10 @@ pub async fn run_runner(
         let Some(retry) = retry_for(current.runtime, &run.result.problems) else {
             break;
         };
-        let Some(next) = next_candidate(&order, &left, &retry) else {
+        let Some(next) = next_candidate(&order, current, &left, &retry) else {
             run.result.notes.push(format!(
-                "{} on {}, and ato has no other {} version to run it on",
+                "{} (the code failed to import on {}), and ato has no other {} version the project allows \
+                 to run it on",
                 retry.reason,
                 current.runtime.label(),
                 runners::family_label(runner)
