@@ -14,8 +14,6 @@
 
 pub mod collect;
 mod command;
-// Read by the runtime and dependency phases, which are being wired to it.
-#[allow(dead_code, unused_imports)]
 mod declared;
 pub mod deps;
 pub mod engine;

@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 use ato::engine::{self, RunRequest};
 use ato::model::{Runner, Verdict};
 use ato::repo_config::Generation;
+use ato::runners::Runtime;
 
 #[derive(Parser)]
 #[command(
@@ -109,12 +110,14 @@ enum RunnersCommand {
         /// Rebuild even when the image is up to date.
         #[arg(long)]
         force: bool,
-        /// Which runners [default: all that exist].
+        /// Which runner images: a family (`python`, `node`, `java`: its newest runtime) or a runtime
+        /// version (`python3.9`, `python3.11`; `java17`, `java11`, `node18` build, but runs do not use them yet)
+        /// [default: each family's newest].
         runners: Vec<String>,
     },
     /// Print the image a runner's containers run, as `docker run` takes it (built or not).
     Image {
-        /// The runner: python, node or java.
+        /// The runner: python, node or java (the newest runtime), or a version: python3.9, python3.11, java11, java17
         runner: String,
     },
 }
@@ -170,7 +173,7 @@ async fn run(args: RunArgs) -> ExitCode {
 async fn build_runners(force: bool, names: &[String]) -> ExitCode {
     let mut runners = Vec::new();
     for name in names {
-        match runner_named(name) {
+        match runtime_named(name) {
             Ok(runner) => runners.push(runner),
             Err(code) => return code,
         }
@@ -182,11 +185,11 @@ async fn build_runners(force: bool, names: &[String]) -> ExitCode {
 }
 
 fn print_image(name: &str) -> ExitCode {
-    let runner = match runner_named(name) {
-        Ok(runner) => runner,
+    let runtime = match runtime_named(name) {
+        Ok(runtime) => runtime,
         Err(code) => return code,
     };
-    match ato::runners::image_ref(runner) {
+    match ato::runners::runtime_image_ref(runtime) {
         Ok(image) => {
             println!("{image}");
             ExitCode::SUCCESS
@@ -195,17 +198,25 @@ fn print_image(name: &str) -> ExitCode {
     }
 }
 
-fn runner_named(name: &str) -> Result<Runner, ExitCode> {
-    Runner::ALL
-        .into_iter()
-        .find(|r| r.name() == name)
-        .ok_or_else(|| {
-            let known: Vec<&str> = Runner::ALL.iter().map(|r| r.name()).collect();
-            fail(&format!(
-                "unknown runner `{name}`; known: {}",
-                known.join(", ")
-            ))
-        })
+/// A runner family's name (its newest runtime) or a runtime's (`python3.9`) this ato has a recipe for.
+fn runtime_named(name: &str) -> Result<Runtime, ExitCode> {
+    let offered = |runtime: &Runtime| ato::runners::buildable(runtime.runner).contains(runtime);
+    Runtime::parse(name).filter(offered).ok_or_else(|| {
+        let mut known: Vec<String> = Runner::ALL.iter().map(|r| r.name().to_string()).collect();
+        for runner in Runner::ALL {
+            let versions = ato::runners::buildable(runner);
+            known.extend(
+                versions
+                    .iter()
+                    .filter(|r| !r.is_default())
+                    .map(|r| r.name()),
+            );
+        }
+        fail(&format!(
+            "unknown runner `{name}`; known: {}",
+            known.join(", ")
+        ))
+    })
 }
 
 async fn serve() -> ExitCode {

@@ -118,6 +118,31 @@ pub struct RunnerResult {
     /// The tests a language model wrote, when one is configured and asked (absent otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_tests: Option<ModelTests>,
+    /// The interpreter or JDK version the runner ran on, why, and the ones tried before it (absent when the
+    /// runner did not run).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub runtime: Option<RuntimeUse>,
+}
+
+/// Which runtime version a runner ran on and why (`Python 3.9: setup.cfg python_requires <3.10`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuntimeUse {
+    /// `Python 3.9`, `Java 17`, `Node.js 18`.
+    pub version: String,
+    /// Why this version: what the project declares, or why the one before it failed.
+    pub reason: String,
+    /// The versions run before this one, in order, each with why it was left.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tried: Vec<TriedRuntime>,
+}
+
+/// A runtime version a runner ran on first and then left for another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TriedRuntime {
+    /// `Python 3.13`.
+    pub version: String,
+    /// Why the run moved on ("`pipes` was removed in Python 3.13").
+    pub why_not: String,
 }
 
 /// What a language model wrote for one runner, and how much of it survived the validation funnel.

@@ -1,7 +1,7 @@
 //! What a project declares about itself, the parts every language shares: a read-only view of the
 //! repository ([`Tree`]: path → bytes, plus the list of paths, whether it comes from git, a workspace tar or a
-//! test), version sets ([`Ranges`]), the chooser that ranks the available runtime versions against the
-//! constraints a project states ([`choose`]), and the readers of files that are not any one language's (INI,
+//! test), version sets ([`ranges::Ranges`]), the chooser that ranks the available runtime versions against the
+//! constraints a project states ([`chooser::choose`]), and the readers of files that are not any one language's (INI,
 //! CI workflow matrices). Each language's own readers live in its module under `src/lang/` (`declared/`):
 //! Python's `requires-python`, PEP 440 and the dependency lists; Node's `engines` and npm ranges; Java's
 //! compiler release and toolchain.
@@ -18,8 +18,8 @@ pub mod ini;
 pub mod ranges;
 mod tree;
 
-pub use chooser::{Choice, Constraint, Declarations, Fit, Strength, choose};
-pub use ranges::{Ranges, Version};
+pub use chooser::{Choice, Declarations, Fit};
+pub use ranges::Version;
 pub use tree::{FnTree, Tree, is_declaration};
 
 /// Something a file says that could not be read, and why (a non-literal `setup.py` argument, bad TOML…).

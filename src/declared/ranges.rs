@@ -61,10 +61,6 @@ impl Version {
         self.0.first().copied().unwrap_or(0)
     }
 
-    pub fn minor(&self) -> u64 {
-        self.0.get(1).copied().unwrap_or(0)
-    }
-
     /// The first `n` segments, padded with zeros.
     pub fn truncate(&self, n: usize) -> Version {
         let mut segments: Vec<u64> = self.0.iter().take(n).copied().collect();
@@ -259,6 +255,7 @@ impl Ranges {
         !self.intersect(&Ranges::series(prefix)).is_empty()
     }
 
+    #[cfg(test)]
     pub fn contains(&self, version: &Version) -> bool {
         !self.intersect(&Ranges::exactly(version.clone())).is_empty()
     }

@@ -7,6 +7,8 @@ mod container;
 mod context;
 mod model_phase;
 mod runner_phase;
+mod runtime_choice;
+mod runtime_phase;
 mod settings;
 mod source;
 mod workspace;
@@ -205,7 +207,7 @@ pub async fn run(
         if cancel.is_cancelled() {
             return Err(EngineError::Cancelled);
         }
-        let run = runner_phase::run_runner(ctx, runner, &targets, source).await?;
+        let run = runtime_phase::run_runner(ctx, runner, &targets, source).await?;
         runner_results.push(run.result);
         sources.extend(run.sources);
     }
@@ -229,20 +231,30 @@ pub async fn run(
     Ok(results)
 }
 
-/// Builds the named runner images (all that have a recipe when `runners` is empty).
+/// Builds the named runtimes' images (each family's newest, for every family with a recipe, when `runtimes`
+/// is empty).
 pub async fn build_runners(
-    runners: &[Runner],
+    runtimes: &[runners::Runtime],
     force: bool,
     progress: runners::Progress<'_>,
 ) -> Result<(), EngineError> {
     let sandbox = Sandbox::connect().await?;
-    let wanted: Vec<Runner> = if runners.is_empty() {
+    let wanted: Vec<runners::Runtime> = if runtimes.is_empty() {
         runners::available()
+            .into_iter()
+            .map(runners::Runtime::default_for)
+            .collect()
     } else {
-        runners.to_vec()
+        runtimes.to_vec()
     };
-    for runner in wanted {
-        runners::build(sandbox.docker(), runner, force, progress).await?;
+    for runtime in wanted {
+        runners::build(sandbox.docker(), runtime, force, progress).await?;
+        if let Some(why) = runtime.not_offered() {
+            progress(&format!(
+                "note: runs do not use {} yet: {why}",
+                runtime.label()
+            ));
+        }
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 use crate::collect;
 use crate::deps;
 use crate::lang;
-use crate::model::{Logs, Runner, RunnerResult, SandboxOutcome, TargetFile};
+use crate::model::{Logs, RunnerResult, SandboxOutcome, TargetFile};
 use crate::runners;
 use crate::safe_tar;
 use crate::sandbox::{Finished, Limits, Outcome};
@@ -17,14 +17,15 @@ use super::context::RunContext;
 use super::model_phase;
 use super::{EngineError, Source};
 
-/// Runs one runner over its targets: the image, the dependency phase, the builtin run and, when a model is
-/// configured, the model phase.
+/// Runs one runner over its targets on one runtime version (which one: `runtime_phase`): the image, the
+/// dependency phase, the builtin run and, when a model is configured, the model phase.
 pub async fn run_runner(
     ctx: &RunContext<'_>,
-    runner: Runner,
+    runtime: runners::Runtime,
     targets: &[TargetFile],
     source: &Source,
 ) -> Result<RunnerRun, EngineError> {
+    let runner = runtime.runner;
     let RunContext {
         run_id,
         sandbox,
@@ -34,7 +35,7 @@ pub async fn run_runner(
         cancel,
     } = *ctx;
     let started = Instant::now();
-    let mut result = empty_result(runner, targets);
+    let mut result = empty_result(runtime, targets);
     if !runners::available().contains(&runner) {
         result.outcome = SandboxOutcome::Failed {
             message: format!(
@@ -47,7 +48,7 @@ pub async fn run_runner(
             sources: Vec::new(),
         });
     }
-    result.image = runners::ensure(sandbox.docker(), runner, progress).await?;
+    result.image = runners::ensure_runtime(sandbox.docker(), runtime, progress).await?;
     let mut container = Container {
         run: *ctx,
         runner,
@@ -81,9 +82,10 @@ pub async fn run_runner(
     container.deps = dependencies.mount.clone();
 
     progress(&format!(
-        "running the {} runner on {} file(s)…",
+        "running the {} runner on {} file(s) with {}…",
         runner.name(),
-        targets.len()
+        targets.len(),
+        runtime.label()
     ));
     // The model is asked on the host while the builtin generator runs in the sandbox.
     let asking = async {
@@ -135,7 +137,11 @@ pub async fn run_runner(
 }
 
 /// Writes the output of a failed dependency install next to the runner's other files; the note says where.
-fn keep_install_output(runner_out: &std::path::Path, runner: Runner, output: &str) -> String {
+fn keep_install_output(
+    runner_out: &std::path::Path,
+    runner: crate::model::Runner,
+    output: &str,
+) -> String {
     const FILE: &str = "deps-install.log";
     let written = std::fs::create_dir_all(runner_out)
         .and_then(|()| std::fs::write(runner_out.join(FILE), output));
@@ -154,10 +160,10 @@ pub struct RunnerRun {
     pub sources: Vec<(String, String)>,
 }
 
-fn empty_result(runner: Runner, targets: &[TargetFile]) -> RunnerResult {
+fn empty_result(runtime: runners::Runtime, targets: &[TargetFile]) -> RunnerResult {
     RunnerResult {
-        runner,
-        image: runners::image_ref(runner).unwrap_or_default(),
+        runner: runtime.runner,
+        image: runners::runtime_image_ref(runtime).unwrap_or_default(),
         outcome: SandboxOutcome::Failed {
             message: "not run".to_string(),
         },
@@ -172,6 +178,7 @@ fn empty_result(runner: Runner, targets: &[TargetFile]) -> RunnerResult {
         generated_files: Vec::new(),
         logs: Logs::default(),
         model_tests: None,
+        runtime: None,
     }
 }
 

@@ -20,8 +20,8 @@
 
 mod clike;
 mod framework;
-mod java;
-mod javascript;
+pub(crate) mod java;
+pub(crate) mod javascript;
 mod outline;
 pub(crate) mod python;
 

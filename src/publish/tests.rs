@@ -86,6 +86,7 @@ fn runner() -> RunnerResult {
         generated_files: vec![],
         logs: Logs::default(),
         model_tests: None,
+        runtime: None,
     }
 }
 

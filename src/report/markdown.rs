@@ -189,6 +189,7 @@ fn head(results: &RunResults) -> String {
             out.push_str(&table_row(runner));
         }
         out.push('\n');
+        out.push_str(&super::runtime_lines::runtime_lines(results));
     }
     out.push_str(&format!(
         "Base {} → head {} · {:.1} s\n\n",

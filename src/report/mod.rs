@@ -13,6 +13,7 @@ mod items;
 pub(crate) mod markdown;
 mod model_items;
 pub mod patch;
+mod runtime_lines;
 mod style;
 pub mod verdict;
 

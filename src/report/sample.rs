@@ -31,6 +31,7 @@ pub fn runner(runner: Runner) -> RunnerResult {
         generated_files: vec![],
         logs: Logs::default(),
         model_tests: None,
+        runtime: None,
     }
 }
 

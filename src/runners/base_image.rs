@@ -11,7 +11,7 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 
 use super::error::ImageError;
 use super::log_tail::LogTail;
-use super::recipe::DEBIAN_SUITE;
+use super::runtime::Suite;
 
 /// mmdebstrap of the Python package set takes under a minute here; a slow mirror gets much longer.
 const MMDEBSTRAP_TIMEOUT: Duration = Duration::from_secs(20 * 60);
@@ -36,13 +36,17 @@ fn is_executable(path: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// The arguments of mmdebstrap that make a rootfs tarball of `packages` at `output`.
-pub fn mmdebstrap_args(packages: &[String], output: &Path) -> Vec<std::ffi::OsString> {
+/// The arguments of mmdebstrap that make a rootfs tarball of `packages` from `suite` at `output`.
+pub fn mmdebstrap_args(
+    packages: &[String],
+    suite: Suite,
+    output: &Path,
+) -> Vec<std::ffi::OsString> {
     let mut args: Vec<std::ffi::OsString> = vec!["--variant=apt".into()];
     if !packages.is_empty() {
         args.push(format!("--include={}", packages.join(",")).into());
     }
-    args.push(DEBIAN_SUITE.into());
+    args.push(suite.name().into());
     args.push(output.as_os_str().to_owned());
     args
 }
@@ -52,6 +56,7 @@ pub async fn make_base(
     docker: &Docker,
     mmdebstrap: &Path,
     packages: &[String],
+    suite: Suite,
     image: &str,
 ) -> Result<(), ImageError> {
     let workdir = tempfile::Builder::new()
@@ -60,18 +65,19 @@ pub async fn make_base(
         .map_err(|err| ImageError::io("create a temporary folder for the base rootfs", err))?;
     // The .tar suffix is what tells mmdebstrap to write an uncompressed tarball.
     let rootfs = workdir.path().join("rootfs.tar");
-    run_mmdebstrap(mmdebstrap, packages, &rootfs, image).await?;
+    run_mmdebstrap(mmdebstrap, packages, suite, &rootfs, image).await?;
     import_rootfs(docker, &rootfs, image).await
 }
 
 async fn run_mmdebstrap(
     mmdebstrap: &Path,
     packages: &[String],
+    suite: Suite,
     rootfs: &Path,
     image: &str,
 ) -> Result<(), ImageError> {
     let mut child = tokio::process::Command::new(mmdebstrap)
-        .args(mmdebstrap_args(packages, rootfs))
+        .args(mmdebstrap_args(packages, suite, rootfs))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -184,6 +190,7 @@ mod tests {
     fn mmdebstrap_gets_the_packages_suite_and_output() {
         let args = mmdebstrap_args(
             &["python3".to_string(), "bandit".to_string()],
+            Suite::Trixie,
             Path::new("out/rootfs.tar"),
         );
         let args: Vec<&str> = args.iter().map(|a| a.to_str().unwrap()).collect();
@@ -200,8 +207,9 @@ mod tests {
 
     #[test]
     fn mmdebstrap_without_packages_has_no_include() {
-        let args = mmdebstrap_args(&[], Path::new("r.tar"));
+        let args = mmdebstrap_args(&[], Suite::Bullseye, Path::new("r.tar"));
         assert_eq!(args.len(), 3);
+        assert_eq!(args[1], "bullseye");
     }
 
     #[test]

@@ -5,6 +5,10 @@
 //! recipe's `packages.txt`, imported as `ato-base-<name>:<hash>`, and the recipe's Dockerfile is built on
 //! it with `BASE` pointing there. With a registry but no mmdebstrap, the Dockerfile's own default base is
 //! used. See `runners/README.md`.
+//!
+//! Each family has an image per runtime version ([`Runtime`]), made from the Debian suite that packages it:
+//! runs use Python 3.13/3.11/3.9, Java 21 and Node.js 20 ([`runtimes`]); Java 17/11 and Node.js 18 build
+//! ([`buildable`]) but their harness cannot do its job there yet. A run builds only the ones it uses.
 
 mod base_image;
 mod decision;
@@ -15,6 +19,7 @@ mod packages;
 mod recipe;
 #[cfg(test)]
 mod recipe_tests;
+mod runtime;
 mod shared_folders;
 
 use std::collections::HashMap;
@@ -27,8 +32,8 @@ pub(crate) use base_image::find_program;
 pub use decision::RECIPE_LABEL;
 pub(crate) use decision::{BaseSource, BuildDecision, choose_base, decide};
 pub use error::ImageError;
-pub(crate) use recipe::DEBIAN_SUITE;
 pub use recipe::{Recipe, RecipeFile};
+pub use runtime::{Runtime, Suite, family_label};
 
 use crate::model::Runner;
 
@@ -54,6 +59,30 @@ pub fn image_ref(runner: Runner) -> Result<String, ImageError> {
     Ok(Recipe::embedded(runner)?.image_ref())
 }
 
+/// The image of one runtime (`ato-runner-python3.9:<12 hex>`).
+pub fn runtime_image_ref(runtime: Runtime) -> Result<String, ImageError> {
+    Ok(Recipe::embedded_runtime(runtime)?.image_ref())
+}
+
+/// The runtimes of `runner` a run may use, newest first: those this binary has a recipe for and whose
+/// harness works there (none when it has no recipe).
+pub fn runtimes(runner: Runner) -> Vec<Runtime> {
+    buildable(runner)
+        .into_iter()
+        .filter(|runtime| runtime.not_offered().is_none())
+        .collect()
+}
+
+/// The runtimes of `runner` whose image this binary can build (`ato runners build java17`), offered to
+/// runs or not.
+pub fn buildable(runner: Runner) -> Vec<Runtime> {
+    let suites = Recipe::embedded_suites(runner);
+    Runtime::all(runner)
+        .into_iter()
+        .filter(|runtime| suites.contains(&runtime.suite))
+        .collect()
+}
+
 /// The runners this binary has a recipe for.
 pub fn available() -> Vec<Runner> {
     Runner::ALL
@@ -69,18 +98,27 @@ pub async fn ensure(
     runner: Runner,
     progress: Progress<'_>,
 ) -> Result<String, ImageError> {
-    build_if_needed(docker, runner, false, Wording::FirstRun, progress).await
+    ensure_runtime(docker, Runtime::default_for(runner), progress).await
 }
 
-/// `ato runners build`: builds the runner image unless it already matches its recipe; `force` rebuilds
+/// [`ensure`] for one runtime's image: builds it (and its base) only when missing or stale.
+pub async fn ensure_runtime(
+    docker: &Docker,
+    runtime: Runtime,
+    progress: Progress<'_>,
+) -> Result<String, ImageError> {
+    build_if_needed(docker, runtime, false, Wording::FirstRun, progress).await
+}
+
+/// `ato runners build`: builds the runtime's image unless it already matches its recipe; `force` rebuilds
 /// anyway (the base made from `packages.txt` is reused when present).
 pub async fn build(
     docker: &Docker,
-    runner: Runner,
+    runtime: Runtime,
     force: bool,
     progress: Progress<'_>,
 ) -> Result<String, ImageError> {
-    build_if_needed(docker, runner, force, Wording::Explicit, progress).await
+    build_if_needed(docker, runtime, force, Wording::Explicit, progress).await
 }
 
 /// How progress lines are worded: `ato run` explains why it is suddenly slow, `ato runners build` not.
@@ -109,12 +147,12 @@ impl BuildTools {
 
 async fn build_if_needed(
     docker: &Docker,
-    runner: Runner,
+    runtime: Runtime,
     force: bool,
     wording: Wording,
     progress: Progress<'_>,
 ) -> Result<String, ImageError> {
-    let recipe = Recipe::embedded(runner)?;
+    let recipe = Recipe::embedded_runtime(runtime)?;
     let image = recipe.image_ref();
     let tools = BuildTools::from_env();
     build_recipe_as(docker, &recipe, &image, force, wording, &tools, progress).await?;
@@ -170,14 +208,17 @@ async fn build_recipe_as(
         return Ok(());
     }
     let name = image.split(':').next().unwrap_or(image);
+    let runtime = recipe.runtime().label();
     progress(&match (&decision, wording) {
         (BuildDecision::Missing, Wording::FirstRun) => {
-            format!("building runner image {name} (first run only, about a minute)…")
+            format!("building runner image {name} for {runtime} (first run only, about a minute)…")
         }
         (BuildDecision::Stale { .. }, _) => {
-            format!("rebuilding runner image {name}: its recipe changed (about a minute)…")
+            format!(
+                "rebuilding runner image {name} for {runtime}: its recipe changed (about a minute)…"
+            )
         }
-        _ => format!("building runner image {name} (about a minute)…"),
+        _ => format!("building runner image {name} for {runtime} (about a minute)…"),
     });
     tracing::info!(image, ?decision, recipe = %hash, "building runner image");
 
@@ -204,13 +245,16 @@ async fn build_image(
     let base = recipe.base_image_ref();
     let base_present = inspect(docker, &base).await?.is_some();
     let source = choose_base(base_present, tools.mmdebstrap.is_some());
+    let suite = recipe.suite;
     if let (BaseSource::Mmdebstrap, Some(mmdebstrap)) = (source, &tools.mmdebstrap) {
         progress(&format!(
-            "making base image {base} from Debian {DEBIAN_SUITE} packages with mmdebstrap…"
+            "making base image {base} from Debian {} packages with mmdebstrap…",
+            suite.name()
         ));
-        base_image::make_base(docker, mmdebstrap, &recipe.packages()?, &base).await?;
+        base_image::make_base(docker, mmdebstrap, &recipe.packages()?, suite, &base).await?;
     }
     let local_base = source != BaseSource::DockerfileDefault;
+    let registry_base = suite.registry_base();
 
     let mut labels = HashMap::from([
         (RECIPE_LABEL.to_string(), hash.to_string()),
@@ -219,7 +263,7 @@ async fn build_image(
     let used_base = if local_base {
         base.as_str()
     } else {
-        DEFAULT_BASE
+        registry_base.as_str()
     };
     labels.insert(BASE_LABEL.to_string(), used_base.to_string());
 
@@ -227,7 +271,7 @@ async fn build_image(
         image,
         context: recipe.context_tar()?,
         dockerfile: recipe.dockerfile(),
-        base: local_base.then_some(base.as_str()),
+        base: Some(used_base),
         labels,
         offline: local_base,
     };
@@ -236,10 +280,10 @@ async fn build_image(
     };
     // Without a local base, a build that could not even get the default base means no registry: say
     // what to install rather than showing Docker's pull error alone.
-    if !local_base && inspect(docker, DEFAULT_BASE).await?.is_none() {
+    if !local_base && inspect(docker, &registry_base).await?.is_none() {
         return Err(ImageError::NoBase {
             image: image.to_string(),
-            default_base: DEFAULT_BASE.to_string(),
+            default_base: registry_base,
             log_tail: format!("{}\n{}", failure.reason, failure.log_tail),
         });
     }

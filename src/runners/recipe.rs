@@ -1,7 +1,10 @@
 //! Recipes: the folders under `runners/`, embedded in the binary so `ato` can build its images anywhere.
 //!
 //! A recipe is its own folder, `runners/<name>/`, plus the shared folders its `shared.txt` names (the common
-//! Dockerfile step, the shared Python package, the contract's example files). The build context is laid out
+//! Dockerfile step, the shared Python package, the contract's example files). `packages.txt` lists the
+//! default suite's (trixie's) Debian packages; `packages-<suite>.txt` another suite's, for the image of an
+//! older runtime ([`Runtime`]): that recipe's `packages.txt` is the suite's list, so its hash and its base
+//! follow that list alone. The build context is laid out
 //! as `runners/` is, so the same Dockerfile builds with a plain `docker build -f <name>/Dockerfile runners`.
 //!
 //! Everything here is pure: reading the embedded files, hashing them, listing the Debian packages and
@@ -12,14 +15,17 @@ use sha2::{Digest, Sha256};
 
 use super::error::ImageError;
 use super::packages::parse_packages;
+use super::runtime::{Runtime, Suite};
 use super::shared_folders::parse_shared;
 use crate::model::Runner;
 
 /// `runners/` as it was when this binary was compiled.
 static RUNNERS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/runners");
 
-/// Debian release the base images are made from; the Dockerfiles' default `BASE` is its slim image.
-pub const DEBIAN_SUITE: &str = "trixie";
+/// `packages-<suite>.txt` names a suite's list; `None` for any other file.
+fn suite_list_of(path: &str) -> Option<&str> {
+    path.strip_prefix("packages-")?.strip_suffix(".txt")
+}
 
 /// Files that appear when the harness is run or edited locally and are no part of a recipe.
 fn is_noise(path: &str) -> bool {
@@ -40,6 +46,8 @@ pub struct RecipeFile {
 #[derive(Debug, Clone)]
 pub struct Recipe {
     pub runner: Runner,
+    /// The Debian suite the image is made from (the default unless [`Recipe::on_suite`] said otherwise).
+    pub suite: Suite,
     /// The recipe folder's own files, relative to it, sorted by path.
     pub files: Vec<RecipeFile>,
     /// Files of the shared folders, relative to `runners/`, sorted by path.
@@ -47,8 +55,20 @@ pub struct Recipe {
 }
 
 impl Recipe {
-    /// The recipe embedded in this binary, or [`ImageError::NotAvailable`] when it has none for `runner`.
+    /// The recipe of the runner's default runtime embedded in this binary, or
+    /// [`ImageError::NotAvailable`] when it has none for `runner`.
     pub fn embedded(runner: Runner) -> Result<Recipe, ImageError> {
+        Recipe::embedded_runtime(Runtime::default_for(runner))
+    }
+
+    /// The embedded recipe of one runtime: [`ImageError::NotAvailable`] when the runner has no recipe, or
+    /// no package list for the runtime's suite.
+    pub fn embedded_runtime(runtime: Runtime) -> Result<Recipe, ImageError> {
+        Recipe::embedded_all(runtime.runner)?.on_suite(runtime.suite)
+    }
+
+    /// The recipe with every suite's package list, as `runners/<name>/` holds it.
+    fn embedded_all(runner: Runner) -> Result<Recipe, ImageError> {
         let dir = RUNNERS
             .get_dir(runner.name())
             .ok_or(ImageError::NotAvailable {
@@ -86,6 +106,7 @@ impl Recipe {
         }
         let recipe = Recipe {
             runner,
+            suite: Suite::DEFAULT,
             files,
             shared,
         };
@@ -105,6 +126,57 @@ impl Recipe {
         Ok(recipe)
     }
 
+    /// The recipe for one suite: its `packages.txt` is `packages-<suite>.txt` (the default suite keeps its
+    /// own), and no other suite's list stays, so editing one suite's list rebuilds that suite's image only.
+    pub fn on_suite(mut self, suite: Suite) -> Result<Recipe, ImageError> {
+        if suite != Suite::DEFAULT {
+            let wanted = format!("packages-{}.txt", suite.name());
+            let list = self
+                .file(&wanted)
+                .cloned()
+                .ok_or_else(|| ImageError::NotAvailable {
+                    runner: self.runner.name(),
+                })?;
+            self.files.retain(|file| file.path != "packages.txt");
+            self.files.push(RecipeFile {
+                path: "packages.txt".to_string(),
+                contents: list.contents,
+            });
+        }
+        self.files
+            .retain(|file| suite_list_of(&file.path).is_none());
+        self.files.sort_by(|a, b| a.path.cmp(&b.path));
+        self.suite = suite;
+        self.packages()?;
+        Ok(self)
+    }
+
+    /// The suites the embedded recipe of `runner` has a package list for: the default's `packages.txt` and
+    /// each `packages-<suite>.txt` (none without a recipe).
+    pub fn embedded_suites(runner: Runner) -> Vec<Suite> {
+        let Ok(recipe) = Recipe::embedded_all(runner) else {
+            return Vec::new();
+        };
+        Runtime::all(runner)
+            .into_iter()
+            .map(|runtime| runtime.suite)
+            .filter(|suite| {
+                *suite == Suite::DEFAULT
+                    || recipe
+                        .file(&format!("packages-{}.txt", suite.name()))
+                        .is_some()
+            })
+            .collect()
+    }
+
+    /// The runtime this recipe builds.
+    pub fn runtime(&self) -> Runtime {
+        Runtime {
+            runner: self.runner,
+            suite: self.suite,
+        }
+    }
+
     /// One of the recipe folder's own files, by its path in the folder.
     pub fn file(&self, path: &str) -> Option<&RecipeFile> {
         self.files.iter().find(|file| file.path == path)
@@ -113,7 +185,15 @@ impl Recipe {
     /// The hash the image is labelled with: it changes when any file of the recipe changes, its own or a
     /// shared one.
     pub fn hash(&self) -> String {
-        hash_files(&self.context_files())
+        let mut files = self.context_files();
+        if self.suite != Suite::DEFAULT {
+            // Two suites with the same list still make different images.
+            files.push(RecipeFile {
+                path: String::new(),
+                contents: self.suite.name().as_bytes().to_vec(),
+            });
+        }
+        hash_files(&files)
     }
 
     /// The Debian packages of `packages.txt` (none when the recipe has no such file).
@@ -141,19 +221,30 @@ impl Recipe {
         }
     }
 
-    /// The runner image built from this recipe: `ato-runner-<name>:<12 hex of its hash>`.
+    /// The runner image built from this recipe: `ato-runner-<runtime>:<12 hex of its hash>`
+    /// (`ato-runner-python:…` for the default runtime, `ato-runner-python3.9:…` for another).
     pub fn image_ref(&self) -> String {
-        format!("ato-runner-{}:{}", self.runner.name(), &self.hash()[..12])
+        format!(
+            "ato-runner-{}:{}",
+            self.runtime().name(),
+            &self.hash()[..12]
+        )
     }
 
-    /// The name of the base image made from `packages.txt`: `ato-base-<name>:<12 hex of its hash>`.
+    /// The name of the base image made from `packages.txt`: `ato-base-<name>:<12 hex of its hash>` for the
+    /// default suite, `ato-base-<name>-<suite>:<…>` for another.
     pub fn base_image_ref(&self) -> String {
         let packages = self
             .file("packages.txt")
             .map(|file| file.contents.as_slice())
             .unwrap_or_default();
         let digest = hex::encode(Sha256::digest(packages));
-        format!("ato-base-{}:{}", self.runner.name(), &digest[..12])
+        let name = if self.suite == Suite::DEFAULT {
+            self.runner.name().to_string()
+        } else {
+            format!("{}-{}", self.runner.name(), self.suite.name())
+        };
+        format!("ato-base-{name}:{}", &digest[..12])
     }
 
     /// The Dockerfile's path in the build context: `<name>/Dockerfile`.

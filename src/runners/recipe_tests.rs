@@ -233,11 +233,104 @@ fn embedded_recipes_match_the_files_on_disk() {
             walk(&runners.join(&folder), &runners, &mut shared);
         }
         let on_disk = Recipe::from_parts(runner, own.files, shared).unwrap();
-        let embedded = Recipe::embedded(runner).unwrap();
-        assert_eq!(embedded.files, on_disk.files, "{runner:?}");
-        assert_eq!(embedded.shared, on_disk.shared, "{runner:?}");
-        assert_eq!(embedded.hash(), on_disk.hash(), "{runner:?}");
+        for suite in Recipe::embedded_suites(runner) {
+            let runtime = super::Runtime { runner, suite };
+            let on_disk = on_disk.clone().on_suite(suite).unwrap();
+            let embedded = Recipe::embedded_runtime(runtime).unwrap();
+            assert_eq!(embedded.files, on_disk.files, "{runtime:?}");
+            assert_eq!(embedded.shared, on_disk.shared, "{runtime:?}");
+            assert_eq!(embedded.hash(), on_disk.hash(), "{runtime:?}");
+        }
     }
+}
+
+fn with_suite_lists(bullseye: &str) -> Recipe {
+    Recipe::from_files(
+        Runner::Python,
+        vec![
+            file("Dockerfile", "FROM scratch\n"),
+            file("packages.txt", "python3\npython3-pytest\n"),
+            file("packages-bookworm.txt", "python3\npython3-pytest\n"),
+            file("packages-bullseye.txt", bullseye),
+        ],
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_suite_recipe_builds_from_that_suites_list_alone() {
+    use super::Suite;
+    let recipe = with_suite_lists("python3\n");
+    let trixie = recipe.clone().on_suite(Suite::Trixie).unwrap();
+    let bookworm = recipe.clone().on_suite(Suite::Bookworm).unwrap();
+    let bullseye = recipe.clone().on_suite(Suite::Bullseye).unwrap();
+    assert_eq!(bullseye.packages().unwrap(), ["python3"]);
+    assert_eq!(trixie.packages().unwrap(), ["python3", "python3-pytest"]);
+    for suite_recipe in [&trixie, &bookworm, &bullseye] {
+        let paths: Vec<&str> = suite_recipe.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["Dockerfile", "packages.txt"]);
+    }
+    // The same list on two suites still makes two images; names say the version and the suite.
+    assert_ne!(trixie.hash(), bookworm.hash());
+    assert!(
+        bullseye.image_ref().starts_with("ato-runner-python3.9:"),
+        "{}",
+        bullseye.image_ref()
+    );
+    assert!(trixie.image_ref().starts_with("ato-runner-python:"));
+    assert!(
+        bullseye
+            .base_image_ref()
+            .starts_with("ato-base-python-bullseye:")
+    );
+    assert!(trixie.base_image_ref().starts_with("ato-base-python:"));
+    // A base is named by its list: the same list gives the same tag, under the suite's name.
+    assert_eq!(
+        trixie.base_image_ref()[16..],
+        bookworm.base_image_ref()[25..]
+    );
+}
+
+#[test]
+fn editing_one_suites_list_changes_that_suites_image_only() {
+    use super::Suite;
+    let before = with_suite_lists("python3\n");
+    let after = with_suite_lists("python3\nbandit\n");
+    let hash = |recipe: &Recipe, suite| recipe.clone().on_suite(suite).unwrap().hash();
+    assert_ne!(
+        hash(&before, Suite::Bullseye),
+        hash(&after, Suite::Bullseye)
+    );
+    assert_eq!(hash(&before, Suite::Trixie), hash(&after, Suite::Trixie));
+    assert_eq!(
+        hash(&before, Suite::Bookworm),
+        hash(&after, Suite::Bookworm)
+    );
+    let base = |recipe: &Recipe| {
+        recipe
+            .clone()
+            .on_suite(Suite::Bullseye)
+            .unwrap()
+            .base_image_ref()
+    };
+    assert_ne!(base(&before), base(&after));
+}
+
+#[test]
+fn a_suite_without_a_list_is_not_available_and_a_bad_list_is_refused() {
+    use super::Suite;
+    let recipe = Recipe::from_files(
+        Runner::Python,
+        vec![
+            file("Dockerfile", "FROM scratch\n"),
+            file("packages.txt", "python3\n"),
+        ],
+    )
+    .unwrap();
+    let err = recipe.on_suite(Suite::Bullseye).unwrap_err();
+    assert!(matches!(err, ImageError::NotAvailable { .. }), "{err:?}");
+    let bad = with_suite_lists("python3\n--include=evil\n");
+    assert!(bad.on_suite(Suite::Bullseye).is_err());
 }
 
 #[test]

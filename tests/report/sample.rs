@@ -79,6 +79,7 @@ pub fn runner_result(runner: Runner, targets: Vec<TargetFile>, c: Collected) -> 
             truncated: false,
         },
         model_tests: None,
+        runtime: None,
     }
 }
 

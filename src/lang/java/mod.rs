@@ -4,8 +4,6 @@
 //! JavaScript); [`maven`] finds a Maven project, writes the script that has the harness resolve its
 //! dependencies, and names what Maven could not resolve.
 
-// Read by the runtime and dependency phases, which are being wired to them.
-#[allow(dead_code, unused_imports)]
 pub(crate) mod declared;
 mod maven;
 mod outline;

@@ -7,8 +7,6 @@
 //! header; [`npm_lock`] reads `package.json` and its lock, [`npm`] finds the manifest, writes the install script
 //! and names what npm could not have.
 
-// Read by the runtime and dependency phases, which are being wired to them.
-#[allow(dead_code, unused_imports)]
 pub(crate) mod declared;
 mod imports;
 mod npm;

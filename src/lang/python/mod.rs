@@ -4,13 +4,11 @@
 //! interpreter, its dependencies in every file that lists them); [`pip`] turns the dependencies into an
 //! install script and names what pip could not find.
 
-// The dependency phase reads `declared::python_deps`; the interpreter readers (`python_runtime`, `tox`) wait
-// for the runtime phase, which is being wired to them.
-#[allow(dead_code, unused_imports)]
 pub(crate) mod declared;
 pub(crate) mod entry_points;
 mod outline;
 mod pip;
+pub(crate) mod runtime;
 
 use super::{Family, Fences, Framework, Lang, OutlineSymbol, ProjectFiles, TestFile};
 use crate::deps::{Detection, Ecosystem, HeadFiles};

@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ato_runner.compat import zip_strict
 from ato_runner.manifest import Manifest
 
 from .gen_recorded import RecordedCall
@@ -191,7 +192,7 @@ def shrink_changes(
         return pairs[0], pairs[1]
 
     shrunk = shrink(starts, observe_round, MAX_SHRINK_ROUNDS) if starts else []
-    return [end for start, end in zip(starts, shrunk, strict=True) if end.call.source() != start.call.source()]
+    return [end for start, end in zip_strict(starts, shrunk) if end.call.source() != start.call.source()]
 
 
 def _distinct(changes: list[Change]) -> list[Change]:

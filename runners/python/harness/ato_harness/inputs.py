@@ -13,6 +13,8 @@ import hashlib
 import inspect
 from dataclasses import dataclass
 
+from ato_runner.compat import zip_strict
+
 from .values import VALUE_POOL, call_source, to_source
 
 
@@ -115,7 +117,7 @@ def select_inputs(params: list[Param], drawn: list[tuple], count: int) -> list[C
     for values in drawn:
         args: list[str] = []
         kwargs: list[tuple[str, str]] = []
-        for param, value in zip(params, values, strict=True):
+        for param, value in zip_strict(params, values):
             if value is OMIT:
                 continue
             source = to_source(value)

@@ -20,7 +20,7 @@ import math
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import Protocol
+from typing import Optional, Protocol
 
 from .observations import compare_calls
 from .values import literal_value, to_source
@@ -215,7 +215,8 @@ class Change:
 
 # Observes calls on both sides, each call twice: ``(base pairs, head pairs)`` by index as
 # ``observations.compare_calls`` takes them, or None when there is no time (or no point) left.
-ObserveRound = Callable[[list], tuple[dict[int, dict], dict[int, dict]] | None]
+# (Optional, not `| None`: this alias is evaluated at import, and Python 3.9 has no `|` on types.)
+ObserveRound = Callable[[list], Optional[tuple[dict[int, dict], dict[int, dict]]]]
 
 
 def shrink(starts: list[Change], observe_round: ObserveRound, max_rounds: int) -> list[Change]:

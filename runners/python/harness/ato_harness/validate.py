@@ -193,7 +193,7 @@ def read_contexts(data: Path, rcfile: Path, targets: dict[str, str], scratch_jso
     ``coverage.json`` does. A session that died keeps the data of every context it switched out of.
     """
     import coverage
-    from coverage.exceptions import CoverageException
+    from coverage import CoverageException  # where coverage 5 (Python 3.9 image) and 7 both export it
 
     if not data.is_file():
         return {}

@@ -46,6 +46,12 @@ def _timeout_secs() -> float:
         return 0.0
 
 
+def _node_path(node) -> str:
+    """The node's file: ``node.path`` from pytest 7, ``node.fspath`` before (pytest 6.0 in the Python 3.9 image)."""
+    path = getattr(node, "path", None)
+    return str(path if path is not None else node.fspath)
+
+
 def pytest_configure(config):
     global _events, _coverage, _main_pid
     _main_pid = os.getpid()
@@ -65,7 +71,7 @@ def pytest_make_collect_report(collector):
     if not isinstance(collector, pytest.File):
         yield
         return
-    path = str(collector.path)
+    path = _node_path(collector)
     _emit(event="collecting", path=path)
     seconds = _timeout_secs()
 
@@ -99,20 +105,20 @@ def _skip_reason(report) -> str:
 def pytest_collection_finish(session):
     counts: dict[str, int] = {}
     for item in session.items:
-        key = str(item.path)
+        key = _node_path(item)
         counts[key] = counts.get(key, 0) + 1
     _emit(event="items", counts=counts)
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_runtest_protocol(item, nextitem):
-    _emit(event="start", nodeid=item.nodeid, path=str(item.path))
+    _emit(event="start", nodeid=item.nodeid, path=_node_path(item))
     _switch_context(item.nodeid)
     _outcomes[item.nodeid] = {"outcome": "passed", "error": None}
     yield
     _switch_context("")
     result = _outcomes.pop(item.nodeid, {"outcome": "passed", "error": None})
-    _emit(event="result", nodeid=item.nodeid, path=str(item.path), **result)
+    _emit(event="result", nodeid=item.nodeid, path=_node_path(item), **result)
 
 
 def _switch_context(context: str) -> None:

@@ -13,6 +13,8 @@ import ast
 import math
 import re
 
+from ato_runner.compat import zip_strict
+
 _ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+")
 _MAX_DEPTH = 20
 
@@ -127,11 +129,11 @@ def _literal(node: ast.expr, depth: int) -> object:
         and type(node.operand.value) in (int, float)
     ):
         return -node.operand.value
-    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
         items = [_literal(item, depth + 1) for item in node.elts]
         return {ast.List: list, ast.Tuple: tuple, ast.Set: set}[type(node)](items)
     if isinstance(node, ast.Dict) and all(key is not None for key in node.keys):
-        return {_literal(k, depth + 1): _literal(v, depth + 1) for k, v in zip(node.keys, node.values, strict=True)}
+        return {_literal(k, depth + 1): _literal(v, depth + 1) for k, v in zip_strict(node.keys, node.values)}
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
         name, args = node.func.id, node.args
         if name == "float" and len(args) == 1 and isinstance(args[0], ast.Constant):

@@ -5,7 +5,7 @@
 //! files), `setup.cfg`, `setup.py` (statically) and `Pipfile` are read; what could not be read is a note.
 
 use super::requirement_list::Collected;
-pub use super::requirement_list::{Group, PipOption, PyRequirement, PythonDeps, group_of};
+pub use super::requirement_list::{PyRequirement, PythonDeps};
 use super::{pyproject_deps, requirements_txt, setup_files_deps, tox_deps};
 use crate::declared::Tree;
 

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::declared::fixtures::tree;
+use crate::lang::python::declared::requirement_list::{Group, group_of};
 
 fn requirements(list: &[PyRequirement]) -> Vec<String> {
     list.iter().map(|r| r.requirement.clone()).collect()

@@ -161,7 +161,7 @@ async fn ensure_builds_a_missing_image_then_skips_the_build() {
     assert_eq!(built, image);
     let seen = lines.take();
     assert!(
-        seen[0].contains("building runner image ato-runner-python (first run only"),
+        seen[0].contains("building runner image ato-runner-python for Python 3.13 (first run only"),
         "{seen:?}"
     );
     assert!(seen.last().unwrap().contains("ready"), "{seen:?}");
@@ -234,14 +234,24 @@ async fn build_says_up_to_date_and_force_rebuilds() {
     let image = ensure_python(&docker).await;
 
     let lines = Lines::default();
-    runners::build(&docker, Runner::Python, false, &lines.sink())
-        .await
-        .unwrap_or_else(|err| panic!("{err}"));
+    runners::build(
+        &docker,
+        runners::Runtime::default_for(Runner::Python),
+        false,
+        &lines.sink(),
+    )
+    .await
+    .unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(lines.take(), [format!("{image} is up to date")]);
 
-    runners::build(&docker, Runner::Python, true, &lines.sink())
-        .await
-        .unwrap_or_else(|err| panic!("{err}"));
+    runners::build(
+        &docker,
+        runners::Runtime::default_for(Runner::Python),
+        true,
+        &lines.sink(),
+    )
+    .await
+    .unwrap_or_else(|err| panic!("{err}"));
     let seen = lines.take();
     assert!(
         seen[0].starts_with("building runner image ato-runner-python"),
@@ -425,3 +435,5 @@ async fn mmdebstrap_makes_and_imports_a_base_image() {
     );
     assert_eq!(built.labels.get(RECIPE_LABEL), Some(&recipe.hash()));
 }
+
+mod versioned;
