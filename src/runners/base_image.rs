@@ -36,11 +36,25 @@ fn is_executable(path: &Path) -> bool {
         .unwrap_or(false)
 }
 
+/// Which Debian archives mmdebstrap reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Archives {
+    /// mmdebstrap's own choice: the suite with its updates and security archives.
+    Default,
+    /// The suite's main archive alone: what is left when a mirror cannot serve the security archive (seen
+    /// with bullseye-security here), at the price of its security updates.
+    MainOnly,
+}
+
+/// The main archive, for [`Archives::MainOnly`].
+const DEBIAN_MIRROR: &str = "http://deb.debian.org/debian";
+
 /// The arguments of mmdebstrap that make a rootfs tarball of `packages` from `suite` at `output`.
 pub fn mmdebstrap_args(
     packages: &[String],
     suite: Suite,
     output: &Path,
+    archives: Archives,
 ) -> Vec<std::ffi::OsString> {
     let mut args: Vec<std::ffi::OsString> = vec!["--variant=apt".into()];
     if !packages.is_empty() {
@@ -48,16 +62,27 @@ pub fn mmdebstrap_args(
     }
     args.push(suite.name().into());
     args.push(output.as_os_str().to_owned());
+    if archives == Archives::MainOnly {
+        args.push(format!("deb {DEBIAN_MIRROR} {} main", suite.name()).into());
+    }
     args
 }
 
-/// Makes the rootfs with `mmdebstrap` and imports it as `image` (`repo:tag`).
+/// True when a failed mmdebstrap's log shows the security archive failing, so that the main archive alone
+/// may still do.
+pub fn security_archive_failed(log_tail: &str) -> bool {
+    log_tail.contains("-security")
+}
+
+/// Makes the rootfs with `mmdebstrap` and imports it as `image` (`repo:tag`). When the security archive
+/// fails, the main archive alone is tried once, and `progress` says so.
 pub async fn make_base(
     docker: &Docker,
     mmdebstrap: &Path,
     packages: &[String],
     suite: Suite,
     image: &str,
+    progress: super::Progress<'_>,
 ) -> Result<(), ImageError> {
     let workdir = tempfile::Builder::new()
         .prefix("ato-base-")
@@ -65,7 +90,34 @@ pub async fn make_base(
         .map_err(|err| ImageError::io("create a temporary folder for the base rootfs", err))?;
     // The .tar suffix is what tells mmdebstrap to write an uncompressed tarball.
     let rootfs = workdir.path().join("rootfs.tar");
-    run_mmdebstrap(mmdebstrap, packages, suite, &rootfs, image).await?;
+    let made = run_mmdebstrap(
+        mmdebstrap,
+        packages,
+        suite,
+        &rootfs,
+        image,
+        Archives::Default,
+    )
+    .await;
+    match made {
+        Err(ImageError::Mmdebstrap { ref log_tail, .. }) if security_archive_failed(log_tail) => {
+            progress(&format!(
+                "Debian's {}-security archive could not be read; making {image} from the main archive \
+                 only, without its security updates…",
+                suite.name()
+            ));
+            run_mmdebstrap(
+                mmdebstrap,
+                packages,
+                suite,
+                &rootfs,
+                image,
+                Archives::MainOnly,
+            )
+            .await?;
+        }
+        other => other?,
+    }
     import_rootfs(docker, &rootfs, image).await
 }
 
@@ -75,9 +127,10 @@ async fn run_mmdebstrap(
     suite: Suite,
     rootfs: &Path,
     image: &str,
+    archives: Archives,
 ) -> Result<(), ImageError> {
     let mut child = tokio::process::Command::new(mmdebstrap)
-        .args(mmdebstrap_args(packages, suite, rootfs))
+        .args(mmdebstrap_args(packages, suite, rootfs, archives))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -192,6 +245,7 @@ mod tests {
             &["python3".to_string(), "bandit".to_string()],
             Suite::Trixie,
             Path::new("out/rootfs.tar"),
+            Archives::Default,
         );
         let args: Vec<&str> = args.iter().map(|a| a.to_str().unwrap()).collect();
         assert_eq!(
@@ -207,9 +261,35 @@ mod tests {
 
     #[test]
     fn mmdebstrap_without_packages_has_no_include() {
-        let args = mmdebstrap_args(&[], Suite::Bullseye, Path::new("r.tar"));
+        let args = mmdebstrap_args(&[], Suite::Bullseye, Path::new("r.tar"), Archives::Default);
         assert_eq!(args.len(), 3);
         assert_eq!(args[1], "bullseye");
+    }
+
+    #[test]
+    fn main_only_names_the_suites_main_archive_and_nothing_else() {
+        let args = mmdebstrap_args(&[], Suite::Bullseye, Path::new("r.tar"), Archives::MainOnly);
+        let args: Vec<&str> = args.iter().map(|a| a.to_str().unwrap()).collect();
+        assert_eq!(
+            args,
+            [
+                "--variant=apt",
+                "bullseye",
+                "r.tar",
+                "deb http://deb.debian.org/debian bullseye main"
+            ]
+        );
+    }
+
+    #[test]
+    fn only_a_failing_security_archive_calls_for_the_main_one_alone() {
+        assert!(security_archive_failed(
+            "E: Failed to fetch http://deb.debian.org/debian-security/pool/updates/main/g/gitpython/\
+             python3-git_3.1.14-1+deb11u1_all.deb  404  Not Found\nE: bullseye-security ..."
+        ));
+        assert!(!security_archive_failed(
+            "E: Unable to locate package python3-nothing"
+        ));
     }
 
     #[test]

@@ -251,7 +251,15 @@ async fn build_image(
             "making base image {base} from Debian {} packages with mmdebstrap…",
             suite.name()
         ));
-        base_image::make_base(docker, mmdebstrap, &recipe.packages()?, suite, &base).await?;
+        base_image::make_base(
+            docker,
+            mmdebstrap,
+            &recipe.packages()?,
+            suite,
+            &base,
+            progress,
+        )
+        .await?;
     }
     let local_base = source != BaseSource::DockerfileDefault;
     let registry_base = suite.registry_base();
