@@ -18,6 +18,34 @@ use crate::model::{Problem, Runner};
 /// Folders a project keeps its wheels and sdists in by convention, used as `--find-links` when they hold
 /// any (besides the ones a requirements file names itself).
 const VENDOR_DIRS: &[&str] = &["vendor", "vendored", "wheels", "wheelhouse", "third_party"];
+/// Words of the extras and groups that are the project's tooling, not a feature its code imports: their
+/// requirements are never installed. Every other optional extra is tried with the rest, and left out when the
+/// whole cannot be installed.
+const TOOLING_WORDS: &[&str] = &[
+    "doc",
+    "docs",
+    "documentation",
+    "lint",
+    "linting",
+    "linters",
+    "typing",
+    "types",
+    "mypy",
+    "style",
+    "format",
+    "formatting",
+    "release",
+    "build",
+    "publish",
+    "bench",
+    "benchmark",
+    "benchmarks",
+    "perf",
+    "profiling",
+    "coverage",
+    "pre-commit",
+    "sphinx",
+];
 /// What pip can install from a `--find-links` folder.
 const PYTHON_ARCHIVES: &[&str] = &[".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz"];
 
@@ -28,6 +56,9 @@ struct Pip {
     options: String,
     /// Each requirement to install, one a line, after the options.
     requirements: String,
+    /// The optional extras' requirements that may be features of the code (not tooling), one a line:
+    /// installed with the rest when the whole can be, else left out.
+    extras: String,
     /// `-c` pins, when the project has any.
     constraints: Option<String>,
     /// Each requirement that needs an index or a vendored archive, probed alone when the install fails.
@@ -70,6 +101,9 @@ pub(super) fn detect(files: &HeadFiles) -> Detection {
         .iter()
         .map(|requirement| format!("{}\n", requirement.requirement.replace('\n', " ")))
         .collect();
+    let extras: String = feature_extras(&deps)
+        .map(|requirement| format!("{}\n", requirement.requirement.replace('\n', " ")))
+        .collect();
     let constraints = (!deps.constraints.is_empty()).then(|| {
         deps.constraints
             .iter()
@@ -86,6 +120,7 @@ pub(super) fn detect(files: &HeadFiles) -> Detection {
     }
     digest.add("options", options.as_bytes());
     digest.add("requirements", requirements.as_bytes());
+    digest.add("extras", extras.as_bytes());
     digest.add(
         "constraints",
         constraints.as_deref().unwrap_or("").as_bytes(),
@@ -120,11 +155,27 @@ pub(super) fn detect(files: &HeadFiles) -> Detection {
         install: Box::new(Pip {
             options,
             requirements,
+            extras,
             constraints,
             probes,
         }),
         content_digest: digest.finish(),
         notes: declaration_notes(&deps),
+    })
+}
+
+/// The optional requirements that may be features the code imports: from an extra or group whose name is
+/// not tooling ([`TOOLING_WORDS`]), not a folder of the repository.
+fn feature_extras(deps: &PythonDeps) -> impl Iterator<Item = &PyRequirement> {
+    deps.optional.iter().filter(|requirement| {
+        let tooling = requirement.group.as_deref().is_none_or(|group| {
+            let group = group.to_ascii_lowercase();
+            TOOLING_WORDS.contains(&group.as_str())
+                || group
+                    .split(['-', '_', '.'])
+                    .any(|word| TOOLING_WORDS.contains(&word))
+        });
+        !tooling && !requirement.local
     })
 }
 
@@ -190,6 +241,15 @@ impl Install for Pip {
             r#"set -u
 cd /work/head
 export PIP_ROOT_USER_ACTION=ignore PYTHONDONTWRITEBYTECODE=1
+# The optional extras that may be features of the code go with the rest when the whole installs…
+if [ -s {dir}/extras.txt ]; then
+    if python3 -m pip install {options} --no-warn-script-location --target {DEPS_DIR}/python -r {dir}/options.txt -r {dir}/requirements.txt -r {dir}/extras.txt{constraints}; then
+        echo {INSTALLED_LINE}
+        exit 0
+    fi
+    echo "ato: the optional extras could not be installed with the rest; installing without them" >&2
+fi
+# …else the runtime and test requirements alone.
 if python3 -m pip install {options} --no-warn-script-location --target {DEPS_DIR}/python -r {dir}/options.txt -r {dir}/requirements.txt{constraints}; then
     echo {INSTALLED_LINE}
     exit 0
@@ -214,6 +274,7 @@ exit {INSTALL_FAILED_EXIT}
                 "requirements.txt".to_string(),
                 self.requirements.clone().into_bytes(),
             ),
+            ("extras.txt".to_string(), self.extras.clone().into_bytes()),
         ];
         if let Some(constraints) = &self.constraints {
             files.push(("constraints.txt".into(), constraints.clone().into_bytes()));

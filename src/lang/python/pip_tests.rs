@@ -88,6 +88,31 @@ fn setup_cfg_runtime_and_test_requirements_are_installed_but_not_other_extras() 
         "six>=1.16\ntinydep==1.0\n"
     );
     assert_eq!(input(&manifest, "options.txt"), "");
+    assert_eq!(input(&manifest, "extras.txt"), "", "docs is tooling");
+}
+
+#[test]
+fn feature_extras_are_tried_with_the_rest_and_tooling_extras_never() {
+    let tree = files(&[(
+        "pyproject.toml",
+        b"[project]\nname = \"bar\"\ndependencies = [\"six\"]\n\n\
+          [project.optional-dependencies]\ndiscord = [\"requests\"]\nslack = [\"slack-sdk\"]\n\
+          docs = [\"sphinx\"]\nlint-tools = [\"ruff\"]\ntest = [\"pytest-mock\"]\n",
+    )]);
+    let manifest = found(Python.detect(&tree));
+    assert_eq!(input(&manifest, "requirements.txt"), "six\npytest-mock\n");
+    assert_eq!(input(&manifest, "extras.txt"), "requests\nslack-sdk\n");
+    let script = manifest.install.script(true);
+    let with_extras = script
+        .find("-r /work/ato-deps/requirements.txt -r /work/ato-deps/extras.txt")
+        .expect("one install with the extras");
+    let without = script
+        .rfind("-r /work/ato-deps/requirements.txt;")
+        .expect("one install without them");
+    assert!(
+        with_extras < without,
+        "the extras are tried first:\n{script}"
+    );
 }
 
 #[test]

@@ -17,9 +17,11 @@ const REGISTRIES: &[(&str, &str)] = &[("ATO_DEPS_NETWORK", "registries")];
 
 const CALC_BASE: &str = "def shout(text: str) -> str:\n    return text.upper()\n";
 
-/// Uses `six` (a runtime requirement) and `iniconfig` (the test extra), both from PyPI.
+/// Uses `six` (a runtime requirement), `iniconfig` (the test extra) and `tomli` (a feature extra), all from
+/// PyPI.
 const CALC_HEAD: &str = r#"import iniconfig
 import six
+import tomli
 
 
 def shout(text: str) -> str:
@@ -38,6 +40,15 @@ def section_names(text: str) -> list:
     ['a', 'b']
     """
     return list(iniconfig.IniConfig("x.ini", data=text).sections)
+
+
+def table_names(text: str) -> list:
+    """The tables of a TOML text, through tomli.
+
+    >>> table_names("[a]\\nx = 1\\n[b]\\n")
+    ['a', 'b']
+    """
+    return list(tomli.loads(text))
 "#;
 
 #[test]
@@ -46,7 +57,8 @@ fn python_setup_cfg_requirements_come_from_pypi_through_the_allow_list_proxy() {
     let repo = Repo::new();
     let setup_cfg = format!(
         "[metadata]\nname = calc\ndescription = fixture {}\n\n[options]\npackages = find:\n\
-         install_requires =\n    six>=1.16\n\n[options.extras_require]\ntest =\n    iniconfig>=2\n",
+         install_requires =\n    six>=1.16\n\n[options.extras_require]\ntest =\n    iniconfig>=2\n\
+         toml =\n    tomli>=2\ndocs =\n    ato-no-such-package-on-pypi\n",
         nonce()
     );
     repo.write("setup.cfg", &setup_cfg)
@@ -79,6 +91,11 @@ fn python_setup_cfg_requirements_come_from_pypi_through_the_allow_list_proxy() {
     assert!(
         passed_doctest_of(python, "section_names"),
         "{:#?}",
+        python.tests
+    );
+    assert!(
+        passed_doctest_of(python, "table_names"),
+        "the feature extra is installed, the docs extra (no such package) never tried: {:#?}",
         python.tests
     );
     assert!(

@@ -18,7 +18,8 @@ from ato_harness.workspace import HARNESS_PATH
 
 # path -> (base source or None when new, head source)
 CASES = {
-    "pkg/uses_six.py": ("import six\n\nX = 1\n", "import six\n\nX = 2\n"),
+    # A package no image has (six is in Debian bullseye's image, pulled in by its tools).
+    "pkg/uses_absent.py": ("import ato_absent_package\n\nX = 1\n", "import ato_absent_package\n\nX = 2\n"),
     "pkg/broken.py": ("def f():\n    return 1\n", "def f():\n    return 1\n\n\ndef g(:\n    pass\n"),
     "pkg/broken_both.py": ("def f(:\n    pass\n", "X = 1\n\ndef f(:\n    pass\n"),
     "pkg/new_broken.py": (None, "X = 1\nY = (\n"),
@@ -75,9 +76,9 @@ def problem(manifest, path):
 
 
 def test_a_module_missing_on_both_sides_names_the_module_and_says_base_fails_alike(manifest):
-    six = problem(manifest, "pkg/uses_six.py")
-    assert six["kind"] == "import_error" and six["missing_module"] == "six"
-    assert six["same_on_base"] is True and six["line"] == 1
+    absent = problem(manifest, "pkg/uses_absent.py")
+    assert absent["kind"] == "import_error" and absent["missing_module"] == "ato_absent_package"
+    assert absent["same_on_base"] is True and absent["line"] == 1
 
 
 def test_a_syntax_error_only_on_head_has_its_line_and_differs_from_base(manifest):
