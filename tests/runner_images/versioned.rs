@@ -4,7 +4,7 @@
 use ato::model::Runner;
 use ato::runners::{self, BASE_LABEL, RECIPE_LABEL, Recipe, RecipeFile, Runtime, Suite};
 
-use super::{Lines, docker, inspect, run_in};
+use super::common::{Lines, docker, inspect, run_in};
 
 fn python39() -> Runtime {
     Runtime::parse("python3.9").expect("python3.9 is a runtime")
