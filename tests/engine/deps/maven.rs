@@ -3,11 +3,11 @@
 
 use ato::model::{Observation, ProblemKind, Runner, RunnerResult, SandboxOutcome};
 
-use super::OFFLINE;
+use super::{OFFLINE, assert_nothing_left};
 use crate::support::ato_run::{run_last_commit, runner_result};
 use crate::support::deps::{
-    HttpServer, ato_networks, bridge_gateway, cache_entry, cleanup, deps_phase, nonce,
-    vendor_maven_jar, volumes_named_in,
+    HttpServer, bridge_gateway, cache_entry, cleanup, deps_phase, nonce, vendor_maven_jar,
+    volumes_named_in,
 };
 use crate::support::docker::{ato_containers, require_docker, runner_image};
 use crate::support::git_repo::Repo;
@@ -255,7 +255,5 @@ fn java_maven_dependency_from_the_configured_mirror_through_the_proxy() {
         server.requests()
     );
     assert_eq!(deps_phase(&run, "java").0, "installed");
-    let run_id = &run.results().run_id;
-    assert!(ato_containers(Some(run_id)).is_empty(), "no container left");
-    assert!(ato_networks(run_id).is_empty(), "no network left");
+    assert_nothing_left(&run);
 }

@@ -10,10 +10,10 @@ use std::io::Write;
 
 use ato::model::{ProblemKind, Runner, RunnerResult, SandboxOutcome, TestKind, TestStatus};
 
-use crate::support::ato_run::{run_last_commit, runner_result};
+use crate::support::ato_run::{AtoRun, run_last_commit, runner_result};
 use crate::support::deps::{
-    cache_entry, cleanup, deps_phase, nonce, npm_tarball, volume_exists, volumes_named_in,
-    write_wheel,
+    ato_networks, cache_entry, cleanup, deps_phase, nonce, npm_tarball, volume_exists,
+    volumes_named_in, write_wheel,
 };
 use crate::support::docker::{ato_containers, require_docker, runner_image};
 use crate::support::git_repo::Repo;
@@ -71,6 +71,40 @@ fn python_fixture(requirements: &str) -> Repo {
     repo.write("app/calc.py", PY_HEAD)
         .commit("quadruple through tinydep");
     repo
+}
+
+/// A Node project whose `quadruple` goes, on head, through the package `tiny`, declared as `spec` and locked
+/// to `resolved` with `integrity`: a base commit, then the head commit. Its description is a fresh nonce, so
+/// its dependency cache is its own.
+fn commit_tiny_npm_project(repo: &Repo, spec: &str, resolved: &str, integrity: &str) {
+    let nonce = nonce();
+    let package = format!(
+        r#"{{"name":"fixture","version":"1.0.0","description":"{nonce}","type":"module","dependencies":{{"tiny":"{spec}"}}}}"#
+    );
+    let lock = format!(
+        r#"{{"name":"fixture","version":"1.0.0","lockfileVersion":3,"requires":true,"packages":{{
+"":{{"name":"fixture","version":"1.0.0","dependencies":{{"tiny":"{spec}"}}}},
+"node_modules/tiny":{{"version":"1.0.0","resolved":"{resolved}","integrity":"{integrity}"}}}}}}"#
+    );
+    repo.write("package.json", &package)
+        .write("package-lock.json", &lock)
+        .write(
+            "src/calc.js",
+            "export function quadruple(x) {\n  return x * 4;\n}\n",
+        )
+        .commit("base");
+    repo.write(
+        "src/calc.js",
+        "import tiny from 'tiny';\n\nexport function quadruple(x) {\n  return tiny.double(tiny.double(x));\n}\n",
+    )
+    .commit("quadruple through tiny");
+}
+
+/// The run left no container and no network behind.
+fn assert_nothing_left(run: &AtoRun) {
+    let run_id = &run.results().run_id;
+    assert!(ato_containers(Some(run_id)).is_empty(), "no container left");
+    assert!(ato_networks(run_id).is_empty(), "no network left");
 }
 
 /// The doctest of `symbol` ran and passed (other kinds, recorded on the head, would pass whatever it did).
@@ -219,7 +253,6 @@ fn python_a_requirement_that_is_not_vendored_is_named_and_nothing_is_cached() {
 #[test]
 fn javascript_vendored_tarball_in_the_lock_is_installed_once_then_cached() {
     require_docker();
-    let nonce = nonce();
     let (tarball, integrity) = npm_tarball();
     let repo = Repo::new();
     std::fs::create_dir_all(repo.path().join("vendor")).unwrap();
@@ -227,27 +260,12 @@ fn javascript_vendored_tarball_in_the_lock_is_installed_once_then_cached() {
         .unwrap()
         .write_all(&tarball)
         .unwrap();
-    let package = format!(
-        r#"{{"name":"fixture","version":"1.0.0","description":"{nonce}","type":"module",
-"dependencies":{{"tiny":"file:vendor/tiny-1.0.0.tgz"}}}}"#
+    commit_tiny_npm_project(
+        &repo,
+        "file:vendor/tiny-1.0.0.tgz",
+        "file:vendor/tiny-1.0.0.tgz",
+        &integrity,
     );
-    let lock = format!(
-        r#"{{"name":"fixture","version":"1.0.0","lockfileVersion":3,"requires":true,"packages":{{
-"":{{"name":"fixture","version":"1.0.0","dependencies":{{"tiny":"file:vendor/tiny-1.0.0.tgz"}}}},
-"node_modules/tiny":{{"version":"1.0.0","resolved":"file:vendor/tiny-1.0.0.tgz","integrity":"{integrity}"}}}}}}"#
-    );
-    repo.write("package.json", &package)
-        .write("package-lock.json", &lock)
-        .write(
-            "src/calc.js",
-            "export function quadruple(x) {\n  return x * 4;\n}\n",
-        )
-        .commit("base");
-    repo.write(
-        "src/calc.js",
-        "import tiny from 'tiny';\n\nexport function quadruple(x) {\n  return tiny.double(tiny.double(x));\n}\n",
-    )
-    .commit("quadruple through tiny");
 
     let first = run_last_commit(&repo, OFFLINE);
     let entry = cache_entry(&repo, Runner::Node);

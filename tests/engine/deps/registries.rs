@@ -5,12 +5,12 @@
 
 use ato::model::{ProblemKind, Runner, SandboxOutcome, TestStatus};
 
-use super::passed_doctest_of;
+use super::{assert_nothing_left, commit_tiny_npm_project, passed_doctest_of};
 use crate::support::ato_run::{run_last_commit, runner_result};
 use crate::support::deps::{
-    HttpServer, ato_networks, bridge_gateway, deps_phase, nonce, npm_tarball, volumes_named_in,
+    HttpServer, bridge_gateway, deps_phase, nonce, npm_tarball, volumes_named_in,
 };
-use crate::support::docker::{ato_containers, require_docker};
+use crate::support::docker::require_docker;
 use crate::support::git_repo::Repo;
 
 const REGISTRIES: &[(&str, &str)] = &[("ATO_DEPS_NETWORK", "registries")];
@@ -110,9 +110,7 @@ fn python_setup_cfg_requirements_come_from_pypi_through_the_allow_list_proxy() {
     let (what, ms) = deps_phase(&run, "python");
     assert_eq!(what, "installed");
     eprintln!("six and iniconfig from PyPI through the proxy: {ms} ms");
-    let run_id = &run.results().run_id;
-    assert!(ato_containers(Some(run_id)).is_empty(), "no container left");
-    assert!(ato_networks(run_id).is_empty(), "no network left");
+    assert_nothing_left(&run);
 }
 
 #[test]
@@ -179,9 +177,7 @@ fn an_index_no_setting_allows_is_refused_by_the_proxy_and_named() {
     let (what, ms) = deps_phase(&run, "python");
     assert_eq!(what, "not installed");
     eprintln!("refused install: {ms} ms");
-    let run_id = &run.results().run_id;
-    assert!(ato_containers(Some(run_id)).is_empty(), "no container left");
-    assert!(ato_networks(run_id).is_empty(), "no network left");
+    assert_nothing_left(&run);
 }
 
 #[test]
@@ -201,28 +197,13 @@ fn javascript_packages_come_from_the_configured_registry_through_the_proxy() {
         ),
     ]);
     let registry = format!("http://{}:{}/", bridge_gateway(), server.port);
-    let nonce = nonce();
     let repo = Repo::new();
-    let package = format!(
-        r#"{{"name":"fixture","version":"1.0.0","description":"{nonce}","type":"module","dependencies":{{"tiny":"^1.0.0"}}}}"#
+    commit_tiny_npm_project(
+        &repo,
+        "^1.0.0",
+        "https://registry.npmjs.org/tiny/-/tiny-1.0.0.tgz",
+        &integrity,
     );
-    let lock = format!(
-        r#"{{"name":"fixture","version":"1.0.0","lockfileVersion":3,"requires":true,"packages":{{
-"":{{"name":"fixture","version":"1.0.0","dependencies":{{"tiny":"^1.0.0"}}}},
-"node_modules/tiny":{{"version":"1.0.0","resolved":"https://registry.npmjs.org/tiny/-/tiny-1.0.0.tgz","integrity":"{integrity}"}}}}}}"#
-    );
-    repo.write("package.json", &package)
-        .write("package-lock.json", &lock)
-        .write(
-            "src/calc.js",
-            "export function quadruple(x) {\n  return x * 4;\n}\n",
-        )
-        .commit("base");
-    repo.write(
-        "src/calc.js",
-        "import tiny from 'tiny';\n\nexport function quadruple(x) {\n  return tiny.double(tiny.double(x));\n}\n",
-    )
-    .commit("quadruple through tiny");
 
     let env = [
         ("ATO_DEPS_NETWORK", "registries"),
@@ -255,9 +236,7 @@ fn javascript_packages_come_from_the_configured_registry_through_the_proxy() {
         server.requests()
     );
     assert_eq!(deps_phase(&run, "node").0, "installed");
-    let run_id = &run.results().run_id;
-    assert!(ato_containers(Some(run_id)).is_empty(), "no container left");
-    assert!(ato_networks(run_id).is_empty(), "no network left");
+    assert_nothing_left(&run);
 }
 
 /// A `setup.py` that, while pip builds it, tries to reach `url` through the proxy (urllib follows
@@ -334,7 +313,5 @@ fn a_build_that_reaches_for_the_host_is_refused_and_named_and_gets_nowhere_direc
         "the server was never reached: {:?}",
         server.requests()
     );
-    let run_id = &run.results().run_id;
-    assert!(ato_containers(Some(run_id)).is_empty(), "no container left");
-    assert!(ato_networks(run_id).is_empty(), "no network left");
+    assert_nothing_left(&run);
 }
