@@ -5,16 +5,15 @@ import importlib.util
 import json
 import os
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import pytest
 from ato_runner import PROTOCOL_VERSION
 from ato_runner.contract import shape_errors
+from harness_process import run_harness
 
 from ato_harness.characterize import MAX_CHANGES_PER_SYMBOL
 from ato_harness.values import literal_value
-from ato_harness.workspace import HARNESS_PATH
 
 BASE_CALC = '''def add(a: int, b: int) -> int:
     """Add.
@@ -133,17 +132,7 @@ def result(tmp_path_factory):
             {"path": "pkg/hangs.py", "language": "python", "changed_lines": [1], "symbols": []},
         ],
     }
-    (work / "plan.json").write_text(json.dumps(plan))
-    proc = subprocess.run(
-        [sys.executable, "-m", "ato_harness"],
-        cwd=work,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(HARNESS_PATH)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return work / "out", json.loads((work / "out" / "manifest.json").read_text())
+    return work / "out", run_harness(work, plan, timeout=600)
 
 
 def junit_cases(out, run):

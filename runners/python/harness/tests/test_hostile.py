@@ -4,16 +4,11 @@ Run as the image runs it (non-root, no network, read-only root filesystem, pids 
 assertions about the network and /usr to mean anything.
 """
 
-import json
-import os
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 
 import pytest
 from ato_runner import PROTOCOL_VERSION
-
-from ato_harness.workspace import HARNESS_PATH
+from harness_process import run_harness
 
 FILES = {
     "hostile/__init__.py": "",
@@ -66,17 +61,7 @@ def result(tmp_path_factory):
         "has_base": False,
         "files": files,
     }
-    (work / "plan.json").write_text(json.dumps(plan))
-    proc = subprocess.run(
-        [sys.executable, "-m", "ato_harness"],
-        cwd=work,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(HARNESS_PATH)},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return work / "out", json.loads((work / "out" / "manifest.json").read_text())
+    return work / "out", run_harness(work, plan, timeout=600)
 
 
 def failures(out):

@@ -4,17 +4,12 @@ One harness run over a workspace whose head and base trees hold a module per cas
 are the facts ato judges blame from.
 """
 
-import json
-import os
-import subprocess
-import sys
-
 import pytest
 from ato_runner import PROTOCOL_VERSION
 from ato_runner.contract import shape_errors
+from harness_process import run_harness
 
 from ato_harness.import_check import ImportFailure, same_failure, without_paths
-from ato_harness.workspace import HARNESS_PATH
 
 # path -> (base source or None when new, head source)
 CASES = {
@@ -56,17 +51,7 @@ def manifest(tmp_path_factory):
         "has_base": True,
         "files": files,
     }
-    (work / "plan.json").write_text(json.dumps(plan))
-    proc = subprocess.run(
-        [sys.executable, "-m", "ato_harness"],
-        cwd=work,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(HARNESS_PATH)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stderr
-    return json.loads((work / "out" / "manifest.json").read_text())
+    return run_harness(work, plan, timeout=300)
 
 
 def problem(manifest, path):
