@@ -58,19 +58,24 @@ def pipeline(root: Path, out: Path, scratch: Path, manifest: Manifest) -> None:
 
     paths = tuple(f.path for f in files)
     head = compile_side(manifest, "head", head_tree, scratch / "classes-head", scratch, timeout, paths)
+
+    def compile_base():
+        """Base compiled as head was, with head's libraries when base declares none of its own."""
+        return compile_side(
+            manifest,
+            "base",
+            base_tree,
+            scratch / "classes-base",
+            scratch,
+            timeout,
+            paths,
+            fallback_libraries=tuple(head.libraries),
+        )
+
     if not head.ok:
         base = None
         if plan.has_base and head.errors:  # compile base the same way, to say which errors it shares
-            base = compile_side(
-                manifest,
-                "base",
-                base_tree,
-                scratch / "classes-base",
-                scratch,
-                timeout,
-                paths,
-                fallback_libraries=tuple(head.libraries),
-            )
+            base = compile_base()
         declared = bool(build.declared_dependencies(head_tree)[1])
         report_compile_failure(manifest, head, "head", declared=declared, base=base)
         return
@@ -88,16 +93,7 @@ def pipeline(root: Path, out: Path, scratch: Path, manifest: Manifest) -> None:
 
     base = None
     if plan.has_base and refs:
-        base = compile_side(
-            manifest,
-            "base",
-            base_tree,
-            scratch / "classes-base",
-            scratch,
-            timeout,
-            paths,
-            fallback_libraries=tuple(head.libraries),
-        )
+        base = compile_base()
         if not base.ok and not base.sources:
             base = None  # no Java on base yet: every method is new, nothing to say
         elif not base.ok:
