@@ -306,10 +306,16 @@ pub enum TestKind {
 #[serde(rename_all = "snake_case")]
 pub enum TestStatus {
     Passed,
+    /// Failed on every run, and either passed on base or could not be compared with it (a file new on head,
+    /// a runner that does not compare): the change's doing, as far as ato can tell.
     Failed,
     /// Passed on some runs and failed on others.
     Flaky,
     Skipped,
+    /// Failed on every run and on the base revision too: it says nothing about the change.
+    FailsOnBase,
+    /// The generated test could not run because of itself (ato's fault; its message says why).
+    NotRunnable,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

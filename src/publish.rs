@@ -70,8 +70,8 @@ fn runner_annotations(runner: &RunnerResult, out: &mut Vec<Annotation>) {
     for test in &runner.tests {
         let level = match test.status {
             TestStatus::Failed => AnnotationLevel::Failure,
-            TestStatus::Flaky => AnnotationLevel::Notice,
-            TestStatus::Passed | TestStatus::Skipped => continue,
+            TestStatus::Flaky | TestStatus::FailsOnBase => AnnotationLevel::Notice,
+            TestStatus::Passed | TestStatus::Skipped | TestStatus::NotRunnable => continue,
         };
         let Some((path, line)) = test
             .target
@@ -80,10 +80,10 @@ fn runner_annotations(runner: &RunnerResult, out: &mut Vec<Annotation>) {
         else {
             continue;
         };
-        let what = if level == AnnotationLevel::Failure {
-            "fails"
-        } else {
-            "is flaky"
+        let what = match test.status {
+            TestStatus::Failed => "fails",
+            TestStatus::FailsOnBase => "fails on base too",
+            _ => "is flaky",
         };
         out.push(annotation(
             path,

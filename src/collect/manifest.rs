@@ -39,6 +39,20 @@ pub struct TestEntry {
     pub kind: TestKind,
     #[serde(default)]
     pub target: Option<String>,
+    /// The test run once more on the base tree after failing on every run.
+    #[serde(default)]
+    pub on_base: Option<BaseOutcome>,
+    /// Why the test could not run because of itself (ato's fault), when it failed on every run.
+    #[serde(default)]
+    pub ato_fault: Option<String>,
+}
+
+/// How a test that failed on every run did on the base tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BaseOutcome {
+    Passed,
+    Failed,
 }
 
 /// Why a manifest could not be used; the caller reports the runner as crashed.

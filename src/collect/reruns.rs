@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::junit::JunitCase;
-use super::manifest::Manifest;
+use super::manifest::{BaseOutcome, Manifest, TestEntry};
 use crate::model::{RunStatus, TestCase, TestKind, TestStatus};
 
 /// The verdict over all runs: skipped runs do not count; all passed → passed, all failed → failed, mixed →
@@ -70,8 +70,27 @@ pub fn merge(runs: &[Vec<JunitCase>], manifest: &Manifest) -> Vec<TestCase> {
     }
     for test in &mut order {
         test.status = status_over_runs(&test.runs);
+        let id = test.id.as_str();
+        if let Some(entry) = known.get(id) {
+            judge_failure(test, entry);
+        }
     }
     order
+}
+
+/// What the runner found out about a test that failed on every run: ato's fault (its reason becomes the
+/// message), or failing on base too. A test that did not fail on every run keeps its status whatever the
+/// runner says.
+fn judge_failure(test: &mut TestCase, entry: &TestEntry) {
+    if test.status != TestStatus::Failed {
+        return;
+    }
+    if let Some(reason) = &entry.ato_fault {
+        test.status = TestStatus::NotRunnable;
+        test.message = Some(reason.clone());
+    } else if entry.on_base == Some(BaseOutcome::Failed) {
+        test.status = TestStatus::FailsOnBase;
+    }
 }
 
 /// The generated file whose path without extension ends with the class name's dotted path. pytest writes
@@ -167,6 +186,8 @@ mod tests {
                 file: "tests/t.py".into(),
                 kind: TestKind::Doctest,
                 target: Some("pkg/m.py::f".into()),
+                on_base: None,
+                ato_fault: None,
             }],
             &["tests/t.py"],
         );
@@ -182,6 +203,58 @@ mod tests {
         assert_eq!(tests[1].kind, TestKind::Doctest);
         assert_eq!(tests[1].target.as_deref(), Some("pkg/m.py::f"));
         assert_eq!(tests[1].message.as_deref(), Some("first"));
+    }
+
+    #[test]
+    fn what_the_runner_found_about_a_failure_decides_whose_it_is() {
+        let entry = |id: &str, on_base, ato_fault: Option<&str>| TestEntry {
+            id: id.into(),
+            file: "tests/t.py".into(),
+            kind: TestKind::Property,
+            target: None,
+            on_base,
+            ato_fault: ato_fault.map(Into::into),
+        };
+        let m = manifest(
+            vec![
+                entry("t::changed", Some(BaseOutcome::Passed), None),
+                entry("t::same", Some(BaseOutcome::Failed), None),
+                entry("t::broken", None, Some("Hypothesis could not run it")),
+                entry("t::flaky", Some(BaseOutcome::Failed), Some("ignored")),
+            ],
+            &["tests/t.py"],
+        );
+        let case = |name: &str, status| JunitCase {
+            id: format!("t::{name}"),
+            classname: "t".into(),
+            name: name.into(),
+            status,
+            message: Some("assert False".into()),
+        };
+        let run = |flaky| {
+            vec![
+                case("changed", RunStatus::Failed),
+                case("same", RunStatus::Failed),
+                case("broken", RunStatus::Error),
+                case("flaky", flaky),
+            ]
+        };
+        let tests = merge(&[run(RunStatus::Failed), run(RunStatus::Passed)], &m);
+        let statuses: Vec<_> = tests.iter().map(|t| t.status).collect();
+        assert_eq!(
+            statuses,
+            [
+                TestStatus::Failed,
+                TestStatus::FailsOnBase,
+                TestStatus::NotRunnable,
+                TestStatus::Flaky
+            ]
+        );
+        assert_eq!(
+            tests[2].message.as_deref(),
+            Some("Hypothesis could not run it")
+        );
+        assert_eq!(tests[3].message.as_deref(), Some("assert False"));
     }
 
     #[test]

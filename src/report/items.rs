@@ -71,11 +71,16 @@ pub(crate) fn flaky_test(test: &TestCase, style: Style) -> String {
         .iter()
         .filter(|r| **r == RunStatus::Passed)
         .count();
-    let mut item = format!(
-        "- {} · passed {passed} of {} runs",
-        test_title(test, style),
-        test.runs.len()
-    );
+    test_line(
+        test,
+        &format!(" · passed {passed} of {} runs", test.runs.len()),
+        style,
+    )
+}
+
+/// One line for a test that does not fail the run: its title, `more`, and its message's first line.
+pub(crate) fn test_line(test: &TestCase, more: &str, style: Style) -> String {
+    let mut item = format!("- {}{more}", test_title(test, style));
     if let Some(message) = &test.message {
         item.push_str(&format!(
             " · {}",

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use super::escape::{self, code_span};
 use super::fit::{Section, fit};
 use super::items::{
-    behaviour_change, broken_files, failed_test, finding_row, flaky_test, problems,
+    behaviour_change, broken_files, failed_test, finding_row, flaky_test, problems, test_line,
     unfinished_runners, untested_files,
 };
 use super::model_items;
@@ -82,6 +82,28 @@ pub(crate) fn document(results: &RunResults, style: Style) -> (String, Vec<Secti
             items: tests(TestStatus::Flaky)
                 .into_iter()
                 .map(|t| flaky_test(t, style))
+                .collect(),
+        },
+        Section {
+            heading: format!(
+                "### ➖ Tests that fail on base too ({})\n\nThey fail without the change as well, so they \
+                 say nothing about it: an input the code never accepted, or a test that depends on the \
+                 clock or the machine.\n",
+                tests(TestStatus::FailsOnBase).len()
+            ),
+            items: tests(TestStatus::FailsOnBase)
+                .into_iter()
+                .map(|t| test_line(t, "", style))
+                .collect(),
+        },
+        Section {
+            heading: format!(
+                "### 🛠️ Generated tests ato could not run ({})\n\nato's own fault, not the change's.\n",
+                tests(TestStatus::NotRunnable).len()
+            ),
+            items: tests(TestStatus::NotRunnable)
+                .into_iter()
+                .map(|t| test_line(t, "", style))
                 .collect(),
         },
         Section {

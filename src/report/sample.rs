@@ -38,12 +38,19 @@ pub fn runner(runner: Runner) -> RunnerResult {
 pub fn test(id: &str, status: TestStatus) -> TestCase {
     let runs = match status {
         TestStatus::Passed => vec![RunStatus::Passed; 3],
-        TestStatus::Failed => vec![RunStatus::Failed; 3],
+        TestStatus::Failed | TestStatus::FailsOnBase | TestStatus::NotRunnable => {
+            vec![RunStatus::Failed; 3]
+        }
         TestStatus::Flaky => vec![RunStatus::Passed, RunStatus::Failed, RunStatus::Passed],
         TestStatus::Skipped => vec![RunStatus::Skipped; 3],
     };
-    let message = matches!(status, TestStatus::Failed | TestStatus::Flaky)
-        .then(|| "assert 1 == 2".to_string());
+    let message = match status {
+        TestStatus::Failed | TestStatus::Flaky | TestStatus::FailsOnBase => {
+            Some("assert 1 == 2".to_string())
+        }
+        TestStatus::NotRunnable => Some("Hypothesis could not run the generated test".to_string()),
+        TestStatus::Passed | TestStatus::Skipped => None,
+    };
     TestCase {
         id: id.into(),
         file: "tests/test_m.py".into(),

@@ -19,6 +19,10 @@ pub struct Tally {
     pub failed: usize,
     pub flaky: usize,
     pub skipped: usize,
+    /// Failed on every run and on base too: not the change's doing, and nothing learnt about it.
+    pub fails_on_base: usize,
+    /// Generated tests that could not run because of themselves: ato's fault, an incomplete run.
+    pub not_runnable: usize,
     pub behaviour_changes: usize,
     pub findings_on_changed_lines: usize,
     /// Changed executable lines the generated tests ran, and all changed executable lines.
@@ -48,6 +52,8 @@ impl Tally {
                 TestStatus::Failed => self.failed += 1,
                 TestStatus::Flaky => self.flaky += 1,
                 TestStatus::Skipped => self.skipped += 1,
+                TestStatus::FailsOnBase => self.fails_on_base += 1,
+                TestStatus::NotRunnable => self.not_runnable += 1,
             }
         }
         self.behaviour_changes += runner.behaviour_changes.len();
@@ -59,7 +65,8 @@ impl Tally {
         }
     }
 
-    /// Tests that ran (not skipped on every run).
+    /// Tests that ran and say something about the change (not skipped on every run, not failing on base
+    /// too, not broken themselves).
     pub fn ran(&self) -> usize {
         self.passed + self.failed + self.flaky
     }
@@ -91,6 +98,7 @@ pub fn is_incomplete(runners: &[RunnerResult]) -> bool {
     let (files, others) = blame::environment_problems(runners);
     !files.is_empty()
         || !others.is_empty()
+        || Tally::of(runners).not_runnable > 0
         || runners
             .iter()
             .any(|r| !matches!(r.outcome, SandboxOutcome::Completed { .. }))
@@ -155,7 +163,26 @@ fn incomplete_clauses(runners: &[RunnerResult]) -> Vec<String> {
             plural(others.len(), "problem", "problems")
         ));
     }
+    let not_runnable = Tally::of(runners).not_runnable;
+    if not_runnable > 0 {
+        parts.push(format!(
+            "{} could not run because of ato's own fault",
+            plural(not_runnable, "generated test", "generated tests")
+        ));
+    }
     parts
+}
+
+/// The clause saying which failing tests were left out of the verdict because base fails them too.
+fn fails_on_base_clause(tally: &Tally) -> Option<String> {
+    (tally.fails_on_base > 0).then(|| {
+        format!(
+            "{} {} on base too, so {} nothing about the change",
+            plural(tally.fails_on_base, "generated test", "generated tests"),
+            if tally.fails_on_base == 1 { "fails" } else { "fail" },
+            if tally.fails_on_base == 1 { "it says" } else { "they say" },
+        )
+    })
 }
 
 /// The verdict over all runners and a sentence saying why.
@@ -189,11 +216,13 @@ pub fn verdict(runners: &[RunnerResult]) -> (Verdict, String) {
             ));
         }
         parts.extend(flaky);
+        parts.extend(fails_on_base_clause(&tally));
         parts.extend(incomplete);
         return (Verdict::Failure, sentence(parts));
     }
     if !incomplete.is_empty() {
         let mut parts = incomplete;
+        parts.extend(fails_on_base_clause(&tally));
         parts.push("the results are incomplete".into());
         return (Verdict::Neutral, sentence(parts));
     }
@@ -204,10 +233,8 @@ pub fn verdict(runners: &[RunnerResult]) -> (Verdict, String) {
         );
     }
     if tally.ran() == 0 {
-        return (
-            Verdict::Neutral,
-            "Nothing was tested: no generated test ran.".into(),
-        );
+        let why = fails_on_base_clause(&tally).unwrap_or_else(|| "no generated test ran".into());
+        return (Verdict::Neutral, format!("Nothing was tested: {why}."));
     }
     let passed = match (tally.passed, tally.flaky) {
         (1, 0) => "The generated test passed on every run".to_string(),
@@ -219,6 +246,7 @@ pub fn verdict(runners: &[RunnerResult]) -> (Verdict, String) {
     };
     let mut parts = vec![passed];
     parts.extend(flaky);
+    parts.extend(fails_on_base_clause(&tally));
     (Verdict::Success, sentence(parts))
 }
 
@@ -257,6 +285,50 @@ mod tests {
         assert_eq!(
             summary,
             "1 generated test failed on every run; the node runner crashed (exit code 2)."
+        );
+    }
+
+    #[test]
+    fn tests_failing_on_base_too_or_broken_by_ato_do_not_fail_the_run() {
+        let mut python = runner(Runner::Python);
+        python.tests = vec![
+            test("a", TestStatus::Passed),
+            test("b", TestStatus::FailsOnBase),
+        ];
+        assert_eq!(
+            verdict(std::slice::from_ref(&python)),
+            (
+                Verdict::Success,
+                "The generated test passed on every run; 1 generated test fails on base too, so it says \
+                 nothing about the change."
+                    .into()
+            )
+        );
+        assert!(!is_incomplete(std::slice::from_ref(&python)));
+        python.tests.push(test("c", TestStatus::NotRunnable));
+        let (verdict_, summary) = verdict(std::slice::from_ref(&python));
+        assert_eq!(verdict_, Verdict::Neutral);
+        assert!(
+            summary.starts_with("1 generated test could not run because of ato's own fault"),
+            "{summary}"
+        );
+        assert!(is_incomplete(&[python]));
+    }
+
+    #[test]
+    fn nothing_is_learnt_when_every_test_fails_on_base_too() {
+        let mut python = runner(Runner::Python);
+        python.tests = vec![
+            test("a", TestStatus::FailsOnBase),
+            test("b", TestStatus::FailsOnBase),
+        ];
+        assert_eq!(
+            verdict(&[python]),
+            (
+                Verdict::Neutral,
+                "Nothing was tested: 2 generated tests fail on base too, so they say nothing about the change."
+                    .into()
+            )
         );
     }
 

@@ -15,6 +15,7 @@ from .text import cut
 
 PROBLEM_KINDS = ("syntax_error", "import_error", "timeout", "dependencies", "tool")
 TEST_KINDS = ("doctest", "property", "smoke", "characterization", "regression", "llm")
+BASE_OUTCOMES = ("passed", "failed")
 
 
 @dataclass
@@ -59,6 +60,18 @@ class Manifest:
         if kind not in TEST_KINDS:
             raise ValueError(f"unknown test kind {kind!r}")
         self.tests.append({"id": test_id, "file": file, "kind": kind, "target": target})
+
+    def test_facts(self, test_id: str, on_base: str | None = None, ato_fault: str | None = None) -> None:
+        """What the runner found out about a listed test after its runs: ``on_base`` (``passed``/``failed``,
+        the test run on the base tree) and ``ato_fault`` (why the test itself could not run)."""
+        for test in self.tests:
+            if test["id"] == test_id:
+                if on_base is not None:
+                    if on_base not in BASE_OUTCOMES:
+                        raise ValueError(f"unknown base outcome {on_base!r}")
+                    test["on_base"] = on_base
+                if ato_fault is not None:
+                    test["ato_fault"] = cut(ato_fault)
 
     def behaviour_change(self, file: str, symbol: str, call: str, base: dict, head: dict) -> None:
         self.behaviour_changes.append(

@@ -13,6 +13,7 @@ import platform
 import shutil
 import signal
 import sys
+from collections.abc import Container
 from importlib import metadata
 from pathlib import Path
 
@@ -83,7 +84,7 @@ def run_pipeline(ws: Workspace, manifest: Manifest) -> None:
     for other in plan.files:
         if other.language != "python":
             manifest.note(f"{other.path}: language {other.language!r} is not handled by the python runner")
-    written = []
+    written: dict[str, str] = {}  # generated file name → the changed file it tests
     if not plan.builtin:
         manifest.note("the builtin generator was not asked for: only bandit ran in this container")
     for target in python_files if plan.builtin else []:
@@ -107,7 +108,7 @@ def run_pipeline(ws: Workspace, manifest: Manifest) -> None:
             except OSError as err:
                 manifest.problem("tool", f"writing {test_file.name}: {describe(err)}", path=target.path)
             else:
-                written.append(test_file.name)
+                written[test_file.name] = target.path
     changed = [f.path for f in python_files]
     _guarded(
         manifest,
@@ -116,7 +117,6 @@ def run_pipeline(ws: Workspace, manifest: Manifest) -> None:
         ws,
         manifest,
         written,
-        changed,
         plan.seed,
         plan.reruns,
         plan.step_timeout_secs,
@@ -124,7 +124,7 @@ def run_pipeline(ws: Workspace, manifest: Manifest) -> None:
     _guarded(manifest, "running bandit", run_bandit, ws, manifest, changed, plan.step_timeout_secs)
 
 
-def unique_file_name(name: str, taken: list[str]) -> str:
+def unique_file_name(name: str, taken: Container[str]) -> str:
     """Two target files can share a module name (``pkg/calc.py`` and ``src/pkg/calc.py``): keep both."""
     stem, n = name.removesuffix(".py"), 2
     while name in taken:

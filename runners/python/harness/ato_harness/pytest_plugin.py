@@ -5,18 +5,22 @@
 - ``ATO_TEST_TIMEOUT_SECS``: each test's setup, call and teardown fail after that many seconds (SIGALRM), so
   one hanging test fails alone instead of the whole run hitting the step limit.
 - When the session is over, the process exits at once (``os._exit``), whatever threads are still running.
+- ``ATO_FAULTS_FILE``: when set, each failed test that is ato's own fault (``faults.fault_of``) is written there,
+  one JSON line (``nodeid``, ``reason``) each.
 - A process forked by the code under test (``os.fork()``, a fork bomb) that returns into pytest exits at once:
   otherwise each copy would go on running the session and overwrite the JUnit file.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
 
 import pytest
 
+from ato_harness.faults import fault_of
 from ato_harness.processes import contain_forked_copy
 
 
@@ -54,7 +58,22 @@ def _exit_if_forked() -> None:
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
     _exit_if_forked()
-    yield
+    outcome = yield
+    report = outcome.get_result()
+    if report.failed and call.excinfo is not None:
+        _record_fault(item, call.excinfo)
+
+
+def _record_fault(item, excinfo) -> None:
+    path = os.environ.get("ATO_FAULTS_FILE")
+    if not path:
+        return
+    innermost = str(excinfo.traceback[-1].path) if len(excinfo.traceback) else ""
+    error = excinfo.type
+    reason = fault_of(error.__module__, error.__name__, innermost, str(item.fspath), str(excinfo.value))
+    if reason is not None:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(json.dumps({"nodeid": item.nodeid, "reason": reason}) + "\n")
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)

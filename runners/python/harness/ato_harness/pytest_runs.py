@@ -1,4 +1,5 @@
-"""Running the generated tests: ``reruns`` pytest runs, the first with coverage, the others shuffled.
+"""Running the generated tests: ``reruns`` pytest runs, the first with coverage, the others shuffled; then the
+tests that failed on every run once more on base (``base_rerun``).
 
 Every run is a separate, limited child process (see ``processes``) with the generated folder as rootdir, so
 JUnit classnames are the file stems listed in the manifest, and an ini file of our own, so the pull request's
@@ -15,6 +16,7 @@ from pathlib import Path
 from ato_runner.jsonfiles import write_json_atomically
 from ato_runner.manifest import Manifest
 
+from .base_rerun import FAULTS_ENV, faults_file, judge_failures
 from .processes import run_limited
 from .tool_reports import coverage_from_coverage_py
 from .workspace import Workspace
@@ -37,7 +39,7 @@ def coveragerc(files: list[Path], data_file: Path, branch: bool = False) -> str:
     return f"[run]\nbranch = {branch}\ndata_file = {data_file}\ninclude =\n{include}"
 
 
-def pytest_argv(ws: Workspace, run: int, test_files: list[str], ini: Path, rcfile: Path | None) -> list[str]:
+def pytest_argv(ws: Workspace, junit: Path, test_files: list[str], ini: Path, rcfile: Path | None) -> list[str]:
     argv = [
         sys.executable,
         "-B",
@@ -55,7 +57,7 @@ def pytest_argv(ws: Workspace, run: int, test_files: list[str], ini: Path, rcfil
         str(ws.tests),
         "-q",
         "--color=no",
-        f"--junitxml={ws.out / 'junit' / f'run-{run}.xml'}",
+        f"--junitxml={junit}",
     ]
     if rcfile is not None:
         argv += [
@@ -71,13 +73,15 @@ def pytest_argv(ws: Workspace, run: int, test_files: list[str], ini: Path, rcfil
 def run_tests(
     ws: Workspace,
     manifest: Manifest,
-    test_files: list[str],
-    changed: list[str],
+    target_of: dict[str, str],
     seed: int,
     reruns: int,
     step_timeout_secs: int,
 ) -> None:
-    """Run ``test_files`` (names in ``out/tests``) ``reruns`` times; problems go to the manifest."""
+    """Run the generated files (``target_of``: name in ``out/tests`` → the changed file it tests) ``reruns``
+    times; problems go to the manifest."""
+    test_files = list(target_of)
+    changed = list(dict.fromkeys(target_of.values()))
     if not test_files:
         return
     (ws.out / "junit").mkdir(parents=True, exist_ok=True)
@@ -91,10 +95,12 @@ def run_tests(
         env = ws.child_env(
             ATO_REPO_ROOT=str(ws.head),
             ATO_TEST_TIMEOUT_SECS=str(per_test_timeout(step_timeout_secs)),
+            **{FAULTS_ENV: str(faults_file(ws))},
         )
         if run > 1:
             env["ATO_SHUFFLE_SEED"] = str(seed + run)
-        argv = pytest_argv(ws, run, test_files, ini, rcfile if run == 1 and measured else None)
+        junit = ws.out / "junit" / f"run-{run}.xml"
+        argv = pytest_argv(ws, junit, test_files, ini, rcfile if run == 1 and measured else None)
         finished = run_limited(
             argv,
             cwd=ws.tests,
@@ -104,7 +110,6 @@ def run_tests(
             log_name=f"pytest-{run}",
             interrupt_grace_secs=INTERRUPT_GRACE_SECS,
         )
-        junit = ws.out / "junit" / f"run-{run}.xml"
         if finished.timed_out:
             kept = "the tests run until then are in its JUnit file" if junit.is_file() else "no JUnit file"
             manifest.problem("timeout", f"test run {run} did not finish within {step_timeout_secs}s ({kept})")
@@ -115,6 +120,24 @@ def run_tests(
             write_json_report(rcfile, ws.out / "coverage" / "coverage.json")
             relativize_coverage(ws.out / "coverage" / "coverage.json", ws.head)
             write_coverage(ws, manifest, changed)
+
+    def run_on_base(node_ids: list[str]) -> Path | None:
+        junit = ws.scratch / "base-run.xml"
+        run_limited(
+            pytest_argv(ws, junit, node_ids, ini, None),
+            cwd=ws.tests,
+            env=ws.child_env(
+                ATO_REPO_ROOT=str(ws.base), ATO_TEST_TIMEOUT_SECS=str(per_test_timeout(step_timeout_secs))
+            ),
+            timeout=step_timeout_secs,
+            log_dir=ws.scratch / "logs",
+            log_name="pytest-base",
+            interrupt_grace_secs=INTERRUPT_GRACE_SECS,
+        )
+        # A run cut short still leaves the cases it finished in its JUnit file; the others keep no base fact.
+        return junit if junit.is_file() else None
+
+    judge_failures(ws, manifest, target_of, run_on_base)
 
 
 def write_json_report(rcfile: Path, out: Path) -> None:
