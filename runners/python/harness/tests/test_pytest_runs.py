@@ -69,9 +69,11 @@ def test_a_coverage_report_that_does_not_read_is_a_problem(tmp_path):
 
 
 def test_a_run_past_its_limit_keeps_the_junit_of_the_tests_it_ran(tmp_path):
-    ws, names = workspace(tmp_path, sleep=1.5, tests=4)
+    # 4 × 2 tests sleeping 3 s cannot finish in 10 s; pytest's start leaves room for at least one of them even
+    # on a loaded machine.
+    ws, names = workspace(tmp_path, sleep=3.0, tests=4)
     manifest = Manifest()
-    pytest_runs.run_tests(ws, manifest, names, seed=5, reruns=1, step_timeout_secs=4)
+    pytest_runs.run_tests(ws, manifest, names, seed=5, reruns=1, step_timeout_secs=10)
     [problem] = manifest.problems
     assert problem["kind"] == "timeout"
     assert "the tests run until then are in its JUnit file" in problem["message"]
