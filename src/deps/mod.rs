@@ -24,6 +24,7 @@ mod failure;
 mod head_files;
 mod manifest;
 mod outcome;
+mod partial;
 mod phase;
 mod proxy;
 mod script;
@@ -41,9 +42,10 @@ pub use head_files::HeadFiles;
 pub use manifest::Detection;
 pub(crate) use manifest::{ContentDigest, Ecosystem, Install, Manifest, list, problem};
 pub(crate) use outcome::why_missing;
-pub use phase::{CacheUse, Prepared, prepare};
+pub use phase::{CacheUse, Prepared, prepare, release};
 pub(crate) use script::{
-    DEPS_DIR, INSTALL_FAILED_EXIT, INSTALLED_LINE, MISSING_PREFIX, SCRIPT_DIR, sh_quote,
+    DEPS_DIR, INSTALL_FAILED_EXIT, INSTALLED_LINE, MISSING_PREFIX, PARTIAL_LINE, SCRIPT_DIR,
+    UNBUILT_PREFIX, WITHOUT_LEFT_OUT_MARK, sh_quote,
 };
 pub use settings::{
     CA_BUNDLE_VAR, CaBundle, DepsNetwork, DepsSettings, MAVEN_MIRROR_VAR, NETWORK_VAR,
