@@ -35,13 +35,13 @@ pub(crate) mod test_support;
 pub(crate) use access::CA_FILE;
 pub use allow_list::{AllowList, ProxyLog, read_log};
 pub use cache::CacheEntry;
-pub use failure::{Cause, classify};
+pub use failure::{Cause, cause_in, classify};
 
 pub(crate) use ended::Ended;
 pub use head_files::HeadFiles;
 pub use manifest::Detection;
 pub(crate) use manifest::{ContentDigest, Ecosystem, Install, Manifest, list, problem};
-pub(crate) use outcome::why_missing;
+pub(crate) use outcome::{why_missing, why_missing_because};
 pub use phase::{CacheUse, Prepared, prepare, release};
 pub(crate) use script::{
     DEPS_DIR, INSTALL_FAILED_EXIT, INSTALLED_LINE, MISSING_PREFIX, PARTIAL_LINE, SCRIPT_DIR,

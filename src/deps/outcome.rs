@@ -65,7 +65,12 @@ pub fn judge(manifest: &Manifest, ended: &Ended<'_>) -> Fill {
 /// Why a package the repository does not vendor could not be had: the cause the output shows (a refusal of
 /// the proxy, an unreachable index, a certificate, a failed build), else what the network allowed.
 pub fn why_missing(ended: &Ended<'_>) -> String {
-    match &ended.cause {
+    why_missing_because(ended.cause.as_ref(), ended)
+}
+
+/// [`why_missing`] with the cause of this one package (from its own output, [`super::failure::cause_in`]).
+pub fn why_missing_because(cause: Option<&Cause>, ended: &Ended<'_>) -> String {
+    match cause {
         Some(cause) if !matches!(cause, Cause::NoMatchingVersion(_)) => cause.explain(),
         _ if ended.network => "no configured index or vendored folder has a version that fits".into(),
         _ => "it is not vendored in the repository and the dependency phase has no network \

@@ -281,6 +281,7 @@ async fn fill(
         timeout_secs: limits.timeout.as_secs(),
         network: online,
         cause: classify(before_left_out(&output), &log),
+        refused: &log.refused,
     };
     let refusals = (!log.refused.is_empty()).then(|| {
         format!(

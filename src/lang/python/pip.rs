@@ -2,17 +2,18 @@
 //! includes, `pyproject.toml`, `setup.cfg`, `setup.py` read statically, `Pipfile`, tox), its runtime and test
 //! requirements written into one requirements file with the pip options the project's files set, installed
 //! with `pip install --target`, from the configured index and the wheels and sdists the repository vendors;
-//! what pip could not find is named requirement by requirement, at the file and line that asked for it. Pure.
+//! what pip could not install is named requirement by requirement, at the file and line that asked for it,
+//! with the cause its own probe showed; the others are installed without it ([`pip_script`]). Pure.
 //!
 //! The project itself is not installed: its code under test is imported from the tree of each side, and a
 //! copy of the head's in the shared cache would shadow the base's.
 
 use super::declared::python_deps::{PyRequirement, PythonDeps, python_deps};
-use super::pip_script;
+use super::pip_script::{self, PROBE_END, PROBE_PREFIX};
 use crate::declared::FnTree;
 use crate::deps::{
     ContentDigest, Detection, Ended, HeadFiles, Install, MISSING_PREFIX, Manifest, UNBUILT_PREFIX,
-    problem, why_missing,
+    cause_in, problem, why_missing, why_missing_because,
 };
 use crate::model::{Problem, Runner};
 
@@ -275,7 +276,12 @@ impl Install for Pip {
                 .iter()
                 .find(|r| r.requirement == text || r.name.as_deref() == Some(key.as_str()));
             let why = match left {
-                Left::Missing => why_missing(ended),
+                Left::Missing => match probe_output(ended.stderr, text) {
+                    Some(output) => {
+                        why_missing_because(cause_in(output, ended.refused).as_ref(), ended)
+                    }
+                    None => why_missing(ended),
+                },
                 Left::Unbuilt => {
                     "pip failed to build its wheel, so the install went on without it (the \
                                    installer's output says why)"
@@ -300,6 +306,16 @@ enum Left {
     Missing,
     /// It could be had but its build failed.
     Unbuilt,
+}
+
+/// The output of the probe of `requirement` that failed, as the script wrote it on stderr.
+fn probe_output<'a>(stderr: &'a str, requirement: &str) -> Option<&'a str> {
+    let start = format!("{PROBE_PREFIX}{requirement}\n");
+    let (_, rest) = stderr.split_once(&start)?;
+    Some(
+        rest.split_once(&format!("{PROBE_END}\n"))
+            .map_or(rest, |(output, _)| output),
+    )
 }
 
 /// The PEP 503 name a requirement starts with.

@@ -3,8 +3,9 @@
 //! 1. Everything at once: the requirements with the optional extras that may be features, else without them.
 //!    pip installs all or nothing (`--target` installs into a temporary folder and moves it at the end).
 //! 2. When that fails, each requirement is probed alone (`pip download --no-deps`, since pip stops at the
-//!    first one it cannot find) and the ones that cannot be had are named; so is each whose wheel pip
-//!    failed to build (its `Failed building wheel for X`, matched to the declared requirement by name).
+//!    first one it cannot find) and the ones that cannot be had are named, with the probe's output on
+//!    stderr (the cause of each, apart); so is each whose wheel pip failed to build (its `Failed building
+//!    wheel for X`, matched to the declared requirement by name).
 //! 3. Then the rest is installed without them, again with the extras first: when that works the script says
 //!    `ATO-DEPS-PARTIAL`. A rest whose install names a further build failure is tried once more without it
 //!    (three rounds at most); else the install failed, as when nothing is left to install.
@@ -19,6 +20,9 @@ use crate::deps::{
 
 /// How many times the rest is tried after the first failure.
 const ROUNDS: u32 = 3;
+/// On stderr, before the output of a probe that failed: this and its requirement; after it, [`PROBE_END`].
+pub(super) const PROBE_PREFIX: &str = "ATO-DEPS-PROBE ";
+pub(super) const PROBE_END: &str = "ATO-DEPS-PROBE-END";
 
 /// The script; `constraints` when the inputs hold `constraints.txt`, `network` when an index is reachable.
 pub(super) fn install_script(constraints: bool, network: bool) -> String {
@@ -103,9 +107,10 @@ fi
 # Which requirements could not be had, each on its own (pip stops at the first it cannot find)…
 while IFS= read -r requirement; do
     [ -n "$requirement" ] || continue
-    if ! python3 -m pip download {options} --no-deps --dest /tmp/ato-probe -r {dir}/options.txt "$requirement" >/dev/null 2>&1; then
+    if ! python3 -m pip download {options} --no-deps --dest /tmp/ato-probe -r {dir}/options.txt "$requirement" >/tmp/ato-probe.log 2>&1; then
         printf '%s\n' "{MISSING_PREFIX}$requirement"
         printf '%s\n' "$requirement" >>"$left"
+        {{ printf '%s\n' "{PROBE_PREFIX}$requirement"; cat /tmp/ato-probe.log; echo {PROBE_END}; }} >&2
     fi
 done <{dir}/probes.txt
 leave_out_unbuilt

@@ -146,7 +146,11 @@ fn what_cannot_be_had_and_what_does_not_build_are_left_out_and_the_rest_installs
             && ran
                 .stderr
                 .contains("ato: installing without the requirements left out (1, round 1)")
-            && ran.stderr.contains("(2, round 2)"),
+            && ran.stderr.contains("(2, round 2)")
+            && ran.stderr.contains(
+                "ATO-DEPS-PROBE gone-pkg>=1\nERROR: No matching distribution found for gone-pkg>=1\n\
+                 ATO-DEPS-PROBE-END\n"
+            ),
         "pip's output and each round go to stderr:\n{}",
         ran.stderr
     );

@@ -232,6 +232,40 @@ fn a_requirement_whose_build_failed_is_named_apart_from_those_that_cannot_be_had
 }
 
 #[test]
+fn each_missing_requirement_has_the_cause_its_own_probe_shows() {
+    let tree = files(&[(
+        "requirements.txt",
+        b"six\nnbval @ git+https://github.com/computationalmodelling/nbval\nato-no-such-pkg\n",
+    )]);
+    let manifest = found(Python.detect(&tree));
+    let stdout = "ATO-DEPS-MISSING nbval @ git+https://github.com/computationalmodelling/nbval\n\
+                  ATO-DEPS-MISSING ato-no-such-pkg\nATO-DEPS-PARTIAL\n";
+    let stderr = "ERROR: Could not install packages due to an OSError\n\
+                  ATO-DEPS-PROBE nbval @ git+https://github.com/computationalmodelling/nbval\n\
+                  fatal: unable to access 'https://github.com/computationalmodelling/nbval/': CONNECT tunnel \
+                  failed, response 403\nATO-DEPS-PROBE-END\n\
+                  ATO-DEPS-PROBE ato-no-such-pkg\n\
+                  ERROR: No matching distribution found for ato-no-such-pkg\nATO-DEPS-PROBE-END\n";
+    let refused = vec!["CONNECT github.com:443".to_string()];
+    let mut partial = ended(0, stdout, stderr);
+    partial.network = true;
+    partial.refused = &refused;
+    partial.cause = Some(crate::deps::Cause::Refused(refused.clone()));
+    let problems = manifest.install.missing("requirements.txt", &partial);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(
+        problems[0].message.contains("CONNECT github.com:443"),
+        "{problems:#?}"
+    );
+    assert!(
+        problems[1].message.contains("has a version that fits")
+            && !problems[1].message.contains("github"),
+        "not the other one's refusal: {problems:#?}"
+    );
+    assert_eq!(problems[1].line, Some(3));
+}
+
+#[test]
 fn what_the_declarations_say_that_cannot_be_read_becomes_a_note() {
     let tree = files(&[("requirements.txt", b"six\n!! not a requirement\n")]);
     let manifest = found(Python.detect(&tree));

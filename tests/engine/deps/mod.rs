@@ -1,9 +1,11 @@
 //! The dependency phase end to end: real git repositories whose code imports a vendored package, the real
 //! `ato run` binary, real runner containers and real Docker volumes for the cache. `maven` does the same for
 //! Java; `registries` installs from package indexes through the allow-list proxy (PyPI itself, and npm and
-//! Maven registries the test serves) and shows what the proxy refuses.
+//! Maven registries the test serves) and shows what the proxy refuses; `partial` installs all but a
+//! requirement that cannot be had, for the run only.
 
 mod maven;
+mod partial;
 mod registries;
 
 use std::io::Write;
