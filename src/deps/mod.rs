@@ -11,8 +11,11 @@
 //! network whose only way out is ato's allow-list proxy ([`proxy`]), which lets through only the configured
 //! package indexes, registries and mirrors and reports every other destination it refused; or none; or the
 //! open bridge. A fill that fails is removed, never cached, and becomes `dependencies` problems naming each
-//! package that could not be had and why ([`failure`]); the installer's output is kept for the report. The
-//! test phase never has a network.
+//! package that could not be had and why ([`failure`]); the installer's output is kept for the report. A
+//! family's script may install all but those packages (pip does, npm and Maven install all or nothing): such
+//! a partial fill is named the same way, copied into a volume of the run for its tests ([`partial`]) and
+//! removed from the cache like a failed one, so the next run tries everything again. The test phase never
+//! has a network.
 //!
 //! This module knows no language: the engine hands [`prepare`] the family's [`Ecosystem`].
 
