@@ -74,14 +74,12 @@ pub async fn release(sandbox: &Sandbox, volume: &str) {
     }
 }
 
-/// `cp -a /deps-filled/. /deps/`: everything, with its modes and times.
+/// `cp -a /deps-filled/. /deps/`: everything, with its modes and times; an empty entry (removed by another
+/// process between the fill and the copy, and so created afresh by the mount) fails instead.
 fn copy_command() -> Vec<String> {
-    [
-        "cp",
-        "-a",
-        &format!("{FILLED_DIR}/."),
-        &format!("{DEPS_DIR}/"),
-    ]
-    .map(str::to_string)
-    .to_vec()
+    let script = format!(
+        "if [ -z \"$(ls -A {FILLED_DIR})\" ]; then echo 'the filled cache is gone' >&2; exit 1; fi; \
+         cp -a {FILLED_DIR}/. {DEPS_DIR}/"
+    );
+    vec!["sh".into(), "-c".into(), script]
 }
