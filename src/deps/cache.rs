@@ -5,6 +5,13 @@
 //! container, so "complete" is a second, empty volume created after a successful fill: looking the cache up
 //! is two inspects, no container. The volumes carry `ato.deps=<digest>`, not the run label `ato`, so the
 //! sweeps of leftover containers keep them; `docker volume prune --filter label=ato.deps` empties the cache.
+//!
+//! A partial fill (all but the packages that could not be had) is never complete: what it installed is
+//! copied into a third volume, `<data>-partial-<8 hex>`, of the one run that uses it (`ato.deps.run=<run
+//! id>`), and the entry is removed like a failed fill's, so the next run tries the whole again. That volume
+//! carries `ato.deps` too, not `ato`: the sweeps of other processes must not remove it between the run's
+//! containers (it is unused then, and Docker would create an empty one in its place at the next mount). The
+//! run removes it when it is over; one a crash left behind goes with the cache's `prune`.
 
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -24,6 +31,8 @@ const ROLE_LABEL: &str = "ato.deps.role";
 /// A token unique to one fill: Docker answers a create of an existing volume with that volume, so the token
 /// tells whether this process made it or another one is filling it.
 const FILLER_LABEL: &str = "ato.deps.filler";
+/// The run a partial fill's volume belongs to.
+const PARTIAL_RUN_LABEL: &str = "ato.deps.run";
 
 /// The two volumes of one cache entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +113,40 @@ pub async fn mark_complete(docker: &Docker, entry: &CacheEntry) -> Result<(), De
         .await
         .map_err(DepsError::docker("mark the dependency cache complete"))?;
     Ok(())
+}
+
+/// Creates an empty volume for what a partial fill of `entry` installed, used by the run `run_id` only.
+pub async fn create_partial(
+    docker: &Docker,
+    entry: &CacheEntry,
+    run_id: &str,
+) -> Result<String, DepsError> {
+    let name = format!("{}-partial-{:08x}", entry.data, rand::random::<u32>());
+    let mut request = entry.request(&name, "partial");
+    if let Some(labels) = request.labels.as_mut() {
+        labels.insert(PARTIAL_RUN_LABEL.to_string(), run_id.to_string());
+    }
+    docker
+        .create_volume(request)
+        .await
+        .map_err(DepsError::docker("create the volume of a partial fill"))?;
+    Ok(name)
+}
+
+/// Removes a partial fill's volume; one already gone is fine.
+pub async fn remove_partial(docker: &Docker, name: &str) -> Result<(), DepsError> {
+    match docker
+        .remove_volume(name, Some(RemoveVolumeOptions { force: false }))
+        .await
+    {
+        Ok(())
+        | Err(bollard::errors::Error::DockerResponseServerError {
+            status_code: 404, ..
+        }) => Ok(()),
+        Err(err) => Err(DepsError::docker("remove the volume of a partial fill")(
+            err,
+        )),
+    }
 }
 
 /// Removes both volumes. `Ok(false)` when the data volume is in use (a fill of another process).

@@ -14,4 +14,7 @@ pub struct Ended<'a> {
     pub network: bool,
     /// Why the install failed, when its output or the proxy's log says ([`super::failure::classify`]).
     pub cause: Option<Cause>,
+    /// The requests the allow-list proxy refused (`CONNECT github.com:443`), for the cause of each package
+    /// ([`super::failure::cause_in`]).
+    pub refused: &'a [String],
 }

@@ -100,6 +100,35 @@ pub fn classify(output: &str, log: &ProxyLog) -> Option<Cause> {
     no_matching_version(output).map(Cause::NoMatchingVersion)
 }
 
+/// The cause of one package's failure, from the installer's `output` about that package alone: those of the
+/// `refused` requests (the proxy's log of the whole container) whose host the output names, else what the
+/// output says by itself.
+pub fn cause_in(output: &str, refused: &[String]) -> Option<Cause> {
+    let named: Vec<String> = refused
+        .iter()
+        .filter(|request| host_of(request).is_some_and(|host| output.contains(host)))
+        .cloned()
+        .collect();
+    if !named.is_empty() {
+        return Some(Cause::Refused(named));
+    }
+    classify(output, &ProxyLog::default())
+}
+
+/// The host of a refused request as the proxy logs it: `CONNECT github.com:443`, `GET http://10.0.0.5:8080`.
+fn host_of(request: &str) -> Option<&str> {
+    let target = request.split_whitespace().nth(1)?;
+    let target = target.split_once("://").map_or(target, |(_, rest)| rest);
+    let authority = target.split('/').next()?;
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next()?,
+        None => authority
+            .rsplit_once(':')
+            .map_or(authority, |(host, _)| host),
+    };
+    (!host.is_empty()).then_some(host)
+}
+
 /// pip's "The repository located at HOST is not a trusted or secure host and is being ignored."
 fn untrusted_index(output: &str) -> Option<String> {
     output.lines().find_map(|line| {

@@ -150,3 +150,36 @@ fn npm_failures_are_classified_too() {
         Some(Cause::Refused(_))
     ));
 }
+
+/// `pip download --no-deps 'nbval @ git+https://github.com/…'` through the proxy, which refused GitHub.
+const PIP_GIT_REFUSED: &str = "Collecting nbval@ git+https://github.com/computationalmodelling/nbval
+  Cloning https://github.com/computationalmodelling/nbval to /tmp/pip-download-4a8xdmab/nbval
+  fatal: unable to access 'https://github.com/computationalmodelling/nbval/': CONNECT tunnel failed, response 403
+  error: subprocess-exited-with-error
+";
+
+#[test]
+fn each_package_gets_the_refusals_its_own_output_names() {
+    let refused = vec![
+        "CONNECT github.com:443".to_string(),
+        "GET http://10.0.0.5:8080".to_string(),
+        "CONNECT [fd00::1]:443".to_string(),
+    ];
+    assert_eq!(
+        cause_in(PIP_GIT_REFUSED, &refused),
+        Some(Cause::Refused(vec!["CONNECT github.com:443".into()]))
+    );
+    // A package no index has says so, whatever else the proxy refused during the install.
+    assert_eq!(
+        cause_in(PIP_NO_MATCH, &refused),
+        Some(Cause::NoMatchingVersion("nosuchpkg-ato-xyz==1.0".into()))
+    );
+    assert_eq!(
+        cause_in("HTTPConnectionPool(host='10.0.0.5', port=8080)", &refused),
+        Some(Cause::Refused(vec!["GET http://10.0.0.5:8080".into()]))
+    );
+    assert_eq!(
+        cause_in("host fd00::1 refused", &refused),
+        Some(Cause::Refused(vec!["CONNECT [fd00::1]:443".into()]))
+    );
+}

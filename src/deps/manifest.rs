@@ -30,8 +30,8 @@ pub trait Install: std::fmt::Debug + Send + Sync {
     /// The files the script reads, by name in its folder (`ato-deps/`).
     fn inputs(&self) -> Vec<(String, Vec<u8>)>;
 
-    /// After a failed install: a `dependencies` problem for each package it could not have. Empty when the
-    /// output names none (the installer's last words are then shown instead).
+    /// After a failed or partial install: a `dependencies` problem for each package it could not have (or
+    /// left out). Empty when the output names none (the installer's last words are then shown instead).
     fn missing(&self, source: &str, ended: &Ended<'_>) -> Vec<Problem>;
 }
 

@@ -11,8 +11,11 @@
 //! network whose only way out is ato's allow-list proxy ([`proxy`]), which lets through only the configured
 //! package indexes, registries and mirrors and reports every other destination it refused; or none; or the
 //! open bridge. A fill that fails is removed, never cached, and becomes `dependencies` problems naming each
-//! package that could not be had and why ([`failure`]); the installer's output is kept for the report. The
-//! test phase never has a network.
+//! package that could not be had and why ([`failure`]); the installer's output is kept for the report. A
+//! family's script may install all but those packages (pip does, npm and Maven install all or nothing): such
+//! a partial fill is named the same way, copied into a volume of the run for its tests ([`partial`]) and
+//! removed from the cache like a failed one, so the next run tries everything again. The test phase never
+//! has a network.
 //!
 //! This module knows no language: the engine hands [`prepare`] the family's [`Ecosystem`].
 
@@ -24,6 +27,7 @@ mod failure;
 mod head_files;
 mod manifest;
 mod outcome;
+mod partial;
 mod phase;
 mod proxy;
 mod script;
@@ -34,16 +38,17 @@ pub(crate) mod test_support;
 pub(crate) use access::CA_FILE;
 pub use allow_list::{AllowList, ProxyLog, read_log};
 pub use cache::CacheEntry;
-pub use failure::{Cause, classify};
+pub use failure::{Cause, cause_in, classify};
 
 pub(crate) use ended::Ended;
 pub use head_files::HeadFiles;
 pub use manifest::Detection;
 pub(crate) use manifest::{ContentDigest, Ecosystem, Install, Manifest, list, problem};
-pub(crate) use outcome::why_missing;
-pub use phase::{CacheUse, Prepared, prepare};
+pub(crate) use outcome::{why_missing, why_missing_because};
+pub use phase::{CacheUse, Prepared, prepare, release};
 pub(crate) use script::{
-    DEPS_DIR, INSTALL_FAILED_EXIT, INSTALLED_LINE, MISSING_PREFIX, SCRIPT_DIR, sh_quote,
+    DEPS_DIR, INSTALL_FAILED_EXIT, INSTALLED_LINE, MISSING_PREFIX, PARTIAL_LINE, SCRIPT_DIR,
+    UNBUILT_PREFIX, WITHOUT_LEFT_OUT_MARK, sh_quote,
 };
 pub use settings::{
     CA_BUNDLE_VAR, CaBundle, DepsNetwork, DepsSettings, MAVEN_MIRROR_VAR, NETWORK_VAR,

@@ -1,10 +1,11 @@
-//! What a dependency container's end means: a filled cache, or `dependencies` problems that name each
-//! package that could not be had (which packages, the family's [`super::Install::missing`] says). Pure.
+//! What a dependency container's end means: a filled cache; a partial fill, all but the packages that could
+//! not be had; or nothing installed. What was left out are `dependencies` problems that name each package
+//! (which packages, the family's [`super::Install::missing`] says). Pure.
 
 use super::ended::Ended;
 use super::failure::Cause;
 use super::manifest::{Manifest, problem};
-use super::script::{INSTALL_FAILED_EXIT, INSTALLED_LINE};
+use super::script::{INSTALL_FAILED_EXIT, INSTALLED_LINE, PARTIAL_LINE, WITHOUT_LEFT_OUT_MARK};
 use crate::model::Problem;
 use crate::sandbox::Outcome;
 
@@ -12,15 +13,30 @@ use crate::sandbox::Outcome;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fill {
     Installed,
+    /// Installed without the packages the problems name: used by this run, never cached.
+    Partial(Vec<Problem>),
     Failed(Vec<Problem>),
 }
 
 pub fn judge(manifest: &Manifest, ended: &Ended<'_>) -> Fill {
     let source = manifest.source.as_str();
+    let says = |line: &str| ended.stdout.lines().any(|l| l.trim() == line);
     match ended.outcome {
-        Outcome::Exited { code: 0 } if ended.stdout.lines().any(|l| l.trim() == INSTALLED_LINE) => {
-            Fill::Installed
+        // First: a partial fill must never pass for a complete one.
+        Outcome::Exited { code: 0 } if says(PARTIAL_LINE) => {
+            let mut left_out = manifest.install.missing(source, ended);
+            if left_out.is_empty() {
+                left_out.push(problem(
+                    source,
+                    format!(
+                        "some dependencies of {source} could not be installed and were left out; the \
+                         installer's output says which"
+                    ),
+                ));
+            }
+            Fill::Partial(left_out)
         }
+        Outcome::Exited { code: 0 } if says(INSTALLED_LINE) => Fill::Installed,
         Outcome::TimedOut => Fill::Failed(vec![problem(
             source,
             format!(
@@ -49,13 +65,26 @@ pub fn judge(manifest: &Manifest, ended: &Ended<'_>) -> Fill {
 /// Why a package the repository does not vendor could not be had: the cause the output shows (a refusal of
 /// the proxy, an unreachable index, a certificate, a failed build), else what the network allowed.
 pub fn why_missing(ended: &Ended<'_>) -> String {
-    match &ended.cause {
+    why_missing_because(ended.cause.as_ref(), ended)
+}
+
+/// [`why_missing`] with the cause of this one package (from its own output, [`super::failure::cause_in`]).
+pub fn why_missing_because(cause: Option<&Cause>, ended: &Ended<'_>) -> String {
+    match cause {
         Some(cause) if !matches!(cause, Cause::NoMatchingVersion(_)) => cause.explain(),
         _ if ended.network => "no configured index or vendored folder has a version that fits".into(),
         _ => "it is not vendored in the repository and the dependency phase has no network \
               (ATO_DEPS_NETWORK=off; the default, registries, reaches the configured package indexes)"
             .into(),
     }
+}
+
+/// What the cause of the whole install's failure is read from: the output before the script went on without
+/// what it left out (the later attempts fail for other reasons, or not at all).
+pub fn before_left_out(output: &str) -> &str {
+    output
+        .find(WITHOUT_LEFT_OUT_MARK)
+        .map_or(output, |at| &output[..at])
 }
 
 /// A failure that names no package: its cause when known, and the installer's last words.
@@ -96,6 +125,51 @@ mod tests {
             judge(&manifest, &ended(0, "", "")),
             Fill::Failed(_)
         ));
+    }
+
+    #[test]
+    fn a_partial_fill_is_never_taken_for_a_complete_one() {
+        let manifest = stub_manifest(Stub {
+            missing: vec!["nbval".into()],
+            ..Stub::default()
+        });
+        for stdout in [
+            "ATO-DEPS-MISSING nbval\nATO-DEPS-PARTIAL\n",
+            "ATO-DEPS-INSTALLED\nATO-DEPS-PARTIAL\n",
+        ] {
+            let Fill::Partial(left_out) = judge(&manifest, &ended(0, stdout, "")) else {
+                panic!("not partial: {stdout}")
+            };
+            assert_eq!(left_out.len(), 1);
+            assert_eq!(left_out[0].message, "nbval is missing");
+            assert_eq!(left_out[0].kind, ProblemKind::Dependencies);
+        }
+        // The line counts only with exit 0.
+        assert!(matches!(
+            judge(&manifest, &ended(3, "ATO-DEPS-PARTIAL\n", "")),
+            Fill::Failed(_)
+        ));
+    }
+
+    #[test]
+    fn a_partial_fill_naming_nothing_still_says_something_was_left_out() {
+        let manifest = stub_manifest(Stub::default());
+        let Fill::Partial(left_out) = judge(&manifest, &ended(0, "ATO-DEPS-PARTIAL\n", "")) else {
+            panic!("not partial")
+        };
+        assert!(left_out[0].message.contains("left out"), "{left_out:?}");
+    }
+
+    #[test]
+    fn the_cause_is_read_before_the_install_without_what_was_left_out() {
+        let output = "No matching distribution found for gone\n\
+                      ato: installing without the requirements left out (1)\n\
+                      ERROR: Failed building wheel for other\n";
+        assert_eq!(
+            before_left_out(output),
+            "No matching distribution found for gone\n"
+        );
+        assert_eq!(before_left_out("all of it"), "all of it");
     }
 
     #[test]

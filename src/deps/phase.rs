@@ -1,5 +1,6 @@
 //! The dependency phase of one runner in one run: look the cache up, fill it when needed, and say what the
-//! test container mounts.
+//! test container mounts. A partial fill is mounted from a volume of the run ([`partial`]), which
+//! [`release`] removes when the runner's run is over.
 
 use std::time::{Duration, Instant};
 
@@ -11,7 +12,8 @@ use super::ended::Ended;
 use super::failure::classify;
 use super::head_files::{HeadFiles, deps_workspace};
 use super::manifest::{Detection, Ecosystem, Manifest, problem};
-use super::outcome::{Fill, judge};
+use super::outcome::{Fill, before_left_out, judge};
+use super::partial::{self, Kept};
 use super::script::{self, DEPS_DIR, SCRIPT_DIR};
 use super::settings::DepsNetwork;
 use super::{DepsError, DepsSettings, access, proxy};
@@ -33,6 +35,8 @@ pub enum CacheUse {
     Hit,
     /// A dependency container filled it in this run.
     Filled,
+    /// All but some packages were installed, for this run only; the problems name the others.
+    Partial,
     /// Nothing could be installed; the problems say why.
     Failed,
 }
@@ -46,8 +50,11 @@ pub struct Prepared {
     /// `dependencies` problems: each package that could not be installed.
     pub problems: Vec<Problem>,
     pub notes: Vec<String>,
-    /// The installer's output (stdout, then stderr) of a fill that failed, for the run's output folder.
+    /// The installer's output (stdout, then stderr) of a fill that failed or left packages out, for the
+    /// run's output folder.
     pub install_output: Option<String>,
+    /// The volume of a partial fill, mounted by this run only: [`release`] removes it.
+    pub run_volume: Option<String>,
     pub duration: Duration,
 }
 
@@ -58,6 +65,7 @@ impl CacheUse {
             CacheUse::NotNeeded => "none declared",
             CacheUse::Hit => "cache hit",
             CacheUse::Filled => "installed",
+            CacheUse::Partial => "partly installed",
             CacheUse::Failed => "not installed",
         }
     }
@@ -71,6 +79,7 @@ impl Prepared {
             problems: Vec::new(),
             notes: Vec::new(),
             install_output: None,
+            run_volume: None,
             duration: started.elapsed(),
         }
     }
@@ -158,7 +167,7 @@ async fn cached_or_filled(
         };
         match state {
             State::Complete => {
-                let mut prepared = mounted(&entry, CacheUse::Hit, started);
+                let mut prepared = mounted(&entry.data, CacheUse::Hit, started);
                 prepared.notes.push(format!(
                     "dependencies of {}: reused the cache {} (installed by an earlier run)",
                     manifest.source, entry.data
@@ -271,7 +280,8 @@ async fn fill(
         stderr: &finished.stderr,
         timeout_secs: limits.timeout.as_secs(),
         network: online,
-        cause: classify(&output, &log),
+        cause: classify(before_left_out(&output), &log),
+        refused: &log.refused,
     };
     let refusals = (!log.refused.is_empty()).then(|| {
         format!(
@@ -280,21 +290,52 @@ async fn fill(
             log.refused.join(", ")
         )
     });
+    let how = match settings.network {
+        DepsNetwork::Registries => " through the allow-list proxy",
+        DepsNetwork::Open => " with an open network",
+        DepsNetwork::Off => " without network",
+    };
+    let secs = finished.duration.as_secs_f64();
     let mut prepared = match judge(manifest, &ended) {
         Fill::Installed => {
             cache::mark_complete(docker, entry).await?;
-            let mut prepared = mounted(entry, CacheUse::Filled, started);
-            let how = match settings.network {
-                DepsNetwork::Registries => " through the allow-list proxy",
-                DepsNetwork::Open => " with an open network",
-                DepsNetwork::Off => " without network",
-            };
+            let mut prepared = mounted(&entry.data, CacheUse::Filled, started);
             prepared.notes.push(format!(
-                "dependencies of {}: installed into the cache {} in {:.1} s{how}",
-                manifest.source,
-                entry.data,
-                finished.duration.as_secs_f64(),
+                "dependencies of {}: installed into the cache {} in {secs:.1} s{how}",
+                manifest.source, entry.data,
             ));
+            prepared
+        }
+        Fill::Partial(problems) => {
+            // Copied out of the entry, which then goes like a failed fill's: never served as complete.
+            let kept = partial::keep(sandbox, run_id, image, limits, entry, cancel).await;
+            discard(docker, entry).await;
+            let mut prepared = match kept? {
+                Kept::In(volume) => {
+                    let mut prepared = mounted(&volume, CacheUse::Partial, started);
+                    prepared.notes.push(format!(
+                        "dependencies of {}: installed all but {} in {secs:.1} s{how}, into {volume} for \
+                         this run only: not cached, so the next run tries them all again",
+                        manifest.source,
+                        left_out(problems.len()),
+                    ));
+                    prepared.run_volume = Some(volume);
+                    prepared
+                }
+                Kept::Lost(why) => {
+                    tracing::warn!(cache = %entry.data, why, "a partial dependency fill was lost");
+                    let mut prepared = Prepared::new(CacheUse::Failed, started);
+                    prepared.notes.push(format!(
+                        "dependencies of {}: all but {} were installed, but could not be kept for the \
+                         tests ({why}); none are used",
+                        manifest.source,
+                        left_out(problems.len()),
+                    ));
+                    prepared
+                }
+            };
+            prepared.problems = problems;
+            prepared.install_output = Some(output);
             prepared
         }
         Fill::Failed(problems) => {
@@ -318,17 +359,33 @@ async fn close(egress: Option<proxy::Egress>) -> ProxyLog {
     }
 }
 
-fn mounted(entry: &CacheEntry, cache: CacheUse, started: Instant) -> Prepared {
+/// `1 package` / `3 packages`, of those left out.
+fn left_out(count: usize) -> String {
+    match count {
+        1 => "1 package".into(),
+        n => format!("{n} packages"),
+    }
+}
+
+/// Removes what the dependency phase made for this run only (a partial fill's volume), once the runner's run
+/// that mounted it is over.
+pub async fn release(sandbox: &Sandbox, prepared: &Prepared) {
+    if let Some(volume) = &prepared.run_volume {
+        partial::release(sandbox, volume).await;
+    }
+}
+
+fn mounted(volume: &str, cache: CacheUse, started: Instant) -> Prepared {
     let mut prepared = Prepared::new(cache, started);
     prepared.mount = Some(VolumeMount {
-        volume: entry.data.clone(),
+        volume: volume.to_string(),
         target: DEPS_DIR.to_string(),
         read_only: true,
     });
     prepared
 }
 
-/// A failed fill is never cached.
+/// A failed or partial fill is never cached.
 async fn discard(docker: &bollard::Docker, entry: &CacheEntry) {
     if let Err(error) = cache::remove(docker, entry).await {
         tracing::warn!(cache = %entry.data, %error, "could not remove a failed dependency cache");

@@ -2,8 +2,10 @@
 //! writes its own (`src/lang/`); this is the contract they share. Pure.
 //!
 //! The script runs in `/work/head` with the cache volume at `/deps`, prints machine-readable lines on stdout:
-//! `ATO-DEPS-INSTALLED` once the cache is filled, and `ATO-DEPS-MISSING <package>` for each package it could
-//! not have, and exits with [`INSTALL_FAILED_EXIT`] when the install failed.
+//! `ATO-DEPS-INSTALLED` once the cache is filled, `ATO-DEPS-MISSING <package>` for each package it could
+//! not have and `ATO-DEPS-UNBUILT <package>` for each whose build failed, and exits with
+//! [`INSTALL_FAILED_EXIT`] when the install failed. A script that installed all but the packages it named ends
+//! with `ATO-DEPS-PARTIAL` and exit 0: what it installed is used by this run and never cached.
 
 use super::manifest::Manifest;
 
@@ -13,6 +15,13 @@ pub const DEPS_DIR: &str = "/deps";
 pub const SCRIPT_DIR: &str = "ato-deps";
 pub const INSTALLED_LINE: &str = "ATO-DEPS-INSTALLED";
 pub const MISSING_PREFIX: &str = "ATO-DEPS-MISSING ";
+/// A requirement that could be had but whose build failed, so the install went on without it.
+pub const UNBUILT_PREFIX: &str = "ATO-DEPS-UNBUILT ";
+/// Everything was installed but the packages named missing or unbuilt.
+pub const PARTIAL_LINE: &str = "ATO-DEPS-PARTIAL";
+/// What the script prints on stderr before it installs without what it left out: the cause of the whole
+/// install's failure is read from the output before it.
+pub const WITHOUT_LEFT_OUT_MARK: &str = "ato: installing without the requirements left out";
 /// The script's exit code when the install failed (any other non-zero code is the script itself failing).
 pub const INSTALL_FAILED_EXIT: i64 = 3;
 

@@ -44,6 +44,7 @@ pub(crate) fn ended<'a>(code: i64, stdout: &'a str, stderr: &'a str) -> Ended<'a
         timeout_secs: 60,
         network: false,
         cause: None,
+        refused: &[],
     }
 }
 

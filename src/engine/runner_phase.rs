@@ -80,6 +80,49 @@ pub async fn run_runner(
     }
     // Read-only: the tests use the installed dependencies and can never change the cache.
     container.deps = dependencies.mount.clone();
+    let tested = run_tests(
+        &container,
+        runtime,
+        targets,
+        source,
+        workspace_tar,
+        &mut result,
+    )
+    .await;
+    // Whatever became of the tests: what the dependency phase made for this run only goes now.
+    deps::release(sandbox, &dependencies).await;
+    let sources = tested?;
+    let runner_out = container.out_dir.clone();
+    // What the dependency phase found comes first: a missing package explains the import errors after it.
+    let mut deps_notes = dependencies.notes;
+    if let Some(output) = &dependencies.install_output {
+        deps_notes.push(keep_install_output(&runner_out, runner, output));
+    }
+    result.problems.splice(0..0, dependencies.problems);
+    result.notes.splice(0..0, deps_notes);
+    result.notes.extend(settings.notes.iter().cloned());
+    result.duration_ms = started.elapsed().as_millis() as u64;
+    Ok(RunnerRun { result, sources })
+}
+
+/// The builtin run and, when a model is configured, the model phase, in `container` (its dependencies
+/// mounted): fills `result` and gives the generated test files.
+async fn run_tests(
+    container: &Container<'_>,
+    runtime: runners::Runtime,
+    targets: &[TargetFile],
+    source: &Source,
+    workspace_tar: Vec<u8>,
+    result: &mut RunnerResult,
+) -> Result<Vec<(String, String)>, EngineError> {
+    let RunContext {
+        sandbox,
+        settings,
+        progress,
+        cancel,
+        ..
+    } = container.run;
+    let runner = runtime.runner;
 
     progress(&format!(
         "running the {} runner on {} file(s) with {}…",
@@ -107,7 +150,7 @@ pub async fn run_runner(
     if let SandboxOutcome::Completed { .. } = result.outcome {
         match read_results(&finished, &runner_out, targets) {
             Ok(collected) => {
-                sources = fill(&mut result, collected, &runner_out)?;
+                sources = fill(result, collected, &runner_out)?;
             }
             Err(message) => {
                 result.outcome = SandboxOutcome::Crashed {
@@ -119,24 +162,15 @@ pub async fn run_runner(
     }
     if let (Some(asked), Some(model)) = (asked, &settings.model) {
         let model_run =
-            model_phase::validate(asked?, model, &container, targets, &result.coverage).await?;
+            model_phase::validate(asked?, model, container, targets, &result.coverage).await?;
         result.generated_files.extend(model_run.generated);
         sources.extend(model_run.sources);
         result.model_tests = Some(model_run.tests);
     }
-    // What the dependency phase found comes first: a missing package explains the import errors after it.
-    let mut deps_notes = dependencies.notes;
-    if let Some(output) = &dependencies.install_output {
-        deps_notes.push(keep_install_output(&runner_out, runner, output));
-    }
-    result.problems.splice(0..0, dependencies.problems);
-    result.notes.splice(0..0, deps_notes);
-    result.notes.extend(settings.notes.iter().cloned());
-    result.duration_ms = started.elapsed().as_millis() as u64;
-    Ok(RunnerRun { result, sources })
+    Ok(sources)
 }
 
-/// Writes the output of a failed dependency install next to the runner's other files; the note says where.
+/// Writes the output of a dependency install that failed or left packages out next to the runner's other files; the note says where.
 fn keep_install_output(
     runner_out: &std::path::Path,
     runner: crate::model::Runner,

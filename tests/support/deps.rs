@@ -132,6 +132,30 @@ with zipfile.ZipFile(sys.argv[1], "w") as wheel:
     );
 }
 
+/// An sdist `<name>-<version>.tar.gz` in `dir` whose `setup.py` is `setup_py` (pip reads its metadata
+/// from it, and builds its wheel with it).
+pub fn write_sdist(dir: &Path, name: &str, version: &str, setup_py: &str) {
+    std::fs::create_dir_all(dir).unwrap();
+    let root = format!("{name}-{version}");
+    let pkg_info = format!("Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n");
+    let file = std::fs::File::create(dir.join(format!("{root}.tar.gz"))).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+    {
+        let mut builder = tar::Builder::new(&mut gz);
+        for (path, body) in [("setup.py", setup_py), ("PKG-INFO", pkg_info.as_str())] {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(body.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            builder
+                .append_data(&mut header, format!("{root}/{path}"), body.as_bytes())
+                .unwrap();
+        }
+        builder.finish().unwrap();
+    }
+    gz.finish().unwrap();
+}
+
 /// An npm tarball of `tiny` 1.0.0 (`double(x)`, CommonJS) and its sha512 integrity.
 pub fn npm_tarball() -> (Vec<u8>, String) {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

@@ -2,12 +2,14 @@
 //!
 //! [`outline`] finds the symbols from indentation; [`declared`] reads what the project declares (its
 //! interpreter, its dependencies in every file that lists them); [`pip`] turns the dependencies into an
-//! install script and names what pip could not find.
+//! install script ([`pip_script`]: all of them, else all but those that cannot be had) and names what pip
+//! could not install.
 
 pub(crate) mod declared;
 pub(crate) mod entry_points;
 mod outline;
 mod pip;
+mod pip_script;
 pub(crate) mod runtime;
 
 use super::{Family, Fences, Framework, Lang, OutlineSymbol, ProjectFiles, TestFile};

@@ -2,16 +2,18 @@
 //! includes, `pyproject.toml`, `setup.cfg`, `setup.py` read statically, `Pipfile`, tox), its runtime and test
 //! requirements written into one requirements file with the pip options the project's files set, installed
 //! with `pip install --target`, from the configured index and the wheels and sdists the repository vendors;
-//! what pip could not find is named requirement by requirement, at the file and line that asked for it. Pure.
+//! what pip could not install is named requirement by requirement, at the file and line that asked for it,
+//! with the cause its own probe showed; the others are installed without it ([`pip_script`]). Pure.
 //!
 //! The project itself is not installed: its code under test is imported from the tree of each side, and a
 //! copy of the head's in the shared cache would shadow the base's.
 
 use super::declared::python_deps::{PyRequirement, PythonDeps, python_deps};
+use super::pip_script::{self, PROBE_END, PROBE_PREFIX};
 use crate::declared::FnTree;
 use crate::deps::{
-    ContentDigest, DEPS_DIR, Detection, Ended, HeadFiles, INSTALL_FAILED_EXIT, INSTALLED_LINE,
-    Install, MISSING_PREFIX, Manifest, SCRIPT_DIR, problem, sh_quote, why_missing,
+    ContentDigest, Detection, Ended, HeadFiles, Install, MISSING_PREFIX, Manifest, UNBUILT_PREFIX,
+    cause_in, problem, why_missing, why_missing_because,
 };
 use crate::model::{Problem, Runner};
 
@@ -205,68 +207,14 @@ fn declaration_notes(deps: &PythonDeps) -> Vec<String> {
 }
 
 impl Install for Pip {
-    /// Installs; on failure, probes each requirement alone (pip stops at the first it cannot find) and prints
-    /// the ones it could not have.
+    /// Installs; on failure, names what cannot be had and installs the rest without it ([`pip_script`]).
     fn script(&self, network: bool) -> String {
-        let mut options = vec![
-            "--no-input",
-            "--disable-pip-version-check",
-            "--no-cache-dir",
-            // Vendored sdists build with the image's setuptools when there is no index to fetch an isolated
-            // build environment from.
-        ]
-        .into_iter()
-        .map(str::to_string)
-        .collect::<Vec<_>>();
-        if network {
-            options.extend(["--retries", "1", "--timeout", "30"].map(str::to_string));
-        } else {
-            // Without a network only the vendored archives can be had: say so to pip, which then fails at once
-            // instead of retrying an index it cannot reach.
-            options.push("--no-index".into());
-            options.push("--no-build-isolation".into());
-        }
-        let options = options
-            .iter()
-            .map(|o| sh_quote(o))
-            .collect::<Vec<_>>()
-            .join(" ");
-        let dir = format!("/work/{SCRIPT_DIR}");
-        let constraints = if self.constraints.is_some() {
-            format!(" -c {dir}/constraints.txt")
-        } else {
-            String::new()
-        };
-        format!(
-            r#"set -u
-cd /work/head
-export PIP_ROOT_USER_ACTION=ignore PYTHONDONTWRITEBYTECODE=1
-# The optional extras that may be features of the code go with the rest when the whole installs…
-if [ -s {dir}/extras.txt ]; then
-    if python3 -m pip install {options} --no-warn-script-location --target {DEPS_DIR}/python -r {dir}/options.txt -r {dir}/requirements.txt -r {dir}/extras.txt{constraints}; then
-        echo {INSTALLED_LINE}
-        exit 0
-    fi
-    echo "ato: the optional extras could not be installed with the rest; installing without them" >&2
-fi
-# …else the runtime and test requirements alone.
-if python3 -m pip install {options} --no-warn-script-location --target {DEPS_DIR}/python -r {dir}/options.txt -r {dir}/requirements.txt{constraints}; then
-    echo {INSTALLED_LINE}
-    exit 0
-fi
-# Which requirements could not be had, each on its own (pip stops at the first it cannot find).
-while IFS= read -r requirement; do
-    [ -n "$requirement" ] || continue
-    if ! python3 -m pip download {options} --no-deps --dest /tmp/ato-probe -r {dir}/options.txt "$requirement" >/dev/null 2>&1; then
-        echo "{MISSING_PREFIX}$requirement"
-    fi
-done < {dir}/probes.txt
-exit {INSTALL_FAILED_EXIT}
-"#
-        )
+        pip_script::install_script(self.constraints.is_some(), network)
     }
 
-    /// The options, the requirements, the constraints when any, and the probes (one requirement a line).
+    /// The options, the requirements, the constraints when any, the probes (one requirement a line) and,
+    /// line for line, the normalised name of each probe (empty when it has none) that the script matches
+    /// pip's build failures to.
     fn inputs(&self) -> Vec<(String, Vec<u8>)> {
         let mut files = vec![
             ("options.txt".to_string(), self.options.clone().into_bytes()),
@@ -284,25 +232,40 @@ exit {INSTALL_FAILED_EXIT}
             .iter()
             .map(|requirement| format!("{}\n", requirement.requirement.replace('\n', " ")))
             .collect();
+        let names: String = self
+            .probes
+            .iter()
+            .map(|requirement| {
+                format!(
+                    "{}\n",
+                    requirement.name.as_deref().map(name_of).unwrap_or_default()
+                )
+            })
+            .collect();
         files.push(("probes.txt".into(), probes.into_bytes()));
+        files.push(("names.txt".into(), names.into_bytes()));
         files
     }
 
-    /// The requirements the probes named, and a missing dependency of a dependency that only pip's own
-    /// error names; each once, at the file and line that asked for it.
+    /// The requirements the probes named, those whose build failed, and a missing dependency of a dependency
+    /// that only pip's own error names; each once, at the file and line that asked for it.
     fn missing(&self, source: &str, ended: &Ended<'_>) -> Vec<Problem> {
-        let probed = ended
-            .stdout
-            .lines()
-            .filter_map(|line| line.strip_prefix(MISSING_PREFIX))
-            .map(str::trim);
+        let named = |prefix: &'static str| {
+            ended
+                .stdout
+                .lines()
+                .filter_map(move |line| line.strip_prefix(prefix))
+                .map(str::trim)
+        };
+        let unbuilt = named(UNBUILT_PREFIX).map(|text| (text, Left::Unbuilt));
+        let probed = named(MISSING_PREFIX).map(|text| (text, Left::Missing));
         let from_pip = ended.stderr.lines().filter_map(|line| {
             let (_, rest) = line.split_once("No matching distribution found for ")?;
-            Some(rest.trim())
+            Some((rest.trim(), Left::Missing))
         });
         let mut seen: Vec<String> = Vec::new();
         let mut problems = Vec::new();
-        for text in probed.chain(from_pip) {
+        for (text, left) in unbuilt.chain(probed).chain(from_pip) {
             let key = name_of(text);
             if text.is_empty() || seen.contains(&key) {
                 continue;
@@ -312,18 +275,47 @@ exit {INSTALL_FAILED_EXIT}
                 .probes
                 .iter()
                 .find(|r| r.requirement == text || r.name.as_deref() == Some(key.as_str()));
+            let why = match left {
+                Left::Missing => match probe_output(ended.stderr, text) {
+                    Some(output) => {
+                        why_missing_because(cause_in(output, ended.refused).as_ref(), ended)
+                    }
+                    None => why_missing(ended),
+                },
+                Left::Unbuilt => {
+                    "pip failed to build its wheel, so the install went on without it (the \
+                                   installer's output says why)"
+                        .to_string()
+                }
+            };
             let mut problem = problem(
                 declared.map_or(source, |r| r.file.as_str()),
-                format!(
-                    "dependency `{text}` could not be installed: {}",
-                    why_missing(ended)
-                ),
+                format!("dependency `{text}` could not be installed: {why}"),
             );
             problem.line = declared.and_then(|r| r.line);
             problems.push(problem);
         }
         problems
     }
+}
+
+/// Why a requirement was left out.
+#[derive(Clone, Copy)]
+enum Left {
+    /// It cannot be had (its probe failed, or pip said so).
+    Missing,
+    /// It could be had but its build failed.
+    Unbuilt,
+}
+
+/// The output of the probe of `requirement` that failed, as the script wrote it on stderr.
+fn probe_output<'a>(stderr: &'a str, requirement: &str) -> Option<&'a str> {
+    let start = format!("{PROBE_PREFIX}{requirement}\n");
+    let (_, rest) = stderr.split_once(&start)?;
+    Some(
+        rest.split_once(&format!("{PROBE_END}\n"))
+            .map_or(rest, |(output, _)| output),
+    )
 }
 
 /// The PEP 503 name a requirement starts with.

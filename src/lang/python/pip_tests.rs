@@ -38,9 +38,11 @@ fn requirements_with_a_vendor_folder() {
     assert_eq!(input(&manifest, "probes.txt"), "tiny-dep==1.0\n");
     let script = manifest.install.script(false);
     assert!(
-        script.contains("-r /work/ato-deps/options.txt -r /work/ato-deps/requirements.txt;"),
+        script.contains("--target /deps/python -r /work/ato-deps/options.txt \"$@\"")
+            && script.contains("install_with_extras /work/ato-deps/requirements.txt"),
         "{script}"
     );
+    assert_eq!(input(&manifest, "names.txt"), "tiny-dep\n");
     // The requirement is known by its normalised name, on its line.
     let pip_error = "ERROR: No matching distribution found for Tiny_Dep\n";
     let problems = manifest
@@ -102,16 +104,12 @@ fn feature_extras_are_tried_with_the_rest_and_tooling_extras_never() {
     let manifest = found(Python.detect(&tree));
     assert_eq!(input(&manifest, "requirements.txt"), "six\npytest-mock\n");
     assert_eq!(input(&manifest, "extras.txt"), "requests\nslack-sdk\n");
-    let script = manifest.install.script(true);
-    let with_extras = script
-        .find("-r /work/ato-deps/requirements.txt -r /work/ato-deps/extras.txt")
-        .expect("one install with the extras");
-    let without = script
-        .rfind("-r /work/ato-deps/requirements.txt;")
-        .expect("one install without them");
+    // The script tries them first, then without them (pip_script's tests run it).
     assert!(
-        with_extras < without,
-        "the extras are tried first:\n{script}"
+        manifest
+            .install
+            .script(true)
+            .contains(r#"if install "$1" /work/ato-deps/extras.txt; then"#)
     );
 }
 
@@ -154,7 +152,7 @@ fn an_index_a_requirements_file_names_is_passed_on_for_the_proxy_to_judge() {
         manifest
             .install
             .script(true)
-            .contains(" -c /work/ato-deps/constraints.txt;")
+            .contains(" -c /work/ato-deps/constraints.txt >")
     );
 }
 
@@ -194,6 +192,77 @@ fn each_missing_requirement_is_named_once_with_its_file_and_line() {
     assert_eq!(problems[0].path.as_deref(), Some("requirements-dev.txt"));
     assert_eq!(problems[0].kind, ProblemKind::Dependencies);
     assert!(problems[1].message.contains("deep-dep"));
+}
+
+#[test]
+fn a_requirement_whose_build_failed_is_named_apart_from_those_that_cannot_be_had() {
+    let tree = files(&[(
+        "requirements.txt",
+        b"six\nBad_Build==1.0\nnbval @ https://github.com/computationalmodelling/nbval/archive/0.10.0.zip\n",
+    )]);
+    let manifest = found(Python.detect(&tree));
+    assert_eq!(input(&manifest, "names.txt"), "six\nbad-build\nnbval\n");
+    let stdout = "ATO-DEPS-MISSING nbval @ https://github.com/computationalmodelling/nbval/archive/0.10.0.zip\n\
+                  ATO-DEPS-UNBUILT Bad_Build==1.0\nATO-DEPS-PARTIAL\n";
+    let mut partial = ended(0, stdout, "ERROR: Failed building wheel for Bad_Build\n");
+    partial.network = true;
+    partial.cause = Some(crate::deps::Cause::Refused(vec![
+        "CONNECT github.com:443".into(),
+    ]));
+    let problems = manifest.install.missing("requirements.txt", &partial);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    let (unbuilt, missing) = (&problems[0], &problems[1]);
+    assert!(
+        unbuilt
+            .message
+            .starts_with("dependency `Bad_Build==1.0` could not be installed")
+            && unbuilt.message.contains("pip failed to build its wheel")
+            && !unbuilt.message.contains("refused"),
+        "{unbuilt:#?}"
+    );
+    assert_eq!(unbuilt.line, Some(2));
+    assert!(
+        missing.message.contains("`nbval @ https://github.com/")
+            && missing.message.contains("CONNECT github.com:443")
+            && missing.message.contains("refused"),
+        "{missing:#?}"
+    );
+    assert_eq!(missing.line, Some(3));
+    assert_eq!(missing.path.as_deref(), Some("requirements.txt"));
+}
+
+#[test]
+fn each_missing_requirement_has_the_cause_its_own_probe_shows() {
+    let tree = files(&[(
+        "requirements.txt",
+        b"six\nnbval @ git+https://github.com/computationalmodelling/nbval\nato-no-such-pkg\n",
+    )]);
+    let manifest = found(Python.detect(&tree));
+    let stdout = "ATO-DEPS-MISSING nbval @ git+https://github.com/computationalmodelling/nbval\n\
+                  ATO-DEPS-MISSING ato-no-such-pkg\nATO-DEPS-PARTIAL\n";
+    let stderr = "ERROR: Could not install packages due to an OSError\n\
+                  ATO-DEPS-PROBE nbval @ git+https://github.com/computationalmodelling/nbval\n\
+                  fatal: unable to access 'https://github.com/computationalmodelling/nbval/': CONNECT tunnel \
+                  failed, response 403\nATO-DEPS-PROBE-END\n\
+                  ATO-DEPS-PROBE ato-no-such-pkg\n\
+                  ERROR: No matching distribution found for ato-no-such-pkg\nATO-DEPS-PROBE-END\n";
+    let refused = vec!["CONNECT github.com:443".to_string()];
+    let mut partial = ended(0, stdout, stderr);
+    partial.network = true;
+    partial.refused = &refused;
+    partial.cause = Some(crate::deps::Cause::Refused(refused.clone()));
+    let problems = manifest.install.missing("requirements.txt", &partial);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(
+        problems[0].message.contains("CONNECT github.com:443"),
+        "{problems:#?}"
+    );
+    assert!(
+        problems[1].message.contains("has a version that fits")
+            && !problems[1].message.contains("github"),
+        "not the other one's refusal: {problems:#?}"
+    );
+    assert_eq!(problems[1].line, Some(3));
 }
 
 #[test]

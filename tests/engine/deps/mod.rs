@@ -1,9 +1,11 @@
 //! The dependency phase end to end: real git repositories whose code imports a vendored package, the real
 //! `ato run` binary, real runner containers and real Docker volumes for the cache. `maven` does the same for
 //! Java; `registries` installs from package indexes through the allow-list proxy (PyPI itself, and npm and
-//! Maven registries the test serves) and shows what the proxy refuses.
+//! Maven registries the test serves) and shows what the proxy refuses; `partial` installs all but a
+//! requirement that cannot be had, for the run only.
 
 mod maven;
+mod partial;
 mod registries;
 
 use std::io::Write;
@@ -201,10 +203,8 @@ fn python_vendored_wheel_is_installed_once_then_the_cache_is_mounted_read_only()
 #[test]
 fn python_a_requirement_that_is_not_vendored_is_named_and_nothing_is_cached() {
     require_docker();
-    let repo = python_fixture(&format!(
-        "# fixture {}\ntinydep==1.0\nnot-vendored-pkg>=2\n",
-        nonce()
-    ));
+    // The only requirement: nothing can be installed (all but one is `partial`'s case).
+    let repo = python_fixture(&format!("# fixture {}\nnot-vendored-pkg>=2\n", nonce()));
 
     let run = run_last_commit(&repo, OFFLINE);
     let entry = cache_entry(&repo, Runner::Python);
@@ -230,12 +230,13 @@ fn python_a_requirement_that_is_not_vendored_is_named_and_nothing_is_cached() {
         "{missing:#?}"
     );
     assert_eq!(missing[0].path.as_deref(), Some("requirements.txt"));
-    assert_eq!(missing[0].line, Some(3));
+    assert_eq!(missing[0].line, Some(2));
     let (what, _) = deps_phase(&run, "python");
     assert_eq!(what, "not installed");
     assert!(!volume_exists(&entry.data), "a failed fill is not cached");
     assert!(!volume_exists(&entry.marker));
-    // The tests still ran, without the dependencies: the import of tinydep fails and is reported.
+    // The tests still ran, without dependencies: the import of tinydep (vendored, not declared) fails and is
+    // reported.
     assert!(
         python
             .problems
