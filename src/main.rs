@@ -111,13 +111,14 @@ enum RunnersCommand {
         #[arg(long)]
         force: bool,
         /// Which runner images: a family (`python`, `node`, `java`: its newest runtime) or a runtime
-        /// version (`python3.9`, `python3.11`; `java17`, `java11`, `node18` build, but runs do not use them yet)
-        /// [default: each family's newest].
+        /// version (`python3.9`, `python3.11`, `node18`; `java17`, `java11` build, but runs do not use them
+        /// yet) [default: each family's newest].
         runners: Vec<String>,
     },
     /// Print the image a runner's containers run, as `docker run` takes it (built or not).
     Image {
-        /// The runner: python, node or java (the newest runtime), or a version: python3.9, python3.11, java11, java17
+        /// The runner: python, node or java (the newest runtime), or a version: python3.9, python3.11, node18,
+        /// java11, java17
         runner: String,
     },
 }

@@ -171,12 +171,37 @@ mod tests {
     }
 
     #[test]
-    fn a_node_project_that_asks_for_18_runs_on_20_and_its_reason_says_so() {
-        // This ato offers Node.js 20 only (see runners::Runtime): the reason must not pretend otherwise.
-        let package = r#"{"name": "x", "engines": {"node": ">=18 <20"}}"#;
+    fn a_node_project_that_asks_for_18_runs_on_node18() {
+        // What this ato offers (runners::runtimes): Node.js 20 and 18.
+        let offered = crate::runners::runtimes(Runner::Node);
+        let engines = r#"{"name": "x", "engines": {"node": ">=18 <19"}}"#;
+        for files in [
+            tree(&[("package.json", engines)]),
+            tree(&[(".nvmrc", "18\n")]),
+        ] {
+            let plan = runtime_order(Runner::Node, &offered, &files);
+            assert!(plan.declared);
+            assert_eq!(versions(&plan.order), ["18", "20"]);
+            assert_eq!(plan.order[0].runtime.suite, Suite::Bookworm);
+            assert_eq!(plan.order[0].runtime.name(), "node18");
+            assert_ne!(plan.order[0].fit, Fit::Outside, "{:?}", plan.order[0]);
+        }
+        let plain = runtime_order(Runner::Node, &offered, &tree(&[])).order;
+        assert_eq!(
+            versions(&plain),
+            ["20", "18"],
+            "nothing declared: the newest"
+        );
+    }
+
+    #[test]
+    fn a_node_project_that_asks_for_12_runs_on_18_and_its_reason_says_so() {
+        // Node.js 12 has no image (bullseye's has no node:test): the reason must not pretend otherwise.
+        let package = r#"{"name": "x", "engines": {"node": "12.x"}}"#;
         let offered = crate::runners::runtimes(Runner::Node);
         let node = runtime_order(Runner::Node, &offered, &tree(&[("package.json", package)])).order;
-        assert_eq!(versions(&node), ["20"]);
+        assert_eq!(versions(&node), ["18", "20"], "the nearest first");
+        assert_eq!(node[0].fit, Fit::Outside);
         assert!(
             node[0].reason.contains("no available version satisfies"),
             "{}",

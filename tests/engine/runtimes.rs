@@ -1,8 +1,8 @@
 //! `ato run` picks the runtime version a project declares and falls back when the changed code does not
 //! import on it: real git repositories, the real binary, the real versioned runner images (Python 3.9 from
-//! Debian bullseye, 3.11 from bookworm, 3.13 from trixie).
+//! Debian bullseye, 3.11 from bookworm, 3.13 from trixie; Node.js 18 from bookworm).
 
-use ato::model::{Runner, SandboxOutcome, TestStatus};
+use ato::model::{Runner, SandboxOutcome, TestKind, TestStatus};
 
 use crate::support::ato_run::{AtoRun, run_last_commit, runner_result};
 use crate::support::docker::require_docker;
@@ -142,6 +142,68 @@ fn code_that_imports_pipes_is_tested_on_python_311_after_313_failed() {
         report.contains("python ran on **Python 3.11**: tried Python 3.13 first"),
         "{report}"
     );
+}
+
+/// A package that declares Node.js 18 runs on the node18 image, where the harness brings its own junit and
+/// lcov reporters: the behaviour change, the pinned tests and the changed line's coverage come out as on 20.
+#[test]
+fn engines_node_18_runs_on_node_18_with_its_tests_and_coverage() {
+    require_docker();
+    let package = r#"{"name": "limits", "type": "module", "engines": {"node": ">=18 <19"}}"#;
+    let repo = Repo::new();
+    repo.write("package.json", package)
+        .write(
+            "src/limits.js",
+            "export function clamp(x) {\n  return Math.max(0, x);\n}\n",
+        )
+        .commit("base");
+    repo.write(
+        "src/limits.js",
+        "export function clamp(x) {\n  return Math.max(0, Math.min(x, 100));\n}\n",
+    )
+    .commit("cap at 100");
+    let run = run_last_commit(&repo, &[]);
+    assert_eq!(
+        run.exit_code, 1,
+        "a behaviour change; ato said:\n{}",
+        run.stderr
+    );
+
+    let runtime = runtime_of(&run, Runner::Node);
+    assert_eq!(runtime.version, "Node.js 18", "{runtime:?}");
+    assert!(
+        runtime.reason.contains("package.json"),
+        "{}",
+        runtime.reason
+    );
+    let node = runner_result(run.results(), Runner::Node);
+    assert!(
+        node.image.starts_with("ato-runner-node18:"),
+        "{}",
+        node.image
+    );
+    assert_eq!(node.outcome, SandboxOutcome::Completed { exit_code: 0 });
+    assert!(node.problems.is_empty(), "{:#?}", node.problems);
+    assert!(
+        node.behaviour_changes.iter().any(|c| c.symbol == "clamp"),
+        "{node:#?}"
+    );
+    let pinned: Vec<_> = node
+        .tests
+        .iter()
+        .filter(|t| t.kind == TestKind::Characterization)
+        .collect();
+    assert!(!pinned.is_empty(), "{:#?}", node.tests);
+    assert!(
+        pinned.iter().all(|t| t.status == TestStatus::Passed),
+        "JUnit of every run read: {pinned:#?}"
+    );
+    let coverage = node
+        .coverage
+        .iter()
+        .find(|c| c.path == "src/limits.js")
+        .unwrap_or_else(|| panic!("lcov coverage of src/limits.js: {node:#?}"));
+    assert_eq!(coverage.covered, [2], "{coverage:?}");
 }
 
 /// JDK 11 and 17 images build but are not offered yet (see `runners::Runtime::not_offered`): a pom that asks

@@ -6,6 +6,7 @@
 // spins or is killed still leaves the events reported before it stopped. The JUnit reporter says too little
 // (no nesting, no suites, no per-file stderr) and the lcov reporter cannot be tied to one candidate.
 
+import { fileURLToPath } from 'node:url';
 import { formatFailure } from './failure_text.mjs';
 
 /** Coverage is kept only for files under this folder (the head tree), outside node_modules. */
@@ -23,26 +24,36 @@ function coverageFiles(summary, root) {
   return files;
 }
 
+/** The test file's path: Node.js 18 names an ES module's file by its URL in the events of its tests. */
+function filePath(file) {
+  if (typeof file !== 'string' || !file.startsWith('file:')) return file ?? null;
+  try {
+    return fileURLToPath(file);
+  } catch {
+    return file;
+  }
+}
+
 /** Turns one test-runner event into the compact record validate reads, or null for events it ignores. */
 export function record(event, root = process.env[COVERAGE_ROOT_ENV]) {
-  const d = event.data ?? {};
+  const d = { ...event.data, file: filePath(event.data?.file) };
   switch (event.type) {
     case 'test:dequeue':
-      return { event: 'start', name: d.name, nesting: d.nesting, file: d.file ?? null };
+      return { event: 'start', name: d.name, nesting: d.nesting, file: d.file };
     case 'test:pass':
     case 'test:fail':
       return {
         event: event.type === 'test:pass' ? 'pass' : 'fail',
         name: d.name,
         nesting: d.nesting,
-        file: d.file ?? null,
+        file: d.file,
         suite: d.details?.type === 'suite',
         skip: d.skip !== undefined && d.skip !== false,
         todo: d.todo !== undefined && d.todo !== false,
         ...(event.type === 'test:fail' ? { failure: formatFailure(d.details?.error) } : {}),
       };
     case 'test:stderr':
-      return { event: 'stderr', file: d.file ?? null, message: String(d.message ?? '') };
+      return { event: 'stderr', file: d.file, message: String(d.message ?? '') };
     case 'test:coverage':
       return { event: 'coverage', files: coverageFiles(d.summary, root) };
     default:

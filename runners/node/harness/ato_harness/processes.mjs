@@ -6,6 +6,7 @@
 // code writes to freely.
 
 import { spawn } from 'node:child_process';
+import { QUIET_EXPERIMENTAL } from './node_test_command.mjs';
 
 /** Heap cap of every child, in MB: far below the container's memory limit, so V8 fails before the kernel. */
 export const CHILD_HEAP_MB = 768;
@@ -14,7 +15,7 @@ const EVENTS_CAP = 16 * 1024 * 1024;
 
 /** The node flags every child gets. */
 export function nodeFlags(extra = []) {
-  return [`--max-old-space-size=${CHILD_HEAP_MB}`, '--disable-warning=ExperimentalWarning', ...extra];
+  return [`--max-old-space-size=${CHILD_HEAP_MB}`, QUIET_EXPERIMENTAL, ...extra];
 }
 
 class Capped {

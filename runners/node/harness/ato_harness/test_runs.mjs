@@ -11,6 +11,7 @@ import { rng, shuffled } from './random.mjs';
 import { TS_REGISTER } from './workspace.mjs';
 import { ROOT_ENV, REPO_TESTS_DIR } from './testfile.mjs';
 import { runTool } from './tool_runs.mjs';
+import { nodeTestArgs } from './node_test_command.mjs';
 import { reportToJunit } from './tool_results.mjs';
 import { coverageFromLcov } from './coverage_findings.mjs';
 import { writeJsonAtomic } from './manifest.mjs';
@@ -40,11 +41,10 @@ export async function runTests(ws, manifest, files, plan, excluded = new Set()) 
     const { dir, order } = runFolder(ws, k, files, plan.seed);
     const junit = path.join(junitDir, `run-${k}.xml`);
     const lcov = path.join(ws.scratch, 'lcov.info');
-    const args = ['--test', `--test-timeout=${perTestMs}`, '--test-reporter=junit',
-      `--test-reporter-destination=${junit}`];
-    if (k === 1) args.push('--experimental-test-coverage', '--test-reporter=lcov', `--test-reporter-destination=${lcov}`);
-    if (k > 1) args.push('--test-concurrency=1');
-    args.push(...order.map((name) => path.join(dir, name)));
+    const reporters = [['junit', junit]];
+    if (k === 1) reporters.push(['lcov', lcov]);
+    const args = nodeTestArgs({ files: order.map((name) => path.join(dir, name)), reporters, timeoutMs: perTestMs,
+      concurrency: k > 1 ? 1 : undefined, coverage: k === 1 });
     const result = await runNode(args, {
       cwd: ws.head,
       env: { [ROOT_ENV]: ws.head, NODE_ENV: 'test', TMPDIR: ws.scratch },

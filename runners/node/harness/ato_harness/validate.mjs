@@ -14,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PROTOCOL_VERSION, cut, writeJsonAtomic } from './manifest.mjs';
 import { runNode, nodeFlags, describeEnd } from './processes.mjs';
 import { TS_REGISTER } from './workspace.mjs';
+import { nodeTestArgs } from './node_test_command.mjs';
 import { COVERAGE_ROOT_ENV } from './event_reporter.mjs';
 import { summariseRun } from './run_summary.mjs';
 import { placement, runnableExtension, candidateFramework, targetFile, CANDIDATE_EXTENSIONS } from './candidates.mjs';
@@ -94,10 +95,8 @@ export const nodeTestRunner = {
   async run(ws, plan, files, k) {
     const eventsFile = path.join(ws.scratch, `validate-events-${k}.jsonl`);
     fs.rmSync(eventsFile, { force: true });
-    const args = ['--test', `--test-timeout=${moduleTimeoutMs(plan)}`, '--test-concurrency=1',
-      `--test-reporter=${EVENT_REPORTER}`, `--test-reporter-destination=${eventsFile}`];
-    if (k === 1) args.push('--experimental-test-coverage');
-    args.push(...files);
+    const args = nodeTestArgs({ files, reporters: [[EVENT_REPORTER, eventsFile]], timeoutMs: moduleTimeoutMs(plan),
+      concurrency: 1, coverage: k === 1 });
     const result = await runNode(args, {
       cwd: ws.head,
       env: { NODE_ENV: 'test', TMPDIR: ws.scratch, [COVERAGE_ROOT_ENV]: ws.head },
