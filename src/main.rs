@@ -47,6 +47,10 @@ enum Command {
         command: RunnersCommand,
     },
     /// Serve the GitHub App: webhooks in, check runs and PR comments out.
+    ///
+    /// Needs only ATO_PUBLIC_URL and ATO_DATA_DIR to start: without the app's credentials it serves /setup,
+    /// which creates the GitHub App and takes its webhooks at once.
+    #[command(after_help = ato::serve_config::help::render())]
     Serve,
 }
 
