@@ -1,4 +1,4 @@
-//! The `ato` command line: `ato run`, `ato runners build`, `ato serve`.
+//! The `ato` command line: `ato run`, `ato runners build`, `ato serve`, `ato healthcheck`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,6 +52,8 @@ enum Command {
     /// which creates the GitHub App and takes its webhooks at once.
     #[command(after_help = ato::serve_config::help::render())]
     Serve,
+    /// Exit 0 when the local `ato serve` (at ATO_BIND) answers /healthz: the image's HEALTHCHECK.
+    Healthcheck,
 }
 
 #[derive(Args)]
@@ -143,6 +145,10 @@ fn main() -> ExitCode {
                 command: RunnersCommand::Image { runner },
             } => print_image(&runner),
             Command::Serve => serve().await,
+            Command::Healthcheck => match ato::healthcheck::check().await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(why) => fail(&format!("unhealthy: {why}")),
+            },
         }
     })
 }

@@ -32,7 +32,7 @@ struct Settings {
 fn read_settings() -> anyhow::Result<Settings> {
     let mut problems: Vec<String> = Vec::new();
     let config = ServeConfig::from_env()
-        .map_err(|errors| problems.push(errors.to_string()))
+        .map_err(|errors| problems.extend(errors.iter().map(|e| format!("  - {e}: {}", e.hint()))))
         .ok();
     let limits = Limits::from_env()
         .map_err(|e| problems.push(format!("  - {e}")))
@@ -57,7 +57,8 @@ fn read_settings() -> anyhow::Result<Settings> {
             })
         }
         _ => anyhow::bail!(
-            "the settings of `ato serve` need fixing:\n{}",
+            "{}\n{}",
+            crate::serve_config::ConfigErrors::heading(problems.len()),
             problems.join("\n")
         ),
     }

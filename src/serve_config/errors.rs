@@ -67,17 +67,20 @@ impl ConfigErrors {
     pub fn iter(&self) -> impl Iterator<Item = &ConfigError> {
         self.0.iter()
     }
+
+    /// The first line of the report of `count` problems.
+    pub fn heading(count: usize) -> String {
+        format!(
+            "{count} setting{} of `ato serve` need{} fixing (`ato serve --help` lists them all):",
+            if count == 1 { "" } else { "s" },
+            if count == 1 { "s" } else { "" }
+        )
+    }
 }
 
 impl fmt::Display for ConfigErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let count = self.0.len();
-        write!(
-            f,
-            "{count} setting{} of `ato serve` need{} fixing (`ato serve --help` lists them all):",
-            if count == 1 { "" } else { "s" },
-            if count == 1 { "s" } else { "" }
-        )?;
+        f.write_str(&ConfigErrors::heading(self.0.len()))?;
         for error in &self.0 {
             write!(f, "\n  - {error}: {}", error.hint())?;
         }
