@@ -190,7 +190,10 @@ mod tests {
             }
             let text = std::fs::read_to_string(&path).unwrap_or_default();
             for piece in text.split('"').skip(1).step_by(2) {
-                let is_var = prefixes.iter().any(|p| piece.starts_with(p))
+                let is_var = prefixes
+                    .iter()
+                    .any(|p| piece.starts_with(p) && piece.len() > p.len())
+                    && !piece.ends_with('_')
                     && piece
                         .chars()
                         .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
