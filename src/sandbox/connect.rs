@@ -45,13 +45,13 @@ fn open(engine: &Engine) -> Result<Docker, SandboxError> {
         Transport::Tls(files) => {
             for (what, path) in files.each() {
                 if let Err(error) = std::fs::File::open(path) {
-                    return Err(SandboxError::EngineRefused {
-                        engine: engine.describe(),
-                        detail: format!(
-                            "{what} {} cannot be read ({error}); DOCKER_CERT_PATH names the folder holding \
-                             ca.pem, cert.pem and key.pem",
-                            path.display()
-                        ),
+                    return Err(SandboxError::EngineSettings {
+                        problems: vec![format!(
+                            "DOCKER_CERT_PATH: {what} {} cannot be read ({error}); it names the folder holding \
+                             ca.pem, cert.pem and key.pem for {}",
+                            path.display(),
+                            engine.describe()
+                        )],
                     });
                 }
             }

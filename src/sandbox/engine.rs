@@ -1,8 +1,8 @@
 //! Which Docker engine the runner containers go to, and how to reach it, with the Docker CLI's conventions:
 //!
 //! - `DOCKER_HOST`: `unix:///path` (default `unix:///var/run/docker.sock`), `tcp://host:port` (port 2375, or 2376
-//!   with TLS, when left out), `https://host:port` (always TLS) or `ssh://[user@]host[:port]` (the local `ssh`
-//!   client runs `docker system dial-stdio` on the host, as the Docker CLI does).
+//!   with TLS, when left out), `https://host:port` (always TLS) or `ssh://[user@]host` (the local `ssh` client
+//!   runs `docker system dial-stdio` on the host, as the Docker CLI does; a port goes in `~/.ssh/config`).
 //! - `DOCKER_TLS_VERIFY`: any non-empty value turns TLS on for `tcp://`, verifying the engine's certificate
 //!   against `ca.pem` and presenting `cert.pem` / `key.pem` as the client's.
 //! - `DOCKER_CERT_PATH`: the folder of those three files (default `~/.docker`).
@@ -151,6 +151,17 @@ impl Engine {
             }
             "tcp" | "http" => Some((with_port(rest, PLAIN_PORT, "tcp"), Some(Transport::Tcp))),
             "https" => Some((with_port(rest, TLS_PORT, "https"), tls(&mut problems))),
+            "ssh" if rest.rsplit_once('@').map_or(rest, |(_, h)| h).contains(':') => {
+                problems.push(EngineSettingError {
+                    var: "DOCKER_HOST",
+                    value: host.clone(),
+                    reason:
+                        "a port in an ssh:// address is not supported: give the host a `Port` in \
+                             ~/.ssh/config and use ssh://USER@HOST"
+                            .into(),
+                });
+                Some((host.clone(), None))
+            }
             "ssh" if !rest.is_empty() && !rest.contains('/') => {
                 Some((host.clone(), Some(Transport::Ssh)))
             }
@@ -313,12 +324,14 @@ mod tests {
     }
 
     #[test]
-    fn ssh_is_taken_as_given() {
-        let e = engine(&[("DOCKER_HOST", "ssh://ops@build-box:2222")]).unwrap();
+    fn ssh_is_taken_as_given_without_a_port() {
+        let e = engine(&[("DOCKER_HOST", "ssh://ops@build-box")]).unwrap();
         assert_eq!(
             (e.host.as_str(), e.transport),
-            ("ssh://ops@build-box:2222", Transport::Ssh)
+            ("ssh://ops@build-box", Transport::Ssh)
         );
+        let port = engine(&[("DOCKER_HOST", "ssh://ops@build-box:2222")]).unwrap_err();
+        assert!(port[0].to_string().contains("~/.ssh/config"), "{port:?}");
     }
 
     #[test]

@@ -172,3 +172,21 @@ async fn runner_containers_run_under_gvisor_when_the_engine_offers_it() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_ssh_engine_that_cannot_be_reached_is_named_in_the_error() {
+    let ssh = engine(&[("DOCKER_HOST", "ssh://nobody@ato-no-such-host.invalid")]);
+    let error = Sandbox::connect_to(ssh).await.unwrap_err();
+    let message = error.to_string();
+    assert!(
+        matches!(
+            error,
+            SandboxError::Unreachable { .. } | SandboxError::EngineRefused { .. }
+        ),
+        "{message}"
+    );
+    assert!(
+        message.contains("ssh://nobody@ato-no-such-host.invalid"),
+        "{message}"
+    );
+}
