@@ -20,6 +20,7 @@ pub mod engine;
 pub mod generate;
 pub mod git;
 pub mod github;
+pub mod healthcheck;
 mod ids;
 pub mod lang;
 pub mod llm;

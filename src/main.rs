@@ -1,4 +1,4 @@
-//! The `ato` command line: `ato run`, `ato runners build`, `ato serve`.
+//! The `ato` command line: `ato run`, `ato runners build`, `ato serve`, `ato healthcheck`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -47,7 +47,13 @@ enum Command {
         command: RunnersCommand,
     },
     /// Serve the GitHub App: webhooks in, check runs and PR comments out.
+    ///
+    /// Needs only ATO_PUBLIC_URL and ATO_DATA_DIR to start: without the app's credentials it serves /setup,
+    /// which creates the GitHub App and takes its webhooks at once.
+    #[command(after_help = ato::serve_config::help::render())]
     Serve,
+    /// Exit 0 when the local `ato serve` (at ATO_BIND) answers /healthz: the image's HEALTHCHECK.
+    Healthcheck,
 }
 
 #[derive(Args)]
@@ -140,6 +146,10 @@ fn main() -> ExitCode {
                 command: RunnersCommand::Image { runner },
             } => print_image(&runner),
             Command::Serve => serve().await,
+            Command::Healthcheck => match ato::healthcheck::check().await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(why) => fail(&format!("unhealthy: {why}")),
+            },
         }
     })
 }

@@ -14,9 +14,9 @@ use bollard::query_parameters::{
     RemoveVolumeOptions,
 };
 
-use super::connect_docker;
 use super::error::{SandboxError, is_not_found};
 use super::spec::JobIds;
+use super::{Engine, connect_docker};
 
 /// Force-removes every container (with its anonymous volumes), then every volume, then every network, matching
 /// `filters`.
@@ -163,16 +163,16 @@ fn is_conflict(error: &bollard::errors::Error) -> bool {
 /// down, so the removal runs on its own thread with its own runtime and its own Docker connection.
 pub(crate) struct CleanupGuard {
     docker: Docker,
-    host: String,
+    engine: Engine,
     ids: JobIds,
     armed: bool,
 }
 
 impl CleanupGuard {
-    pub(crate) fn new(docker: Docker, host: &str, ids: JobIds) -> CleanupGuard {
+    pub(crate) fn new(docker: Docker, engine: &Engine, ids: JobIds) -> CleanupGuard {
         CleanupGuard {
             docker,
-            host: host.to_string(),
+            engine: engine.clone(),
             ids,
             armed: true,
         }
@@ -193,7 +193,7 @@ impl Drop for CleanupGuard {
             return;
         }
         let filters = self.ids.filter();
-        let host = std::mem::take(&mut self.host);
+        let engine = self.engine.clone();
         let run_id = self.ids.run_id.clone();
         let spawned = std::thread::Builder::new()
             .name("ato-sandbox-cleanup".to_string())
@@ -204,7 +204,7 @@ impl Drop for CleanupGuard {
                     .map_err(|e| e.to_string())
                     .and_then(|runtime| {
                         runtime.block_on(async {
-                            let docker = connect_docker(&host).await.map_err(|e| e.to_string())?;
+                            let docker = connect_docker(&engine).await.map_err(|e| e.to_string())?;
                             remove_matching(&docker, filters, None).await.map_err(|e| e.to_string())
                         })
                     });

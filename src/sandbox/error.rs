@@ -11,6 +11,15 @@ pub enum SandboxError {
     )]
     Unreachable { detail: String },
 
+    #[error("the Docker engine at {engine} refused this client: {detail}")]
+    EngineRefused { engine: String, detail: String },
+
+    #[error("the Docker engine settings cannot be used:\n  {}", problems.join("\n  "))]
+    EngineSettings { problems: Vec<String> },
+
+    #[error("{0}")]
+    RuntimeMissing(String),
+
     #[error("{variable} is malformed ({value:?}): {reason}")]
     BadSetting {
         variable: &'static str,

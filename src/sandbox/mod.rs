@@ -13,6 +13,8 @@
 //! removed on every path; [`Sandbox::sweep`] removes leftovers of a crashed process at start-up.
 
 mod cleanup;
+mod connect;
+pub mod engine;
 mod error;
 mod job;
 mod limits;
@@ -23,13 +25,14 @@ pub(crate) mod spec;
 mod tar_owner;
 
 use std::collections::HashMap;
-use std::time::Duration;
 
 use bollard::Docker;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
 
 pub(crate) use cleanup::CleanupGuard;
+pub(crate) use connect::connect_docker;
+pub use engine::Engine;
 pub use error::SandboxError;
 pub(crate) use job::User;
 pub use job::{Finished, Job, Outcome};
@@ -37,54 +40,41 @@ pub use limits::Limits;
 pub use mounts::{Network, VolumeMount};
 pub(crate) use spec::RUN_LABEL;
 
-/// Docker's own default address on Unix.
-const DEFAULT_DOCKER_HOST: &str = "unix:///var/run/docker.sock";
-
-/// How long `connect` waits for the daemon's first answer.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// A connection to Docker that runs sandboxed jobs. Cheap to clone; share one per process.
 #[derive(Debug, Clone)]
 pub struct Sandbox {
     docker: Docker,
     /// Where `docker` points, for the cleanup thread that must open its own connection.
-    host: String,
-    runtime: Option<String>,
+    engine: Engine,
 }
 
 impl Sandbox {
-    /// Connects to the Docker daemon named by `DOCKER_HOST` (default: the local socket), negotiating the API
-    /// version down to the daemon's (this machine's 20.10 speaks 1.41). Jobs use the default runtime.
+    /// Connects to the engine named by `DOCKER_HOST` (default: the local socket; TLS and SSH as the Docker
+    /// CLI takes them, see [`engine`]), negotiating the API version down to the engine's. When
+    /// `RUNNER_RUNTIME` names an OCI runtime, the engine must offer it.
     pub async fn connect() -> Result<Sandbox, SandboxError> {
-        Sandbox::connect_to(&docker_host(), None).await
+        let engine = Engine::from_env().map_err(|problems| SandboxError::EngineSettings {
+            problems: problems.iter().map(ToString::to_string).collect(),
+        })?;
+        Sandbox::connect_to(engine).await
     }
 
-    /// Like [`Sandbox::connect`], with an OCI runtime (e.g. `runsc`, gVisor) to use when the daemon has it.
-    /// A configured runtime the daemon does not list is logged and not used: jobs then run
-    /// under the default runtime rather than not at all.
-    pub async fn connect_with_runtime(runtime: Option<&str>) -> Result<Sandbox, SandboxError> {
-        Sandbox::connect_to(&docker_host(), runtime).await
-    }
-
-    /// Connects to the daemon at `host` (`unix://…`, `tcp://…`, as `DOCKER_HOST` takes it).
-    pub async fn connect_to(host: &str, runtime: Option<&str>) -> Result<Sandbox, SandboxError> {
-        let docker = connect_docker(host).await?;
-        let runtime = match runtime {
-            None => None,
-            Some(wanted) => {
-                let info = docker
-                    .info()
-                    .await
-                    .map_err(SandboxError::docker("read the daemon's info"))?;
-                let available = info.runtimes.unwrap_or_default();
-                pick_runtime(wanted, &available)
-            }
-        };
-        Ok(Sandbox {
-            docker,
-            host: host.to_string(),
-            runtime,
-        })
+    /// Connects to `engine`; its runtime, when set, must be one the engine offers.
+    pub async fn connect_to(engine: Engine) -> Result<Sandbox, SandboxError> {
+        let docker = connect_docker(&engine).await?;
+        if let Some(wanted) = &engine.runtime {
+            let info = docker
+                .info()
+                .await
+                .map_err(SandboxError::docker("read the engine's info"))?;
+            engine::check_runtime(
+                wanted,
+                &engine.describe(),
+                &info.runtimes.unwrap_or_default(),
+            )
+            .map_err(SandboxError::RuntimeMissing)?;
+        }
+        Ok(Sandbox { docker, engine })
     }
 
     /// The connection, for other Docker work (the image builder reuses it).
@@ -95,12 +85,17 @@ impl Sandbox {
     /// A guard that removes everything labelled with `ids` (containers, volumes, networks) when cleaned, or
     /// when dropped uncleaned: for what a caller creates besides jobs (the dependency phase's proxy).
     pub(crate) fn cleanup_guard(&self, ids: spec::JobIds) -> CleanupGuard {
-        CleanupGuard::new(self.docker.clone(), &self.host, ids)
+        CleanupGuard::new(self.docker.clone(), &self.engine, ids)
     }
 
     /// The OCI runtime jobs run under, when not Docker's default.
     pub fn runtime(&self) -> Option<&str> {
-        self.runtime.as_deref()
+        self.engine.runtime.as_deref()
+    }
+
+    /// The engine the jobs go to.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
     }
 
     /// Removes every container, then every volume and network, labelled `ato` (leftovers of a crashed
@@ -133,60 +128,8 @@ impl Sandbox {
         cancel: &CancellationToken,
     ) -> Result<Finished, SandboxError> {
         let span = tracing::info_span!("sandbox", run_id = %job.run_id, image = %job.image);
-        run::run(
-            &self.docker,
-            &self.host,
-            self.runtime.as_deref(),
-            job,
-            cancel,
-        )
-        .instrument(span)
-        .await
-    }
-}
-
-/// The daemon's address: `DOCKER_HOST`, else the local socket.
-pub fn docker_host() -> String {
-    std::env::var("DOCKER_HOST")
-        .ok()
-        .filter(|host| !host.trim().is_empty())
-        .unwrap_or_else(|| DEFAULT_DOCKER_HOST.to_string())
-}
-
-/// Opens a connection and checks that the daemon answers, agreeing on the API version.
-pub(crate) async fn connect_docker(host: &str) -> Result<Docker, SandboxError> {
-    let unreachable = |detail: String| SandboxError::Unreachable {
-        detail: format!("{host}: {detail}"),
-    };
-    let docker = Docker::connect_with_host(host).map_err(|e| unreachable(e.to_string()))?;
-    match tokio::time::timeout(CONNECT_TIMEOUT, docker.negotiate_version()).await {
-        Ok(Ok(docker)) => Ok(docker),
-        Ok(Err(e)) => Err(unreachable(e.to_string())),
-        Err(_) => Err(unreachable(format!("no answer within {CONNECT_TIMEOUT:?}"))),
-    }
-}
-
-/// The runtime to use: the wanted one when the daemon lists it, else none (with a warning).
-fn pick_runtime<V>(wanted: &str, available: &HashMap<String, V>) -> Option<String> {
-    if available.contains_key(wanted) {
-        return Some(wanted.to_string());
-    }
-    tracing::warn!(
-        runtime = wanted,
-        "the configured container runtime is not installed in Docker; using Docker's default runtime"
-    );
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_runtime_is_used_only_when_docker_has_it() {
-        let available = HashMap::from([("runc".to_string(), ()), ("runsc".to_string(), ())]);
-        assert_eq!(pick_runtime("runsc", &available), Some("runsc".to_string()));
-        assert_eq!(pick_runtime("kata", &available), None);
-        assert_eq!(pick_runtime("runsc", &HashMap::<String, ()>::new()), None);
+        run::run(&self.docker, &self.engine, job, cancel)
+            .instrument(span)
+            .await
     }
 }

@@ -12,6 +12,7 @@ use bollard::query_parameters::{
 use futures_util::{Stream, StreamExt};
 use tokio_util::sync::CancellationToken;
 
+use super::Engine;
 use super::cleanup::CleanupGuard;
 use super::error::{SandboxError, is_not_found};
 use super::job::{Finished, Job, SIGKILL_EXIT, classify};
@@ -28,8 +29,7 @@ const STOP_WAIT: Duration = Duration::from_secs(30);
 /// See [`super::Sandbox::run`].
 pub(super) async fn run(
     docker: &Docker,
-    host: &str,
-    runtime: Option<&str>,
+    engine: &Engine,
     mut job: Job,
     cancel: &CancellationToken,
 ) -> Result<Finished, SandboxError> {
@@ -40,11 +40,11 @@ pub(super) async fn run(
     let ids = JobIds::new(&job.run_id);
     tracing::debug!(job = %ids.token, image = %job.image, "starting a sandboxed job");
 
-    let guard = CleanupGuard::new(docker.clone(), host, ids.clone());
+    let guard = CleanupGuard::new(docker.clone(), engine, ids.clone());
     let result = tokio::select! {
         biased;
         _ = cancel.cancelled() => Err(SandboxError::Cancelled),
-        result = execute(docker, runtime, &job, &ids, workspace) => result,
+        result = execute(docker, engine.runtime.as_deref(), &job, &ids, workspace) => result,
     };
     match guard.clean().await {
         Ok(_) => {}

@@ -28,10 +28,12 @@ pub enum DeliveryOutcome {
     TooLarge,
     /// The store failed (our fault): answered 503 so GitHub may redeliver.
     StoreError,
+    /// No app credentials yet (set-up mode): answered 503.
+    NotSetUp,
 }
 
 impl DeliveryOutcome {
-    pub const ALL: [DeliveryOutcome; 7] = [
+    pub const ALL: [DeliveryOutcome; 8] = [
         DeliveryOutcome::Accepted,
         DeliveryOutcome::Duplicate,
         DeliveryOutcome::Ignored,
@@ -39,6 +41,7 @@ impl DeliveryOutcome {
         DeliveryOutcome::BadPayload,
         DeliveryOutcome::TooLarge,
         DeliveryOutcome::StoreError,
+        DeliveryOutcome::NotSetUp,
     ];
 
     pub fn label(self) -> &'static str {
@@ -50,6 +53,7 @@ impl DeliveryOutcome {
             DeliveryOutcome::BadPayload => "bad_payload",
             DeliveryOutcome::TooLarge => "too_large",
             DeliveryOutcome::StoreError => "store_error",
+            DeliveryOutcome::NotSetUp => "not_set_up",
         }
     }
 }

@@ -4,11 +4,13 @@
 //!   worker, which is woken through [`AppState::job_wakeup`].
 //! - `GET /healthz`, `GET /metrics` ([`metrics`]).
 //! - `GET /reports/{run}/{token}` ([`reports`]): the HTML report behind an unguessable link.
-//! - `GET /setup`, `GET /setup/callback` ([`setup`]): the GitHub App manifest flow.
+//! - `GET /setup`, `GET /setup/callback` ([`setup`]): the GitHub App manifest flow, open while the server has
+//!   no app ([`AppSlot`]); `GET /` says which of the two the server is in.
 //!
 //! Every request gets a tracing span with the route template (never the raw path: report links carry their
 //! token in it, and the setup callback a one-time code in its query), the delivery id and the event name.
 
+mod app_slot;
 pub(crate) mod metrics;
 pub(crate) mod reports;
 pub(crate) mod setup;
@@ -28,9 +30,10 @@ use tower_http::trace::TraceLayer;
 use url::Url;
 
 pub(crate) use crate::report_link::ReportKey;
-use crate::serve_config::{ServeConfig, WebhookSecrets};
+use crate::serve_config::ServeConfig;
 use crate::store::{JobId, Store};
 use crate::webhook::RoutingPolicy;
+pub use app_slot::AppSlot;
 pub(crate) use metrics::DeliveryCounters;
 
 /// GitHub caps webhook payloads at 25 MB; anything larger is refused with 413 before it is read.
@@ -40,8 +43,11 @@ pub const MAX_WEBHOOK_BODY: usize = 25 * 1024 * 1024;
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    pub webhook_secrets: WebhookSecrets,
-    pub policy: RoutingPolicy,
+    /// The app's credentials: webhooks are verified with its secrets and routed with its id; empty in
+    /// set-up mode.
+    pub app: AppSlot,
+    /// `ATO_RUN_DRAFTS`.
+    pub run_drafts: bool,
     /// Holds `reports/{run}/report.html` (and `ato.db`).
     pub data_dir: PathBuf,
     pub public_url: Url,
@@ -57,6 +63,16 @@ pub struct AppState {
     pub cancellations: broadcast::Sender<JobId>,
     /// For the setup callback's call to GitHub.
     pub http: reqwest::Client,
+}
+
+impl AppState {
+    /// How webhooks of `app_id` are routed.
+    pub fn policy(&self, app_id: u64) -> RoutingPolicy {
+        RoutingPolicy {
+            app_id,
+            run_drafts: self.run_drafts,
+        }
+    }
 }
 
 /// Why the server could not start or stopped.
@@ -86,11 +102,8 @@ impl AppState {
             .build()?;
         Ok(AppState {
             store,
-            webhook_secrets: config.webhook_secrets.clone(),
-            policy: RoutingPolicy {
-                app_id: config.app_id,
-                run_drafts: config.run_drafts,
-            },
+            app: AppSlot::new(config.app.clone()),
+            run_drafts: config.run_drafts,
             data_dir: config.data_dir.clone(),
             public_url: config.public_url.clone(),
             github_api_url: config.github_api_url.clone(),
@@ -110,6 +123,7 @@ pub fn router(state: AppState) -> Router {
             "/webhook",
             post(webhook_handler::receive).layer(DefaultBodyLimit::max(MAX_WEBHOOK_BODY)),
         )
+        .route("/", get(setup::home))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::render))
         .route("/reports/{run}/{token}", get(reports::serve_report))

@@ -4,15 +4,18 @@
 //! in) to GitHub; GitHub sends the browser back to `GET /setup/callback?code=..&state=..`, and the code is
 //! exchanged with `POST {GITHUB_API_URL}/app-manifests/{code}/conversions` for the app's id, private key and
 //! webhook secret. The secrets are written to files (mode 0600) under `ATO_DATA_DIR/github-app/{id}/` — never
-//! to the page or the log — and the page says where they are and which variables to set.
+//! to the page or the log ([`crate::serve_config::stored`]) — and put in the server's [`super::AppSlot`]: it
+//! takes the new app's webhooks at once, and finds the app again after a restart.
+//!
+//! The flow is open only while the server has no app: once it has one (from the environment, the data
+//! directory or an earlier flow), `/setup` says so and creates nothing, so no visitor can replace the app.
 //!
 //! `app-manifest.yml` is written in YAML's JSON-compatible flow style, so no YAML parser is needed here.
 //! The `state` parameter is `{unix time}.{nonce}.{HMAC}` under the report key: only flows started from this
 //! server's own page, in the last hour, are completed.
 
 use crate::report::escape::html as escape;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use crate::serve_config::stored;
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -65,6 +68,9 @@ pub(super) async fn start(
     State(state): State<AppState>,
     Query(params): Query<StartParams>,
 ) -> Response {
+    if let Some(app) = state.app.current() {
+        return already_set_up(app.app_id);
+    }
     let target = match params.org.as_deref() {
         None | Some("") => "https://github.com/settings/apps/new".to_owned(),
         Some(org) if is_safe_name(org, 39) => {
@@ -106,6 +112,9 @@ pub(super) async fn callback(
             "The callback needs the code and state GitHub sends.",
         );
     };
+    if let Some(app) = state.app.current() {
+        return already_set_up(app.app_id);
+    }
     if !is_safe_name(&code, 128) || !verify_state(&state.report_key, &flow_state, now_secs()) {
         return page(
             StatusCode::BAD_REQUEST,
@@ -144,20 +153,28 @@ pub(super) async fn callback(
             );
         }
     };
-    let dir = state
-        .data_dir
-        .join("github-app")
-        .join(conversion.id.to_string());
-    let saved = save_secret(&dir, "private-key.pem", &conversion.pem).and_then(|key| {
-        let secret = conversion
-            .webhook_secret
-            .as_deref()
-            .map(|s| save_secret(&dir, "webhook-secret", s))
-            .transpose()?;
-        Ok((key, secret))
-    });
-    let (key_path, secret_path) = match saved {
-        Ok(paths) => paths,
+    let Some(webhook_secret) = conversion.webhook_secret.as_deref() else {
+        tracing::error!(
+            app_id = conversion.id,
+            "setup: GitHub returned no webhook secret"
+        );
+        return page(
+            StatusCode::BAD_GATEWAY,
+            "GitHub created the app but returned no webhook secret; delete the app on GitHub and start again.",
+        );
+    };
+    // Checked again under the lock: another flow may have finished while this one waited for GitHub.
+    let _setup = state.app.setup_lock().await;
+    if let Some(app) = state.app.current() {
+        return already_set_up(app.app_id);
+    }
+    let app = match stored::save(
+        &state.data_dir,
+        conversion.id,
+        &conversion.pem,
+        webhook_secret,
+    ) {
+        Ok(app) => app,
         Err(error) => {
             tracing::error!(%error, app_id = conversion.id, "setup: cannot save the app's credentials");
             return page(
@@ -166,45 +183,55 @@ pub(super) async fn callback(
             );
         }
     };
-    tracing::info!(app_id = conversion.id, dir = %dir.display(), "setup: GitHub App created, credentials saved");
-    Html(success_page(&conversion, &key_path, secret_path.as_deref())).into_response()
+    state.app.install(app);
+    let dir = stored::app_dir(&state.data_dir, conversion.id);
+    tracing::info!(app_id = conversion.id, dir = %dir.display(), "setup: GitHub App created, credentials saved; taking its webhooks now");
+    Html(success_page(&conversion, &dir.display().to_string())).into_response()
 }
 
-fn success_page(c: &Conversion, key_path: &Path, secret_path: Option<&Path>) -> String {
-    let secret_line = match secret_path {
-        Some(p) => format!("GITHUB_WEBHOOK_SECRET=&lt;the contents of {}&gt;", escape(&p.display().to_string())),
-        None => "GITHUB_WEBHOOK_SECRET=&lt;GitHub returned no webhook secret: set one in the app's settings&gt;".into(),
-    };
+fn success_page(c: &Conversion, dir: &str) -> String {
     let install = c.html_url.as_deref().map_or(String::new(), |u| {
         format!(
-            "<p>Then install it: <a href=\"{0}/installations/new\">{0}/installations/new</a></p>",
+            "<p>Now install it on the repositories to test: \
+             <a href=\"{0}/installations/new\">{0}/installations/new</a></p>",
             escape(u)
         )
     });
     format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>ato GitHub App created</title></head><body>\
          <h1>The GitHub App {slug} was created</h1>\
-         <p>Its private key and webhook secret were saved on this server (readable by its owner only). \
-         Set these variables and restart <code>ato serve</code>:</p>\
-         <pre>GITHUB_APP_ID={id}\nGITHUB_PRIVATE_KEY_PATH={key}\n{secret_line}</pre>{install}</body></html>",
+         <p>ato takes its webhooks now; no restart is needed. Its id is {id}; its private key and webhook \
+         secret were saved in {dir} on this server (readable by its owner only), where ato finds them after a \
+         restart. Variables set in the environment (GITHUB_APP_ID, GITHUB_PRIVATE_KEY, \
+         GITHUB_WEBHOOK_SECRET) would take their place.</p>{install}</body></html>",
         slug = escape(c.slug.as_deref().unwrap_or("ato")),
         id = c.id,
-        key = escape(&key_path.display().to_string()),
+        dir = escape(dir),
     )
 }
 
-/// Writes one secret to a new file readable by the owner only; never overwrites.
-fn save_secret(dir: &Path, name: &str, value: &str) -> std::io::Result<PathBuf> {
-    std::fs::create_dir_all(dir)?;
-    let path = dir.join(name);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&path)?;
-    file.write_all(value.as_bytes())?;
-    file.sync_all()?;
-    Ok(path)
+/// `GET /`: what state the server is in.
+pub(super) async fn home(State(state): State<AppState>) -> Html<String> {
+    let body = match state.app.current() {
+        Some(app) => format!(
+            "<p>ato is running as GitHub App {}: it takes webhooks at <code>/webhook</code>.</p>",
+            app.app_id
+        ),
+        None => "<p>ato is not set up yet: it has no GitHub App. <a href=\"/setup\">Create the app</a> \
+                 (<code>/setup?org=NAME</code> for an organisation); it takes webhooks as soon as GitHub sends \
+                 you back.</p>"
+            .to_string(),
+    };
+    Html(format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>ato</title></head><body><h1>ato</h1>{body}</body></html>"
+    ))
+}
+
+fn already_set_up(app_id: u64) -> Response {
+    page(
+        StatusCode::CONFLICT,
+        &format!("ato is already set up as GitHub App {app_id}; /setup creates no other app."),
+    )
 }
 
 fn page(status: StatusCode, message: &str) -> Response {

@@ -61,10 +61,20 @@ pub(super) async fn receive(
             );
         }
     };
+    let Some(app) = state.app.current() else {
+        tracing::warn!("webhook refused: no GitHub App yet; open /setup to create it");
+        return answer(
+            &state,
+            DeliveryOutcome::NotSetUp,
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ato is not set up yet",
+        );
+    };
+    let policy = state.policy(app.app_id);
     let checked = if body.len() <= INLINE_BODY_LIMIT {
-        check(&state.webhook_secrets, &state.policy, &headers, &body)
+        check(&app.webhook_secrets, &policy, &headers, &body)
     } else {
-        let (secrets, policy) = (state.webhook_secrets.clone(), state.policy);
+        let secrets = app.webhook_secrets.clone();
         match tokio::task::spawn_blocking(move || check(&secrets, &policy, &headers, &body)).await {
             Ok(checked) => checked,
             Err(error) => {

@@ -271,7 +271,10 @@ async fn a_malformed_workspace_is_refused_before_any_container() {
 #[tokio::test]
 async fn connecting_without_a_daemon_says_what_to_do() {
     let missing = format!("unix:///nonexistent/ato-{}/docker.sock", std::process::id());
-    let error = Sandbox::connect_to(&missing, None).await.unwrap_err();
+    let engine =
+        ato::sandbox::Engine::from_vars(|name| (name == "DOCKER_HOST").then(|| missing.clone()))
+            .unwrap();
+    let error = Sandbox::connect_to(engine).await.unwrap_err();
     assert!(matches!(error, SandboxError::Unreachable { .. }), "{error}");
     let message = error.to_string();
     assert!(
@@ -282,22 +285,6 @@ async fn connecting_without_a_daemon_says_what_to_do() {
     assert!(
         message.contains("is the daemon running? set DOCKER_HOST"),
         "{message}"
-    );
-}
-
-#[tokio::test]
-async fn a_configured_runtime_docker_lacks_is_not_used() {
-    require_sandbox().await;
-    let host = ato::sandbox::docker_host();
-    let sandbox = Sandbox::connect_to(&host, Some("ato-no-such-runtime"))
-        .await
-        .unwrap();
-    assert_eq!(sandbox.runtime(), None);
-    let sandbox = Sandbox::connect_to(&host, Some("runc")).await.unwrap();
-    assert_eq!(
-        sandbox.runtime(),
-        Some("runc"),
-        "runc is always listed by docker info"
     );
 }
 

@@ -23,6 +23,7 @@ pub mod git_repo;
 pub mod github_client;
 pub mod sandbox;
 pub mod tarball;
+pub mod tls_engine;
 pub mod webhooks;
 
 use std::path::PathBuf;

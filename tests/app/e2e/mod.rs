@@ -5,6 +5,7 @@
 //! expectation lists what the fake GitHub saw and prints the server's log.
 
 mod blame;
+mod first_start;
 mod hostile;
 mod pull_request;
 mod rerun;

@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 
 use crate::support::app::in_process::{log_text, start, start_with};
-use crate::support::webhooks::Delivery;
+use crate::support::webhooks::{Delivery, WebhookClient};
 
 #[tokio::test]
 async fn health_and_metrics_report_the_store() {
@@ -80,7 +80,7 @@ async fn report_links_need_the_right_token() {
 }
 
 #[tokio::test]
-async fn setup_flow_saves_the_credentials_without_showing_them() {
+async fn setup_flow_saves_the_credentials_without_showing_them_and_takes_webhooks_at_once() {
     // A fake GitHub for the manifest conversion, on loopback.
     let fake = axum::Router::new().route(
         "/app-manifests/{code}/conversions",
@@ -101,7 +101,22 @@ async fn setup_flow_saves_the_credentials_without_showing_them() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let api = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, fake).await.unwrap() });
-    let h = start_with(&[("GITHUB_API_URL", &api)]).await;
+    // No app credentials: set-up mode.
+    let h = start_with(&[
+        ("GITHUB_API_URL", &api),
+        ("GITHUB_APP_ID", ""),
+        ("GITHUB_PRIVATE_KEY", ""),
+        ("GITHUB_WEBHOOK_SECRET", ""),
+    ])
+    .await;
+    let home = h.get("/").await.text().await.unwrap();
+    assert!(home.contains("ato is not set up yet"), "{home}");
+    assert!(home.contains("href=\"/setup\""), "{home}");
+    let hook = WebhookClient::new(&h.base, "SECRETHOOK");
+    let early = hook
+        .send_expecting(Delivery::sample("ping/payload.json"), 503)
+        .await;
+    assert_eq!(early, "ato is not set up yet\n");
 
     let page = h.get("/setup").await.text().await.unwrap();
     assert!(
@@ -132,7 +147,15 @@ async fn setup_flow_saves_the_credentials_without_showing_them() {
         .await;
     assert_eq!(done.status(), StatusCode::OK);
     let text = done.text().await.unwrap();
-    assert!(text.contains("GITHUB_APP_ID=4242"), "{text}");
+    assert!(
+        text.contains("ato takes its webhooks now; no restart is needed"),
+        "{text}"
+    );
+    assert!(text.contains("Its id is 4242"), "{text}");
+    assert!(
+        text.contains("https://github.com/apps/ato-test/installations/new"),
+        "{text}"
+    );
     for secret in ["SECRETPEM", "SECRETHOOK", "SECRETCLIENT"] {
         assert!(!text.contains(secret), "the page must not show {secret}");
     }
@@ -149,6 +172,31 @@ async fn setup_flow_saves_the_credentials_without_showing_them() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o600);
+    assert_eq!(h.state.app.current().map(|a| a.app_id), Some(4242));
+    hook.send_expecting(Delivery::sample("ping/payload.json"), 200)
+        .await;
+    let forged = WebhookClient::new(&h.base, "not the secret");
+    forged
+        .send_expecting(Delivery::sample("ping/payload.json"), 401)
+        .await;
+    let home = h.get("/").await.text().await.unwrap();
+    assert!(home.contains("running as GitHub App 4242"), "{home}");
+
+    // Set up once: a second flow creates nothing, even with a valid state.
+    let again = h.get("/setup").await;
+    assert_eq!(again.status(), StatusCode::CONFLICT);
+    let replay = h
+        .get(&format!("/setup/callback?code=good-code&state={state}"))
+        .await;
+    assert_eq!(replay.status(), StatusCode::CONFLICT);
+    assert!(
+        replay
+            .text()
+            .await
+            .unwrap()
+            .contains("already set up as GitHub App 4242")
+    );
+
     let logs = log_text();
     assert!(logs.contains("GitHub App created"), "the setup is logged");
     for secret in ["SECRETPEM", "SECRETHOOK", "SECRETCLIENT", "good-code"] {

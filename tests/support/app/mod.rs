@@ -37,7 +37,9 @@ pub use server::{AtoServer, DEADLINE, SECRET};
 use expect::Matched;
 
 use crate::support::docker::require_docker;
-use crate::support::fake_github::{FakeCheckRun, FakeComment, FakeGithub, Write};
+use crate::support::fake_github::{
+    FakeCheckRun, FakeComment, FakeGithub, MANIFEST_CODE, MANIFEST_WEBHOOK_SECRET, Write,
+};
 use crate::support::webhooks::{Delivery, WebhookClient};
 
 /// The hidden marker of ato's report comment.
@@ -67,6 +69,49 @@ impl TestApp {
             matched: Mutex::new(Matched::default()),
             root,
         }
+    }
+
+    /// Like [`TestApp::start`], but `ato serve` has no app credentials (only `ATO_PUBLIC_URL` and
+    /// `ATO_DATA_DIR`, and the fake's API URL): the app is created through `/setup` (see
+    /// [`TestApp::complete_setup`]), and deliveries are signed with the secret the fake's manifest flow gives.
+    pub async fn start_unconfigured() -> TestApp {
+        require_docker();
+        let root = tempfile::tempdir().expect("temp dir");
+        let github = FakeGithub::start().await;
+        project::add_repo(&github);
+        let server = AtoServer::start_unconfigured(&github, root.path()).await;
+        TestApp {
+            webhook: WebhookClient::new(&server.url, MANIFEST_WEBHOOK_SECRET),
+            github,
+            server,
+            matched: Mutex::new(Matched::default()),
+            root,
+        }
+    }
+
+    /// The manifest flow as a browser goes through it: `/setup`'s form carries a signed state; GitHub sends the
+    /// browser back to `/setup/callback` with a code and that state. Returns the page the server shows.
+    pub async fn complete_setup(&self) -> String {
+        let (status, form) = self.server.get("/setup").await;
+        assert_eq!(status, 200, "{form}");
+        let state = form
+            .split("?state=")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("no state in the setup form: {form}"));
+        let (status, page) = self
+            .server
+            .get(&format!(
+                "/setup/callback?code={MANIFEST_CODE}&state={state}"
+            ))
+            .await;
+        assert_eq!(
+            status,
+            200,
+            "{page}\n--- ato serve log ---\n{}",
+            self.server.log()
+        );
+        page
     }
 
     /// The test's temporary folder (the server's data directory is inside).

@@ -26,6 +26,20 @@ impl AtoServer {
     /// Starts `ato serve` with its data in `root/data`, runner containers killed after `runner_timeout_secs`,
     /// and waits until `/healthz` answers.
     pub async fn start(fake: &FakeGithub, root: &Path, runner_timeout_secs: u64) -> AtoServer {
+        AtoServer::start_with_app(fake, root, runner_timeout_secs, true).await
+    }
+
+    /// Like [`AtoServer::start`], with no app credentials at all: the server starts in set-up mode.
+    pub async fn start_unconfigured(fake: &FakeGithub, root: &Path) -> AtoServer {
+        AtoServer::start_with_app(fake, root, 120, false).await
+    }
+
+    async fn start_with_app(
+        fake: &FakeGithub,
+        root: &Path,
+        runner_timeout_secs: u64,
+        with_app: bool,
+    ) -> AtoServer {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .expect("a free port")
             .local_addr()
@@ -33,17 +47,21 @@ impl AtoServer {
             .port();
         let url = format!("http://127.0.0.1:{port}");
         let data_dir = root.join("data");
-        let env = vec![
+        let mut env = vec![
             ("GITHUB_API_URL", fake.api_url.clone()),
-            ("GITHUB_APP_ID", APP_ID.to_string()),
-            ("GITHUB_PRIVATE_KEY", app_private_key()),
-            ("GITHUB_WEBHOOK_SECRET", SECRET.to_string()),
             ("ATO_BIND", format!("127.0.0.1:{port}")),
             ("ATO_PUBLIC_URL", url.clone()),
             ("ATO_DATA_DIR", data_dir.display().to_string()),
             ("RUNNER_TIMEOUT_SECS", runner_timeout_secs.to_string()),
             ("RUST_LOG", "info".to_string()),
         ];
+        if with_app {
+            env.extend([
+                ("GITHUB_APP_ID", APP_ID.to_string()),
+                ("GITHUB_PRIVATE_KEY", app_private_key()),
+                ("GITHUB_WEBHOOK_SECRET", SECRET.to_string()),
+            ]);
+        }
         let mut server = AtoServer {
             child: spawn(&root.join("serve.log"), &env),
             url,
@@ -174,7 +192,11 @@ fn spawn(log: &Path, env: &[(&str, String)]) -> Child {
         .stderr(log);
     // Settings of the developer's shell must not change what is tested.
     for var in [
+        "GITHUB_APP_ID",
+        "GITHUB_PRIVATE_KEY",
+        "GITHUB_WEBHOOK_SECRET",
         "GITHUB_PRIVATE_KEY_PATH",
+        "RUNNER_RUNTIME",
         "ATO_WORKERS",
         "ATO_RUN_DRAFTS",
         "LLM_BASE_URL",

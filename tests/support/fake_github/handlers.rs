@@ -200,6 +200,21 @@ pub fn api(state: &Shared, model: &mut Model, request: &Request<'_>) -> Response
             json!({ "token": token, "expires_at": github_time(expires_at) }),
         );
     }
+    if let ["app-manifests", code, "conversions"] = segments[..] {
+        // The manifest flow's exchange: unauthenticated, one code once, as GitHub does.
+        if method != Method::POST || code != super::MANIFEST_CODE || model.manifest_converted {
+            return error(StatusCode::NOT_FOUND, "Not Found");
+        }
+        model.manifest_converted = true;
+        return ok(
+            StatusCode::CREATED,
+            json!({
+                "id": APP_ID, "slug": "ato-test", "html_url": "https://github.com/apps/ato-test",
+                "pem": super::app_private_key(), "webhook_secret": super::MANIFEST_WEBHOOK_SECRET,
+                "client_id": "Iv1.test", "client_secret": "test-client-secret"
+            }),
+        );
+    }
     let ["repos", owner, name, ref rest @ ..] = segments[..] else {
         return error(StatusCode::NOT_FOUND, "Not Found");
     };

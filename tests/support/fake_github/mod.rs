@@ -23,6 +23,10 @@ use super::fixture;
 
 /// The app id the fake expects in JWTs.
 pub const APP_ID: u64 = 4242;
+/// The one code the fake's manifest conversion accepts (what GitHub puts in the setup callback).
+pub const MANIFEST_CODE: &str = "manifest-code-1";
+/// The webhook secret of the app the manifest conversion creates.
+pub const MANIFEST_WEBHOOK_SECRET: &str = "secret made by the manifest flow";
 /// The login of comments the app writes.
 pub const BOT_LOGIN: &str = "ato-test[bot]";
 
@@ -154,6 +158,8 @@ pub struct Model {
     tokens: Vec<IssuedToken>,
     faults: Vec<FaultRule>,
     next_id: u64,
+    /// Whether [`MANIFEST_CODE`] was exchanged (a code works once).
+    pub manifest_converted: bool,
 }
 
 impl Model {
@@ -211,6 +217,7 @@ impl FakeGithub {
             std::fs::read(fixture("test-only-github-app-key.pub.pem")).expect("public key fixture");
         let state = Arc::new(Shared {
             model: Mutex::new(Model {
+                manifest_converted: false,
                 token_lifetime: Duration::from_secs(3600),
                 ..Model::default()
             }),
