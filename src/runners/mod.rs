@@ -15,6 +15,7 @@ mod decision;
 mod docker_build;
 mod error;
 mod log_tail;
+mod mmdebstrap;
 mod packages;
 mod recipe;
 #[cfg(test)]
