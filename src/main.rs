@@ -111,7 +111,7 @@ enum RunnersCommand {
         #[arg(long)]
         force: bool,
         /// Which runner images: a family (`python`, `node`, `java`: its newest runtime) or a runtime
-        /// version (`python3.9`, `python3.11`; `java17`, `java11`, `node18` build, but runs do not use them yet)
+        /// version (`python3.9`, `python3.11`, `java17`, `java11`; `node18` builds, but runs do not use it yet)
         /// [default: each family's newest].
         runners: Vec<String>,
     },
