@@ -67,6 +67,7 @@ def jdk_feature(release_file: Path = JDK_HOME / "release") -> int | None:
     match = re.search(r'^JAVA_VERSION="(?:1\.)?(\d+)', text, re.M)
     return int(match.group(1)) if match else None
 
+
 # The container has 2 GiB by default, /work and /tmp included: one JVM at a time, each well under it.
 # Serial GC and C1 only: fewer threads (the pids limit is 256) and a faster start on one CPU.
 JVM_FLAGS = ["-Xmx512m", "-Xss4m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto"]
