@@ -160,7 +160,7 @@ mod tests {
         let args = mmdebstrap_args(
             &packages,
             Suite::Bookworm,
-            Path::new("/tmp/w/rootfs.tar"),
+            Path::new("build/rootfs.tar"),
             Archives::MainOnly,
         );
         let args: Vec<&str> = args.iter().map(|a| a.to_str().unwrap()).collect();
@@ -169,10 +169,10 @@ mod tests {
             [
                 "--variant=apt",
                 "--include=default-jdk-headless,maven",
-                "--setup-hook=upload /tmp/w/ato-borrowed.list /etc/apt/sources.list.d/ato-borrowed.list",
-                "--setup-hook=upload /tmp/w/ato-borrowed.pref /etc/apt/preferences.d/ato-borrowed.pref",
+                "--setup-hook=upload build/ato-borrowed.list /etc/apt/sources.list.d/ato-borrowed.list",
+                "--setup-hook=upload build/ato-borrowed.pref /etc/apt/preferences.d/ato-borrowed.pref",
                 "bookworm",
-                "/tmp/w/rootfs.tar",
+                "build/rootfs.tar",
                 "deb http://deb.debian.org/debian bookworm main"
             ]
         );
