@@ -117,8 +117,7 @@ enum RunnersCommand {
         #[arg(long)]
         force: bool,
         /// Which runner images: a family (`python`, `node`, `java`: its newest runtime) or a runtime
-        /// version (`python3.9`, `python3.11`, `node18`; `java17`, `java11` build, but runs do not use them
-        /// yet) [default: each family's newest].
+        /// version (`python3.9`, `python3.11`, `node18`, `java17`, `java11`) [default: each family's newest].
         runners: Vec<String>,
     },
     /// Print the image a runner's containers run, as `docker run` takes it (built or not).

@@ -11,6 +11,8 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 
 use super::error::ImageError;
 use super::log_tail::LogTail;
+use super::mmdebstrap::{Archives, mmdebstrap_args, security_archive_failed, setup_files};
+use super::packages::PackageList;
 use super::runtime::Suite;
 
 /// mmdebstrap of the Python package set takes under a minute here; a slow mirror gets much longer.
@@ -36,50 +38,12 @@ fn is_executable(path: &Path) -> bool {
         .unwrap_or(false)
 }
 
-/// Which Debian archives mmdebstrap reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Archives {
-    /// mmdebstrap's own choice: the suite with its updates and security archives.
-    Default,
-    /// The suite's main archive alone: what is left when a mirror cannot serve the security archive (seen
-    /// with bullseye-security here), at the price of its security updates.
-    MainOnly,
-}
-
-/// The main archive, for [`Archives::MainOnly`].
-const DEBIAN_MIRROR: &str = "http://deb.debian.org/debian";
-
-/// The arguments of mmdebstrap that make a rootfs tarball of `packages` from `suite` at `output`.
-pub fn mmdebstrap_args(
-    packages: &[String],
-    suite: Suite,
-    output: &Path,
-    archives: Archives,
-) -> Vec<std::ffi::OsString> {
-    let mut args: Vec<std::ffi::OsString> = vec!["--variant=apt".into()];
-    if !packages.is_empty() {
-        args.push(format!("--include={}", packages.join(",")).into());
-    }
-    args.push(suite.name().into());
-    args.push(output.as_os_str().to_owned());
-    if archives == Archives::MainOnly {
-        args.push(format!("deb {DEBIAN_MIRROR} {} main", suite.name()).into());
-    }
-    args
-}
-
-/// True when a failed mmdebstrap's log shows the security archive failing, so that the main archive alone
-/// may still do.
-pub fn security_archive_failed(log_tail: &str) -> bool {
-    log_tail.contains("-security")
-}
-
 /// Makes the rootfs with `mmdebstrap` and imports it as `image` (`repo:tag`). When the security archive
 /// fails, the main archive alone is tried once, and `progress` says so.
 pub async fn make_base(
     docker: &Docker,
     mmdebstrap: &Path,
-    packages: &[String],
+    packages: &PackageList,
     suite: Suite,
     image: &str,
     progress: super::Progress<'_>,
@@ -90,6 +54,7 @@ pub async fn make_base(
         .map_err(|err| ImageError::io("create a temporary folder for the base rootfs", err))?;
     // The .tar suffix is what tells mmdebstrap to write an uncompressed tarball.
     let rootfs = workdir.path().join("rootfs.tar");
+    write_setup_files(packages, workdir.path())?;
     let made = run_mmdebstrap(
         mmdebstrap,
         packages,
@@ -121,9 +86,27 @@ pub async fn make_base(
     import_rootfs(docker, &rootfs, image).await
 }
 
+/// Writes the [`setup_files`] into `folder`, whose path goes into mmdebstrap's `upload` hooks (which split
+/// on white space).
+fn write_setup_files(list: &PackageList, folder: &Path) -> Result<(), ImageError> {
+    let files = setup_files(list);
+    if !files.is_empty() && folder.to_string_lossy().contains(char::is_whitespace) {
+        return Err(ImageError::io(
+            format!("use {} for mmdebstrap's setup hooks", folder.display()),
+            std::io::Error::other("the temporary folder's path has white space (set TMPDIR)"),
+        ));
+    }
+    for file in files {
+        let path = folder.join(file.name);
+        std::fs::write(&path, &file.contents)
+            .map_err(|err| ImageError::io(format!("write {}", path.display()), err))?;
+    }
+    Ok(())
+}
+
 async fn run_mmdebstrap(
     mmdebstrap: &Path,
-    packages: &[String],
+    packages: &PackageList,
     suite: Suite,
     rootfs: &Path,
     image: &str,
@@ -239,57 +222,17 @@ async fn import_rootfs(docker: &Docker, rootfs: &Path, image: &str) -> Result<()
 mod tests {
     use super::*;
 
-    #[test]
-    fn mmdebstrap_gets_the_packages_suite_and_output() {
-        let args = mmdebstrap_args(
-            &["python3".to_string(), "bandit".to_string()],
-            Suite::Trixie,
-            Path::new("out/rootfs.tar"),
-            Archives::Default,
-        );
-        let args: Vec<&str> = args.iter().map(|a| a.to_str().unwrap()).collect();
-        assert_eq!(
-            args,
-            [
-                "--variant=apt",
-                "--include=python3,bandit",
-                "trixie",
-                "out/rootfs.tar"
-            ]
-        );
+    fn list(text: &str) -> PackageList {
+        crate::runners::packages::parse_packages(text).unwrap()
     }
 
     #[test]
-    fn mmdebstrap_without_packages_has_no_include() {
-        let args = mmdebstrap_args(&[], Suite::Bullseye, Path::new("r.tar"), Archives::Default);
-        assert_eq!(args.len(), 3);
-        assert_eq!(args[1], "bullseye");
-    }
-
-    #[test]
-    fn main_only_names_the_suites_main_archive_and_nothing_else() {
-        let args = mmdebstrap_args(&[], Suite::Bullseye, Path::new("r.tar"), Archives::MainOnly);
-        let args: Vec<&str> = args.iter().map(|a| a.to_str().unwrap()).collect();
-        assert_eq!(
-            args,
-            [
-                "--variant=apt",
-                "bullseye",
-                "r.tar",
-                "deb http://deb.debian.org/debian bullseye main"
-            ]
-        );
-    }
-
-    #[test]
-    fn only_a_failing_security_archive_calls_for_the_main_one_alone() {
-        assert!(security_archive_failed(
-            "E: Failed to fetch http://deb.debian.org/debian-security/pool/updates/main/g/gitpython/\
-             python3-git_3.1.14-1+deb11u1_all.deb  404  Not Found\nE: bullseye-security ..."
-        ));
-        assert!(!security_archive_failed(
-            "E: Unable to locate package python3-nothing"
-        ));
+    fn setup_files_are_written_beside_the_rootfs() {
+        let folder = tempfile::tempdir().unwrap();
+        write_setup_files(&list("maven\nfrom trixie: maven\n"), folder.path()).unwrap();
+        let pref = std::fs::read_to_string(folder.path().join("ato-borrowed.pref")).unwrap();
+        assert!(pref.contains("Pin: release n=trixie"), "{pref}");
+        assert!(folder.path().join("ato-borrowed.list").is_file());
     }
 
     #[test]

@@ -7,14 +7,15 @@
 //! used. See `runners/README.md`.
 //!
 //! Each family has an image per runtime version ([`Runtime`]), made from the Debian suite that packages it:
-//! runs use Python 3.13/3.11/3.9, Java 21 and Node.js 20/18 ([`runtimes`]); Java 17/11 build ([`buildable`])
-//! but their harness cannot do its job there yet. A run builds only the ones it uses.
+//! runs use Python 3.13/3.11/3.9, Java 21/17/11 and Node.js 20/18 ([`runtimes`]: every one that builds,
+//! [`buildable`], unless its harness cannot do its job there). A run builds only the ones it uses.
 
 mod base_image;
 mod decision;
 mod docker_build;
 mod error;
 mod log_tail;
+mod mmdebstrap;
 mod packages;
 mod recipe;
 #[cfg(test)]

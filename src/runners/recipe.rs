@@ -14,7 +14,7 @@ use include_dir::{Dir, include_dir};
 use sha2::{Digest, Sha256};
 
 use super::error::ImageError;
-use super::packages::parse_packages;
+use super::packages::{PackageList, parse_packages};
 use super::runtime::{Runtime, Suite};
 use super::shared_folders::parse_shared;
 use crate::model::Runner;
@@ -196,9 +196,22 @@ impl Recipe {
         hash_files(&files)
     }
 
-    /// The Debian packages of `packages.txt` (none when the recipe has no such file).
-    pub fn packages(&self) -> Result<Vec<String>, ImageError> {
-        self.lines_of("packages.txt", parse_packages)
+    /// The Debian packages of `packages.txt` (none when the recipe has no such file), and those it takes
+    /// from another suite than the recipe's own.
+    pub fn packages(&self) -> Result<PackageList, ImageError> {
+        let Some(text) = self.text_of("packages.txt")? else {
+            return Ok(PackageList::default());
+        };
+        let list = parse_packages(text).map_err(|reason| self.broken(reason))?;
+        if let Some(borrowed) = &list.borrowed
+            && borrowed.suite == self.suite
+        {
+            let suite = self.suite.name();
+            return Err(self.broken(format!(
+                "packages.txt takes packages `from {suite}:`, its own suite"
+            )));
+        }
+        Ok(list)
     }
 
     /// The shared folders `shared.txt` names (none when the recipe has no such file).
@@ -211,14 +224,19 @@ impl Recipe {
         name: &str,
         parse: fn(&str) -> Result<Vec<String>, String>,
     ) -> Result<Vec<String>, ImageError> {
-        match self.file(name) {
+        match self.text_of(name)? {
             None => Ok(Vec::new()),
-            Some(file) => {
-                let text = std::str::from_utf8(&file.contents)
-                    .map_err(|_| self.broken(format!("{name} is not UTF-8")))?;
-                parse(text).map_err(|reason| self.broken(reason))
-            }
+            Some(text) => parse(text).map_err(|reason| self.broken(reason)),
         }
+    }
+
+    fn text_of(&self, name: &str) -> Result<Option<&str>, ImageError> {
+        self.file(name)
+            .map(|file| {
+                std::str::from_utf8(&file.contents)
+                    .map_err(|_| self.broken(format!("{name} is not UTF-8")))
+            })
+            .transpose()
     }
 
     /// The runner image built from this recipe: `ato-runner-<runtime>:<12 hex of its hash>`

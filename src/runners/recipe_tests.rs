@@ -171,7 +171,7 @@ fn a_shared_file_cannot_stand_in_for_an_own_one() {
 fn embedded_python_recipe_is_complete() {
     let recipe = Recipe::embedded(Runner::Python).unwrap();
     assert!(recipe.file("Dockerfile").is_some());
-    let packages = recipe.packages().unwrap();
+    let packages = recipe.packages().unwrap().names;
     for needed in ["python3", "python3-pytest", "python3-hypothesis", "bandit"] {
         assert!(packages.iter().any(|p| p == needed), "{needed} missing");
     }
@@ -264,8 +264,11 @@ fn a_suite_recipe_builds_from_that_suites_list_alone() {
     let trixie = recipe.clone().on_suite(Suite::Trixie).unwrap();
     let bookworm = recipe.clone().on_suite(Suite::Bookworm).unwrap();
     let bullseye = recipe.clone().on_suite(Suite::Bullseye).unwrap();
-    assert_eq!(bullseye.packages().unwrap(), ["python3"]);
-    assert_eq!(trixie.packages().unwrap(), ["python3", "python3-pytest"]);
+    assert_eq!(bullseye.packages().unwrap().names, ["python3"]);
+    assert_eq!(
+        trixie.packages().unwrap().names,
+        ["python3", "python3-pytest"]
+    );
     for suite_recipe in [&trixie, &bookworm, &bullseye] {
         let paths: Vec<&str> = suite_recipe.files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(paths, ["Dockerfile", "packages.txt"]);
@@ -331,6 +334,35 @@ fn a_suite_without_a_list_is_not_available_and_a_bad_list_is_refused() {
     assert!(matches!(err, ImageError::NotAvailable { .. }), "{err:?}");
     let bad = with_suite_lists("python3\n--include=evil\n");
     assert!(bad.on_suite(Suite::Bullseye).is_err());
+    let own = with_suite_lists("python3\nfrom bullseye: python3\n");
+    let err = own.on_suite(Suite::Bullseye).unwrap_err();
+    assert!(err.to_string().contains("its own suite"), "{err}");
+}
+
+#[test]
+fn the_older_jdks_take_the_java_tools_from_trixie() {
+    use super::Suite;
+    for suite in [Suite::Bookworm, Suite::Bullseye] {
+        let runtime = super::Runtime {
+            runner: Runner::Java,
+            suite,
+        };
+        let list = Recipe::embedded_runtime(runtime)
+            .unwrap()
+            .packages()
+            .unwrap();
+        let borrowed = list.borrowed.expect("the Java tools come from trixie");
+        assert_eq!(borrowed.suite, Suite::Trixie, "{suite:?}");
+        for tool in ["maven", "junit5", "lib*-java"] {
+            assert!(
+                borrowed.patterns.iter().any(|p| p == tool),
+                "{suite:?}: {tool}"
+            );
+        }
+        assert!(list.names.iter().any(|p| p == "default-jdk-headless"));
+    }
+    let trixie = Recipe::embedded(Runner::Java).unwrap().packages().unwrap();
+    assert_eq!(trixie.borrowed, None);
 }
 
 #[test]

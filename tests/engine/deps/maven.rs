@@ -1,5 +1,6 @@
 //! The Java dependency phase end to end: a Maven project whose code imports a jar from an in-project `file://`
-//! repository, resolved once by Maven into the cache, then built by Maven itself, offline.
+//! repository, resolved once by Maven into the cache, then built by Maven itself, offline (on JDK 17: the pom
+//! asks for release 17).
 
 use ato::model::{Observation, ProblemKind, Runner, RunnerResult, SandboxOutcome};
 
@@ -152,6 +153,12 @@ fn java_maven_dependency_from_an_in_project_repository_is_resolved_once_then_bui
             .any(|n| n.contains("head tree was built by Maven, offline")),
         "{:#?}",
         java.notes
+    );
+    // The pom's release 17 picks JDK 17's image, whose Maven (trixie's 3.9) fills and reads the cache.
+    assert!(
+        java.image.starts_with("ato-runner-java17:"),
+        "{}",
+        java.image
     );
     let (base, head) = change_of(java, "Calc.greet");
     assert!(

@@ -1,7 +1,7 @@
 """SpotBugs, or FindBugs where SpotBugs could not be had, on the head classes of the changed files →
 ``out/static/findbugs.xml`` (both write the same XML), converted into ``out/findings.json``.
 
-SpotBugs is in the image only when its build could reach Maven Central (see ../../Dockerfile); it reads JDK 21
+SpotBugs is in the image only when its build could reach Maven Central (see ../../Dockerfile); it reads the JDK's
 classes as they are. Otherwise Debian's FindBugs (3.1.0~preview2) runs, with two limits worked around here:
 - it reads class files up to Java 8 well, so the head tree is compiled again with ``--release 8`` for it
   (when that fails, the ordinary classes are analysed and a note says findings may be incomplete);
@@ -23,7 +23,13 @@ from . import procs, tools
 from .build import Build, compile_tree, source_roots
 from .tool_reports import findings_from_findbugs
 
-JDK_MODULES = Path("/usr/lib/jvm/default-java/lib/modules")
+JDK_MODULES = tools.JDK_HOME / "lib" / "modules"
+
+
+def security_manager_flags(jdk: int | None) -> list[str]:
+    """FindBugs installs a security manager, which JDK 18 and later refuse unless told ``allow``; JDK 11 takes
+    ``allow`` for the class name of a security manager and does not start, so it gets nothing."""
+    return ["-Djava.security.manager=allow"] if jdk is None or jdk >= 12 else []
 
 
 def run_findbugs(
@@ -66,7 +72,7 @@ def run_findbugs(
         classes = head.classes
         manifest.note(
             "FindBugs reads Java 8 class files best and the head tree does not compile with "
-            "--release 8: it analysed the Java 21 classes, so some findings may be missing."
+            "--release 8: it analysed the classes of the ordinary build, so some findings may be missing."
         )
     jdk = scratch / "jdk"
     done = procs.run(
@@ -89,7 +95,7 @@ def run_findbugs(
         "-Xmx768m",
         "-XX:+UseSerialGC",
         "-XX:-UsePerfData",
-        "-Djava.security.manager=allow",
+        *security_manager_flags(tools.jdk_feature()),
         f"-Dfindbugs.home={tools.FINDBUGS_HOME}",
         "-cp",
         tools.findbugs_classpath(),

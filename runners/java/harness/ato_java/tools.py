@@ -54,6 +54,19 @@ def findbugs_classpath() -> str:
 
 
 HELPER_SOURCES = Path(__file__).resolve().parent.parent / "java"
+# The image's JDK: 21 (trixie), 17 (bookworm) or 11 (bullseye).
+JDK_HOME = Path("/usr/lib/jvm/default-java")
+
+
+def jdk_feature(release_file: Path = JDK_HOME / "release") -> int | None:
+    """The feature version of the image's JDK (``11``, ``17``, ``21``), from its ``release`` file."""
+    try:
+        text = release_file.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    match = re.search(r'^JAVA_VERSION="(?:1\.)?(\d+)', text, re.M)
+    return int(match.group(1)) if match else None
+
 
 # The container has 2 GiB by default, /work and /tmp included: one JVM at a time, each well under it.
 # Serial GC and C1 only: fewer threads (the pids limit is 256) and a faster start on one CPU.
