@@ -64,6 +64,11 @@ pub(super) fn install_script(constraints: bool, network: bool) -> String {
 set -f
 cd /work/head
 export PIP_ROOT_USER_ACTION=ignore PYTHONDONTWRITEBYTECODE=1
+# pip --target builds the whole install in a temporary folder before moving it: on the dependency volume, not
+# in the small /tmp, which a project with large test dependencies (pandas, matplotlib…) would fill.
+export TMPDIR={DEPS_DIR}/.ato-tmp
+mkdir -p "$TMPDIR"
+trap 'rm -rf "$TMPDIR"' EXIT
 log=/tmp/ato-pip.log
 left=/tmp/ato-left-out.txt
 rest=/tmp/ato-rest.txt

@@ -21,6 +21,9 @@ fn the_rest_is_tried_only_after_the_whole_and_the_probes() {
         "{script}"
     );
     assert!(script.contains("for round in 1 2 3; do"));
+    // pip stages its install on the dependency volume, not in the container's small /tmp, and cleans up.
+    assert!(script.contains("export TMPDIR=/deps/.ato-tmp\n"), "{script}");
+    assert!(script.contains("trap 'rm -rf \"$TMPDIR\"' EXIT"), "{script}");
     assert!(script.trim_end().ends_with("exit 3"));
 }
 
@@ -93,7 +96,8 @@ fn run(requirements: &str, extras: &str, probes: &str, names: &str) -> Ran {
     let root_text = root.path().display().to_string();
     let script = install_script(false, true)
         .replace("/work/", &format!("{root_text}/work/"))
-        .replace("/tmp/ato-", &format!("{root_text}/tmp/ato-"));
+        .replace("/tmp/ato-", &format!("{root_text}/tmp/ato-"))
+        .replace("/deps/", &format!("{root_text}/deps/"));
     let path = format!(
         "{}:{}",
         at("bin").display(),
