@@ -35,7 +35,13 @@ fn the_example_manifest_reads() {
     );
     assert_eq!(m.tests[2].target, None);
     assert_eq!(m.tests[3].on_base, Some(manifest::BaseOutcome::Passed));
-    assert!(m.tests[4].ato_fault.as_deref().unwrap().contains("typing.Any"));
+    assert!(
+        m.tests[4]
+            .ato_fault
+            .as_deref()
+            .unwrap()
+            .contains("typing.Any")
+    );
     assert!(matches!(
         m.behaviour_changes[0].base,
         Observation::Returned { .. }

@@ -9,14 +9,12 @@ use std::collections::BTreeSet;
 
 use super::escape::{self, code_span};
 use super::fit::{Section, fit};
-use super::items::{
-    behaviour_change, broken_files, failed_test, finding_row, flaky_test, problems, test_line,
-    unfinished_runners, untested_files,
-};
+use super::groups;
+use super::items::{broken_files, problems, test_line, unfinished_runners};
 use super::model_items;
 use super::style::Style;
 use super::verdict::{Tally, describe_outcome};
-use crate::model::{BehaviourChange, RunResults, RunnerResult, TestCase, TestStatus, Verdict};
+use crate::model::{RunResults, RunnerResult, TestCase, TestStatus, Verdict};
 
 /// GitHub's limit on a comment body, in characters.
 pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
@@ -46,8 +44,6 @@ pub(crate) fn document(results: &RunResults, style: Style) -> (String, Vec<Secti
             .filter(|t| t.status == status)
             .collect()
     };
-    let changes: Vec<&BehaviourChange> =
-        runners.iter().flat_map(|r| &r.behaviour_changes).collect();
     let mut findings: Vec<_> = runners
         .iter()
         .flat_map(|r| &r.findings)
@@ -56,34 +52,10 @@ pub(crate) fn document(results: &RunResults, style: Style) -> (String, Vec<Secti
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let sections = vec![
         broken_files(runners, style),
-        Section {
-            heading: format!(
-                "### ❌ Failed tests ({})\n",
-                tests(TestStatus::Failed).len()
-            ),
-            items: tests(TestStatus::Failed)
-                .into_iter()
-                .map(|t| failed_test(t, style))
-                .collect(),
-        },
-        Section {
-            heading: format!(
-                "### ⚠️ Behaviour changes between base and head ({})\n",
-                changes.len()
-            ),
-            items: changes
-                .into_iter()
-                .map(|c| behaviour_change(c, style))
-                .collect(),
-        },
+        groups::failed_tests(&tests(TestStatus::Failed), style),
+        groups::behaviour_changes(runners, style),
         model_items::possible_bugs(runners, style),
-        Section {
-            heading: format!("### 🔁 Flaky tests ({})\n", tests(TestStatus::Flaky).len()),
-            items: tests(TestStatus::Flaky)
-                .into_iter()
-                .map(|t| flaky_test(t, style))
-                .collect(),
-        },
+        groups::flaky_tests(&tests(TestStatus::Flaky), style),
         Section {
             heading: format!(
                 "### ➖ Tests that fail on base too ({})\n\nThey fail without the change as well, so they \
@@ -106,18 +78,9 @@ pub(crate) fn document(results: &RunResults, style: Style) -> (String, Vec<Secti
                 .map(|t| test_line(t, "", style))
                 .collect(),
         },
-        Section {
-            heading: format!(
-                "### 🔎 Findings on changed lines ({})\n\n| Severity | Tool | Rule | Where | Message |\n| --- | --- | --- | --- | --- |",
-                findings.len()
-            ),
-            items: findings
-                .into_iter()
-                .map(|f| finding_row(f, style))
-                .collect(),
-        },
+        groups::findings(&findings, style),
         unfinished_runners(runners, style),
-        untested_files(runners, style),
+        groups::untested_files(runners, style),
         problems(runners, style),
         model_items::funnel(runners, style),
         Section {

@@ -8,11 +8,13 @@
 pub mod blame;
 pub(crate) mod escape;
 pub(crate) mod fit;
+mod groups;
 pub(crate) mod html;
 mod items;
 pub(crate) mod markdown;
 mod model_items;
 pub mod patch;
+mod readable;
 mod runtime_lines;
 mod style;
 pub mod verdict;

@@ -179,8 +179,16 @@ fn fails_on_base_clause(tally: &Tally) -> Option<String> {
         format!(
             "{} {} on base too, so {} nothing about the change",
             plural(tally.fails_on_base, "generated test", "generated tests"),
-            if tally.fails_on_base == 1 { "fails" } else { "fail" },
-            if tally.fails_on_base == 1 { "it says" } else { "they say" },
+            if tally.fails_on_base == 1 {
+                "fails"
+            } else {
+                "fail"
+            },
+            if tally.fails_on_base == 1 {
+                "it says"
+            } else {
+                "they say"
+            },
         )
     })
 }

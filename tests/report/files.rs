@@ -116,7 +116,9 @@ fn write_produces_the_four_files_from_the_fixtures() {
     assert!(at("### ⚠️ Behaviour changes") < at("### 🔁 Flaky tests (1)"));
     assert!(at("### 🔁 Flaky tests") < at("### 🔎 Findings on changed lines (4)"));
     assert!(at("### 🔎 Findings") < at("### ⏸️ Not tested because of the environment (1)"));
-    assert!(md.contains("- ` pkg/calc.py ` · ` add `: ` add(1, -2) ` — base returned ` -1 ` → head raised ` ValueError: negative `"));
+    assert!(
+        md.contains("| ` add(1, -2) ` | returned ` -1 ` | raised ` ValueError ` · ` negative ` |")
+    );
     let severities: Vec<_> = md
         .lines()
         .filter_map(|l| l.strip_prefix("| ")?.split(" |").next())

@@ -102,3 +102,68 @@ fn the_html_report_body() {
     let end = page.rfind("</body>").expect("a body end") + "</body>".len();
     insta::assert_snapshot!("report_html_body", &page[start..end]);
 }
+
+/// The sample run with more of everything a reviewer must decide on: one function with many differing
+/// inputs (long floats, an extreme one), a string result, several failing and flaky tests of one function.
+fn with_more_to_decide(mut results: RunResults) -> RunResults {
+    use ato::model::{BehaviourChange, Observation, TestStatus};
+    let python = &mut results.runners[0];
+    let change = |input: String, base: &str| BehaviourChange {
+        file: "pkg/calc.py".into(),
+        symbol: "percent".into(),
+        input,
+        base: Observation::Returned { value: base.into() },
+        head: Observation::Raised {
+            error: "ZeroDivisionError".into(),
+            message: "division by zero".into(),
+        },
+    };
+    python.behaviour_changes.push(change(
+        "percent(part=1e-308, whole=3.0000000000000004)".into(),
+        "3.333333333333333148296162562473909929395e-307",
+    ));
+    for i in 1..=11 {
+        python.behaviour_changes.push(change(
+            format!("percent(part={i}, whole=0.30000000000000004)"),
+            &format!("{}", f64::from(i) / 0.30000000000000004 * 100.0),
+        ));
+    }
+    python.behaviour_changes.push(BehaviourChange {
+        file: "pkg/calc.py".into(),
+        symbol: "label".into(),
+        input: "label(total=5)".into(),
+        base: Observation::Returned {
+            value: "'Total: 5 items'".into(),
+        },
+        head: Observation::Returned {
+            value: "'Total: 5 item(s)'".into(),
+        },
+    });
+    let failing = python
+        .tests
+        .iter()
+        .find(|t| t.status == TestStatus::Failed)
+        .cloned()
+        .expect("a failing test");
+    for name in ["zero", "large"] {
+        let mut more = failing.clone();
+        more.id = format!("tests.test_ato_calc::test_add_characterization_{name}");
+        more.message = Some(format!("AssertionError: add on {name}"));
+        python.tests.push(more);
+    }
+    let (verdict, summary) = ato::report::verdict(&results.runners);
+    results.verdict = verdict;
+    results.summary = summary;
+    results
+}
+
+#[test]
+fn the_report_groups_what_a_reviewer_must_decide() {
+    insta::assert_snapshot!(
+        "report_md_grouped",
+        markdown(
+            &with_more_to_decide(all_fixtures()),
+            &ReportLinks::default()
+        )
+    );
+}
