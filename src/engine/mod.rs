@@ -148,6 +148,7 @@ pub async fn run_local(
         out: &request.out,
         progress,
         cancel: &cancel,
+        repository: None,
     };
     let results = run(&ctx, &source, &config).await?;
     Ok(RunOutcome {
@@ -224,7 +225,14 @@ pub async fn run(
         skipped_files: plan.skipped,
         runners: runner_results,
     };
-    report::write(out, &results, &sources).map_err(|source| EngineError::Report {
+    let diff = source.diff_text().unwrap_or_default();
+    let inputs = report::PageInputs {
+        sources: &sources,
+        diff: &diff,
+        repository: ctx.repository,
+        settings: ctx.settings.described(),
+    };
+    report::write(out, &results, &inputs).map_err(|source| EngineError::Report {
         path: out.to_path_buf(),
         source,
     })?;

@@ -153,6 +153,15 @@ fn head(results: &RunResults) -> String {
         Verdict::Failure => ("❌", "failure"),
         Verdict::Neutral => ("⚪", "neutral"),
     };
+    format!(
+        "## {icon} ato: {word}\n\n{}\n\n{}",
+        escape::text(&results.summary, 1_000),
+        head_details(results)
+    )
+}
+
+/// The head below the verdict: the table per runner, the runtimes, the revisions and the time.
+pub(super) fn head_details(results: &RunResults) -> String {
     let revision = |r: &crate::model::Revision| match &r.sha {
         Some(sha) => format!(
             "{} ({})",
@@ -161,10 +170,7 @@ fn head(results: &RunResults) -> String {
         ),
         None => code_span(&r.name, 100),
     };
-    let mut out = format!(
-        "## {icon} ato: {word}\n\n{}\n\n",
-        escape::text(&results.summary, 1_000)
-    );
+    let mut out = String::new();
     if !results.runners.is_empty() {
         out.push_str(
             "| Language | Outcome | Passed | Failed | Flaky | Skipped | Behaviour changes | Changed-line coverage | Findings on changed lines |\n\
@@ -212,7 +218,7 @@ fn table_row(runner: &RunnerResult) -> String {
     )
 }
 
-fn footer(results: &RunResults, links: &ReportLinks) -> String {
+pub(super) fn footer(results: &RunResults, links: &ReportLinks) -> String {
     let mut parts = Vec::new();
     if let Some(url) = links.report.as_deref().and_then(escape::link_url) {
         parts.push(format!("[Full report]({url})"));

@@ -11,7 +11,7 @@ use ato::github::checks::completion_bodies;
 use ato::github::comments::report_body;
 use ato::model::{RunResults, Symbol, SymbolKind};
 use ato::publish::{annotations, check_output, conclusion, error_output};
-use ato::report::{ReportLinks, html, markdown};
+use ato::report::{PageInputs, ReportLinks, comment, markdown, page};
 use serde_json::Value;
 
 use crate::sample::{all_fixtures, fixture_sources};
@@ -56,8 +56,22 @@ fn pretty(bodies: &[Value]) -> String {
 
 #[test]
 fn the_pr_comment() {
-    let comment = report_body(&markdown(&all_fixtures(), &links()));
+    let comment = report_body(&comment(&all_fixtures(), None, &links()));
     insta::assert_snapshot!("pr_comment", comment);
+}
+
+/// The comment of a second push: the counts with their change against the first run.
+#[test]
+fn the_pr_comment_against_the_previous_run() {
+    let mut previous = all_fixtures();
+    previous.run_id = "01JPREVIOUS".into();
+    previous.runners[0].behaviour_changes.clear();
+    previous.runners[0].coverage[0].covered.pop();
+    let now = with_more_to_decide(all_fixtures());
+    insta::assert_snapshot!(
+        "pr_comment_with_changes",
+        report_body(&comment(&now, Some(&previous), &links()))
+    );
 }
 
 #[test]
@@ -94,10 +108,42 @@ fn the_check_run_when_ato_could_not_test() {
     insta::assert_snapshot!("check_run_error", pretty(&bodies));
 }
 
+/// A diff of the sample's Python file in which its changed lines are added and the others context, as
+/// `git diff` prints it.
+pub fn sample_diff() -> String {
+    let path = "pkg/calc.py";
+    let text = std::fs::read_to_string(crate::sample::fixtures().join("sources/python").join(path))
+        .expect("the sample source");
+    let changed = &crate::sample::python_targets()[0].changed_lines;
+    let lines: Vec<&str> = text.lines().collect();
+    let base_count = lines.len() - changed.len();
+    let mut diff = format!(
+        "diff --git a/{path} b/{path}\n--- a/{path}\n+++ b/{path}\n@@ -1,{base_count} +1,{} @@\n",
+        lines.len()
+    );
+    for (i, line) in lines.iter().enumerate() {
+        let sign = if changed.contains(&(i as u32 + 1)) {
+            '+'
+        } else {
+            ' '
+        };
+        diff.push_str(&format!("{sign}{line}\n"));
+    }
+    diff
+}
+
 #[test]
 fn the_html_report_body() {
-    let results = all_fixtures();
-    let page = html(&results, &fixture_sources(&results));
+    let results = with_symbols(all_fixtures());
+    let sources = fixture_sources(&results);
+    let diff = sample_diff();
+    let inputs = PageInputs {
+        sources: &sources,
+        diff: &diff,
+        repository: Some("octo/calc"),
+        settings: vec![("Runs of each test".into(), "3".into())],
+    };
+    let page = page(&results, &inputs);
     let start = page.find("<body").expect("a body");
     let end = page.rfind("</body>").expect("a body end") + "</body>".len();
     insta::assert_snapshot!("report_html_body", &page[start..end]);

@@ -6,6 +6,7 @@
 
 mod blame;
 mod hostile;
+mod on_change;
 mod pull_request;
 mod rerun;
 mod restart;
