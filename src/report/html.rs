@@ -37,6 +37,18 @@ pub fn html(results: &RunResults, sources: &[(String, String)]) -> String {
     )
 }
 
+/// `### ❌ Failed tests` → `### Failed tests`: the page's banner carries the verdict, and a reader without an
+/// emoji font would see boxes.
+fn without_icon(heading: &str) -> String {
+    match heading
+        .strip_prefix("### ")
+        .and_then(|rest| rest.split_once(' '))
+    {
+        Some((icon, rest)) if !icon.is_ascii() => format!("### {rest}"),
+        _ => heading.to_string(),
+    }
+}
+
 fn render(markdown: &str) -> String {
     let mut options = comrak::Options::default();
     options.extension.table = true;
@@ -51,7 +63,7 @@ pub fn page(results: &RunResults, inputs: &PageInputs) -> String {
     let (_, sections) = document(results, Style::Page);
     let mut markdown = head_details(results);
     for section in sections.iter().filter(|s| !s.items.is_empty()) {
-        markdown.push_str(&section.heading);
+        markdown.push_str(&without_icon(&section.heading));
         markdown.push('\n');
         markdown.extend(section.items.iter().map(String::as_str));
         markdown.push('\n');

@@ -250,3 +250,88 @@ pub(crate) fn changed_files(results: &RunResults, diff: &str, links: Option<&Lin
          (changed lines the generated tests ran, or not)</p>\n{out}"
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{LineBranches, Runner};
+    use crate::report::sample::{results, runner};
+
+    #[test]
+    fn changed_lines_are_marked_covered_missed_or_partly_taken() {
+        let coverage = FileCoverage {
+            path: "pkg/m.py".into(),
+            covered: vec![1, 2],
+            missed: vec![3],
+            branches: vec![
+                LineBranches {
+                    line: 2,
+                    taken: 1,
+                    total: 2,
+                },
+                LineBranches {
+                    line: 1,
+                    taken: 2,
+                    total: 2,
+                },
+            ],
+        };
+        assert_eq!(mark(1, Some(&coverage)).0, "covered");
+        assert_eq!(mark(2, Some(&coverage)).0, "partial");
+        assert_eq!(mark(3, Some(&coverage)).0, "missed");
+        assert_eq!(mark(4, Some(&coverage)).0, "", "not executable");
+        assert_eq!(mark(1, None).0, "");
+    }
+
+    #[test]
+    fn a_file_shows_its_diff_with_marks_notes_and_escaped_text() {
+        let mut python = runner(Runner::Python);
+        python.coverage = vec![FileCoverage {
+            path: "pkg/m.py".into(),
+            covered: vec![2],
+            missed: vec![3],
+            branches: vec![],
+        }];
+        python.findings = vec![crate::model::Finding {
+            tool: "bandit".into(),
+            rule: "B1".into(),
+            severity: crate::model::Severity::High,
+            path: "pkg/m.py".into(),
+            line: 3,
+            message: "<b>bad</b>".into(),
+            on_changed_line: true,
+        }];
+        let run = results(vec![python]);
+        let diff = "diff --git a/pkg/m.py b/pkg/m.py\n--- a/pkg/m.py\n+++ b/pkg/m.py\n@@ -1,2 +1,3 @@\n x = 1\n+y = '<script>'\n+z = 3\n-w = 4\n";
+        let links = LineLinks::new(Some("octo/calc"), &run);
+        let html = changed_files(&run, diff, links.as_ref());
+        assert!(
+            html.contains("<tr class=\"add covered\" title=\"covered\">"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<tr class=\"add missed\" title=\"not covered\">"),
+            "{html}"
+        );
+        assert!(html.contains("y = &#39;&lt;script&gt;&#39;"), "{html}");
+        assert!(
+            !html.contains("<script>") && !html.contains("<b>bad"),
+            "{html}"
+        );
+        let note = html.find("High · bandit B1").expect("the finding is shown");
+        assert!(html.find("z = 3").unwrap() < note, "under its line: {html}");
+        assert!(
+            html.contains(&format!(
+                "href=\"https://github.com/octo/calc/blob/{}/pkg/m.py#L3\"",
+                "b".repeat(40)
+            )),
+            "{html}"
+        );
+        assert!(
+            changed_files(&run, "", None).is_empty(),
+            "no diff, no section"
+        );
+        assert!(LineLinks::new(Some("octo/../x\"onclick"), &run).is_none());
+        assert!(LineLinks::new(None, &run).is_none());
+    }
+}

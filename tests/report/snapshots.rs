@@ -26,7 +26,7 @@ fn links() -> ReportLinks {
 
 /// The sample run with the changed functions the planner would have found (`sources/python/pkg/calc.py`;
 /// the JavaScript and Java ranges as in their outputs), so failed, flaky and changed functions are annotated.
-fn with_symbols(mut results: RunResults) -> RunResults {
+pub fn with_symbols(mut results: RunResults) -> RunResults {
     let symbol = |name: &str, start_line, end_line| Symbol {
         name: name.into(),
         kind: SymbolKind::Function,
