@@ -145,6 +145,22 @@ pub(crate) fn behaviour_changes(runners: &[RunnerResult], style: Style) -> Secti
     }
 }
 
+/// The lines of `tests`; in the comment at most [`FOLDED_ROWS`] of them, then how many more the page has.
+fn capped(tests: &[&TestCase], style: Style, line: impl Fn(&TestCase) -> String) -> String {
+    let shown = match style {
+        Style::Comment => tests.len().min(FOLDED_ROWS),
+        Style::Page => tests.len(),
+    };
+    let mut out: String = tests[..shown].iter().map(|t| line(t)).collect();
+    if shown < tests.len() {
+        out.push_str(&format!(
+            "\n… {} more in the full report.\n",
+            tests.len() - shown
+        ));
+    }
+    out
+}
+
 fn target_of(test: &TestCase) -> String {
     test.target.clone().unwrap_or_else(|| test.file.clone())
 }
@@ -165,10 +181,9 @@ pub(crate) fn failed_tests(tests: &[&TestCase], style: Style) -> Section {
             }
             item.push_str(&failed_test(group[0], style));
             if group.len() > 1 {
-                let rest: String = group[1..]
-                    .iter()
-                    .map(|t| super::items::test_line(t, "", style))
-                    .collect();
+                let rest = capped(&group[1..], style, |t| {
+                    super::items::test_line(t, "", style)
+                });
                 let summary = format!(
                     "and {}",
                     plural(group.len() - 1, "more failing test", "more failing tests")
@@ -192,7 +207,7 @@ pub(crate) fn flaky_tests(tests: &[&TestCase], style: Style) -> Section {
         .map(|group| {
             let mut item = flaky_test(group[0], style);
             if group.len() > 1 {
-                let rest: String = group[1..].iter().map(|t| flaky_test(t, style)).collect();
+                let rest = capped(&group[1..], style, |t| flaky_test(t, style));
                 let summary = format!(
                     "and {} of the same function",
                     plural(group.len() - 1, "more flaky test", "more flaky tests")

@@ -213,3 +213,51 @@ fn the_report_groups_what_a_reviewer_must_decide() {
         )
     );
 }
+
+/// A huge run's comment, trimmed to GitHub's limit: its outline (headings, top items, what was left out,
+/// links), since the whole would be some 64,000 characters of repeated items.
+#[test]
+fn a_huge_pr_comment_is_trimmed_and_says_so() {
+    use ato::model::{RunStatus, TestCase, TestKind, TestStatus};
+    let mut results = all_fixtures();
+    let python = &mut results.runners[0];
+    for i in 0..3_000 {
+        python.tests.push(TestCase {
+            id: format!("tests.test_many::test_{i}"),
+            file: "tests/test_many.py".into(),
+            kind: TestKind::Property,
+            target: Some(format!("pkg/many.py::f{}", i % 400)),
+            status: if i % 3 == 0 {
+                TestStatus::Flaky
+            } else {
+                TestStatus::Failed
+            },
+            runs: vec![RunStatus::Failed, RunStatus::Passed, RunStatus::Failed],
+            message: Some(format!("AssertionError: {}", "x".repeat(400))),
+        });
+    }
+    let (verdict, summary) = ato::report::verdict(&results.runners);
+    (results.verdict, results.summary) = (verdict, summary);
+    let md = report_body(&comment(&results, None, &links()));
+    assert!(md.chars().count() <= ato::report::COMMENT_BUDGET + 100);
+    let outline: Vec<&str> = md
+        .lines()
+        .filter(|l| {
+            [
+                "#",
+                "**Tests**",
+                "1. ",
+                "2. ",
+                "3. ",
+                "and ",
+                "… ",
+                "<details><summary>Every",
+                "</details>",
+                "[Full",
+            ]
+            .iter()
+            .any(|p| l.starts_with(p))
+        })
+        .collect();
+    insta::assert_snapshot!("pr_comment_huge_outline", outline.join("\n"));
+}
