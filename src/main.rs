@@ -58,6 +58,10 @@ struct RunArgs {
     /// The revision the change is measured against [default: the merge base with the default branch].
     #[arg(long)]
     base: Option<String>,
+    /// Test every public function of the head, not only those a change touched: a first look at a
+    /// codebase (every file counts as new, so nothing is compared with a base).
+    #[arg(long, conflicts_with = "base")]
+    all: bool,
     /// The revision to test [default: the working tree, with uncommitted and untracked files].
     #[arg(long)]
     head: Option<String>,
@@ -147,6 +151,7 @@ async fn run(args: RunArgs) -> ExitCode {
     let request = RunRequest {
         repo: args.repo,
         base: args.base,
+        all: args.all,
         head: args.head,
         out: args.out,
         reruns: args.reruns,

@@ -36,6 +36,8 @@ pub(crate) use source::Source;
 pub struct RunRequest {
     pub repo: PathBuf,
     pub base: Option<String>,
+    /// Every public function of the head, measured against nothing (`ato run --all`).
+    pub all: bool,
     pub head: Option<String>,
     pub out: PathBuf,
     /// `None`: `reruns:` of `.github/ato.yml`, else 3.
@@ -89,11 +91,15 @@ pub async fn run_local(
     request: RunRequest,
     progress: runners::Progress<'_>,
 ) -> Result<RunOutcome, EngineError> {
-    let source = Source::local(
-        &request.repo,
-        request.base.as_deref(),
-        request.head.as_deref(),
-    )?;
+    let source = if request.all {
+        Source::local_all(&request.repo, request.head.as_deref())?
+    } else {
+        Source::local(
+            &request.repo,
+            request.base.as_deref(),
+            request.head.as_deref(),
+        )?
+    };
     let model = ModelSettings::from_env(Some(&data_dir())).map_err(EngineError::Config)?;
     if model.is_none() && matches!(request.generate, Some(Generation::Llm | Generation::Both)) {
         return Err(EngineError::Config(
