@@ -26,6 +26,7 @@ pub mod lang;
 pub mod llm;
 pub mod model;
 pub mod plan;
+pub mod progress;
 pub mod publish;
 pub mod repo_config;
 pub mod report;

@@ -64,6 +64,10 @@ struct RunArgs {
     /// The revision the change is measured against [default: the merge base with the default branch].
     #[arg(long)]
     base: Option<String>,
+    /// Test every public function of the head, not only those a change touched: a first look at a
+    /// codebase (every file counts as new, so nothing is compared with a base).
+    #[arg(long, conflicts_with = "base")]
+    all: bool,
     /// The revision to test [default: the working tree, with uncommitted and untracked files].
     #[arg(long)]
     head: Option<String>,
@@ -157,6 +161,7 @@ async fn run(args: RunArgs) -> ExitCode {
     let request = RunRequest {
         repo: args.repo,
         base: args.base,
+        all: args.all,
         head: args.head,
         out: args.out,
         reruns: args.reruns,
@@ -165,7 +170,11 @@ async fn run(args: RunArgs) -> ExitCode {
         exclude: args.exclude,
         generate: args.generate.map(Generation::from),
     };
-    match engine::run_local(request, &progress).await {
+    let terminal = Terminal::new();
+    let progress = |line: &str| terminal.line(line);
+    let outcome = engine::run_local(request, &progress).await;
+    terminal.finish();
+    match outcome {
         Ok(outcome) => {
             eprintln!("{}", outcome.results.summary);
             eprintln!("report: {}", outcome.report_path.display());
@@ -238,6 +247,35 @@ async fn serve() -> ExitCode {
 
 fn progress(line: &str) {
     eprintln!("ato: {line}");
+}
+
+/// `ato run`'s progress on stderr: elapsed time on every line, one updating line per phase on a terminal.
+struct Terminal {
+    started: std::time::Instant,
+    state: std::sync::Mutex<ato::progress::Progress>,
+}
+
+impl Terminal {
+    fn new() -> Terminal {
+        let tty = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        Terminal {
+            started: std::time::Instant::now(),
+            state: std::sync::Mutex::new(ato::progress::Progress::new(tty)),
+        }
+    }
+
+    fn line(&self, line: &str) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let text = state.line(line, self.started.elapsed());
+        let mut err = std::io::stderr().lock();
+        let _ = std::io::Write::write_all(&mut err, text.as_bytes());
+        let _ = std::io::Write::flush(&mut err);
+    }
+
+    fn finish(&self) {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        eprint!("{}", state.finish());
+    }
 }
 
 fn fail(message: &str) -> ExitCode {

@@ -22,6 +22,28 @@ pub enum Generation {
     Off,
 }
 
+/// When ato writes its PR comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentMode {
+    /// Post it, then edit it after every run (`comment: true`, the default).
+    Always,
+    /// Post or edit it only when the result differs from the previous run's (`comment: on-change`).
+    OnChange,
+    /// No comment; the check run is always there (`comment: false`).
+    Never,
+}
+
+impl CommentMode {
+    fn parse(value: serde_norway::Value) -> Result<CommentMode, String> {
+        match value {
+            serde_norway::Value::Bool(true) => Ok(CommentMode::Always),
+            serde_norway::Value::Bool(false) => Ok(CommentMode::Never),
+            serde_norway::Value::String(s) if s == "on-change" => Ok(CommentMode::OnChange),
+            _ => Err("must be true, false or on-change".into()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct RepoConfig {
     /// Only these languages; `None` means all that ato supports.
@@ -33,8 +55,8 @@ pub struct RepoConfig {
     pub reruns: u32,
     /// The runner containers' wall clock; `None` keeps the operator's `RUNNER_TIMEOUT_SECS`.
     pub timeout_secs: Option<u64>,
-    /// Whether to keep a PR comment (the check run is always there).
-    pub comment: bool,
+    /// Whether and when to write the PR comment (the check run is always there).
+    pub comment: CommentMode,
     /// Whether draft pull requests are tested.
     pub drafts: bool,
 }
@@ -48,7 +70,7 @@ impl Default for RepoConfig {
             generate: None,
             reruns: 3,
             timeout_secs: None,
-            comment: true,
+            comment: CommentMode::Always,
             drafts: false,
         }
     }
@@ -140,7 +162,7 @@ fn apply(config: &mut RepoConfig, key: &str, value: serde_norway::Value) -> Resu
             }
             config.timeout_secs = Some(secs);
         }
-        "comment" => config.comment = get(value, "true or false")?,
+        "comment" => config.comment = CommentMode::parse(value)?,
         "drafts" => config.drafts = get(value, "true or false")?,
         _ => unreachable!("keys are checked against KNOWN_KEYS first"),
     }
@@ -171,9 +193,35 @@ mod tests {
                 generate: Some(Generation::Both),
                 reruns: 5,
                 timeout_secs: Some(120),
-                comment: false,
+                comment: CommentMode::Never,
                 drafts: true,
             }
+        );
+    }
+
+    #[test]
+    fn comment_is_true_false_or_on_change() {
+        for (text, mode) in [
+            ("comment: true", CommentMode::Always),
+            ("comment: false", CommentMode::Never),
+            ("comment: on-change", CommentMode::OnChange),
+        ] {
+            assert_eq!(
+                parse(text),
+                (
+                    RepoConfig {
+                        comment: mode,
+                        ..RepoConfig::default()
+                    },
+                    vec![]
+                )
+            );
+        }
+        let (config, warnings) = parse("comment: sometimes");
+        assert_eq!(config.comment, CommentMode::Always);
+        assert!(
+            warnings[0].contains("`comment` must be true, false or on-change"),
+            "{warnings:?}"
         );
     }
 

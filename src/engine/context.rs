@@ -23,6 +23,8 @@ pub struct RunContext<'a> {
     pub out: &'a Path,
     pub progress: Progress<'a>,
     pub cancel: &'a CancellationToken,
+    /// `owner/name` when the run tests a pull request: the report links its lines to GitHub.
+    pub repository: Option<&'a str>,
 }
 
 impl RunContext<'_> {

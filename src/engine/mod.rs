@@ -36,6 +36,8 @@ pub(crate) use source::Source;
 pub struct RunRequest {
     pub repo: PathBuf,
     pub base: Option<String>,
+    /// Every public function of the head, measured against nothing (`ato run --all`).
+    pub all: bool,
     pub head: Option<String>,
     pub out: PathBuf,
     /// `None`: `reruns:` of `.github/ato.yml`, else 3.
@@ -89,11 +91,15 @@ pub async fn run_local(
     request: RunRequest,
     progress: runners::Progress<'_>,
 ) -> Result<RunOutcome, EngineError> {
-    let source = Source::local(
-        &request.repo,
-        request.base.as_deref(),
-        request.head.as_deref(),
-    )?;
+    let source = if request.all {
+        Source::local_all(&request.repo, request.head.as_deref())?
+    } else {
+        Source::local(
+            &request.repo,
+            request.base.as_deref(),
+            request.head.as_deref(),
+        )?
+    };
     let model = ModelSettings::from_env(Some(&data_dir())).map_err(EngineError::Config)?;
     if model.is_none() && matches!(request.generate, Some(Generation::Llm | Generation::Both)) {
         return Err(EngineError::Config(
@@ -148,6 +154,7 @@ pub async fn run_local(
         out: &request.out,
         progress,
         cancel: &cancel,
+        repository: None,
     };
     let results = run(&ctx, &source, &config).await?;
     Ok(RunOutcome {
@@ -186,6 +193,7 @@ pub async fn run(
         ..
     } = *ctx;
     let started = Instant::now();
+    progress("planning: reading the change…");
     let plan = source.plan(config).await?;
     progress(&format!(
         "{} changed file(s) to test, {} skipped",
@@ -208,6 +216,7 @@ pub async fn run(
             return Err(EngineError::Cancelled);
         }
         let run = runtime_phase::run_runner(ctx, runner, &targets, source).await?;
+        progress(&runner_done(&run.result));
         runner_results.push(run.result);
         sources.extend(run.sources);
     }
@@ -224,11 +233,36 @@ pub async fn run(
         skipped_files: plan.skipped,
         runners: runner_results,
     };
-    report::write(out, &results, &sources).map_err(|source| EngineError::Report {
+    progress("writing the report…");
+    let diff = source.diff_text().unwrap_or_default();
+    let inputs = report::PageInputs {
+        sources: &sources,
+        diff: &diff,
+        repository: ctx.repository,
+        settings: ctx.settings.described(),
+    };
+    report::write(out, &results, &inputs).map_err(|source| EngineError::Report {
         path: out.to_path_buf(),
         source,
     })?;
     Ok(results)
+}
+
+/// `python runner: 12 tests (3 failed, 1 flaky), 2 behaviour changes, 4.2 s`: what a runner found.
+fn runner_done(result: &crate::model::RunnerResult) -> String {
+    let tally = report::verdict::Tally::of_runner(result);
+    let mut parts = vec![format!("{} tests", result.tests.len())];
+    if tally.failed + tally.flaky > 0 {
+        parts[0].push_str(&format!(
+            " ({} failed, {} flaky)",
+            tally.failed, tally.flaky
+        ));
+    }
+    if tally.behaviour_changes > 0 {
+        parts.push(format!("{} behaviour changes", tally.behaviour_changes));
+    }
+    parts.push(format!("{:.1} s", result.duration_ms as f64 / 1000.0));
+    format!("{} runner: {}", result.runner.name(), parts.join(", "))
 }
 
 /// Builds the named runtimes' images (each family's newest, for every family with a recipe, when `runtimes`

@@ -33,6 +33,7 @@ pub async fn run_runner(
         out,
         progress,
         cancel,
+        ..
     } = *ctx;
     let started = Instant::now();
     let mut result = empty_result(runtime, targets);

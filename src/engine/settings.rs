@@ -40,3 +40,29 @@ impl RunnerSettings {
         (self.limits.timeout.as_secs() / 5).clamp(5, 120)
     }
 }
+
+impl RunnerSettings {
+    /// The settings a reader of the report may want, as `(name, value)` (never a key or a URL's secret).
+    pub fn described(&self) -> Vec<(String, String)> {
+        let generators = match (&self.builtin, &self.model) {
+            (true, Some(m)) => format!("builtin and model {}", m.config.model),
+            (true, None) => "builtin".to_string(),
+            (false, Some(m)) => format!("model {}", m.config.model),
+            (false, None) => "none (static checkers only)".to_string(),
+        };
+        vec![
+            ("Generated tests".into(), generators),
+            ("Runs of each test".into(), self.reruns.to_string()),
+            ("Seed".into(), self.seed.to_string()),
+            (
+                "Runner limits".into(),
+                format!(
+                    "{} s, {} CPU, {} MiB",
+                    self.limits.timeout.as_secs(),
+                    self.limits.cpus,
+                    self.limits.memory_bytes / (1024 * 1024)
+                ),
+            ),
+        ]
+    }
+}

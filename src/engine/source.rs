@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::git::{GitError, Repo, Tree};
+use crate::git::{EMPTY_TREE, GitError, Repo, Tree};
 use crate::model::Revision;
 use crate::plan::{self, Plan, PlanConfig};
 
@@ -30,6 +30,23 @@ pub enum Source {
 }
 
 impl Source {
+    /// `ato run --all`: the head measured against git's empty tree, so every file is new and every public
+    /// function is a changed one.
+    pub fn local_all(dir: &Path, head: Option<&str>) -> Result<Source, GitError> {
+        let repo = Repo::open(dir)?;
+        let (head_name, head) = match head {
+            Some(rev) => (rev.to_string(), Tree::Commit(repo.resolve(rev)?)),
+            None => ("working tree".to_string(), Tree::WorkingTree),
+        };
+        Ok(Source::Local {
+            repo,
+            base_name: "nothing (--all: every file is new)".to_string(),
+            base_sha: EMPTY_TREE.to_string(),
+            head_name,
+            head,
+        })
+    }
+
     /// Opens a local repository and resolves the revisions: the base defaults to the merge base with the
     /// default branch, the head to the working tree.
     pub fn local(dir: &Path, base: Option<&str>, head: Option<&str>) -> Result<Source, GitError> {

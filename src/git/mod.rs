@@ -22,6 +22,9 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const MAX_DIFF_BYTES: usize = 64 * 1024 * 1024;
 /// Largest single file [`Repo::read_file`] returns, in bytes.
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
+/// Git's empty tree: the base of `ato run --all`, against which every file of the head is new.
+pub const EMPTY_TREE: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+
 /// Output cap of the small calls (rev-parse, merge-base, ls-files…).
 const SMALL_OUTPUT: usize = 64 * 1024 * 1024;
 
@@ -129,8 +132,12 @@ impl Repo {
         GitCommand::new(&self.root, self.timeout, SMALL_OUTPUT)
     }
 
-    /// The full sha of the commit `rev` names (`main`, `HEAD~1`, a short sha, a tag).
+    /// The full sha of the commit `rev` names (`main`, `HEAD~1`, a short sha, a tag), or [`EMPTY_TREE`]
+    /// itself: the base of `ato run --all`, which every git knows without storing it.
     pub fn resolve(&self, rev: &str) -> Result<String, GitError> {
+        if rev == EMPTY_TREE {
+            return Ok(rev.to_string());
+        }
         let cmd = self
             .git()
             .args(["rev-parse", "--verify", "--quiet", "--end-of-options"])

@@ -69,10 +69,15 @@ pub fn table_code_span(text: &str, max: usize) -> String {
 /// than any backtick run inside, so no line of the text can close it. Ends with a newline; callers put it at
 /// the top level of the document with a blank line before it.
 pub fn fenced(text: &str, max: usize) -> String {
+    fenced_as(text, max, "text")
+}
+
+/// [`fenced`] with another info string (`diff`), which GitHub uses to colour the block.
+pub fn fenced_as(text: &str, max: usize, info: &str) -> String {
     let content = truncate(&sanitize(text, true), max);
     let fence = "`".repeat((longest_backtick_run(&content) + 1).max(3));
     let newline = if content.ends_with('\n') { "" } else { "\n" };
-    format!("{fence}text\n{content}{newline}{fence}\n")
+    format!("{fence}{info}\n{content}{newline}{fence}\n")
 }
 
 /// Characters that can open or close Markdown (or GitHub's math, tables and strikethrough) anywhere in a line.

@@ -1,8 +1,9 @@
 //! Fitting a Markdown report into a size limit (GitHub refuses comments past 65,536 characters).
 //!
 //! The report is a head (verdict, summary table), sections of items in order of importance, and a footer.
-//! When everything fits it is returned whole; otherwise items are kept in order while they fit, and each
-//! section that lost items ends with "… N more in the full report." Pure, so the limit is tested, not hoped.
+//! When everything fits it is returned whole; otherwise each section's first item is kept first (a long
+//! section cannot crowd out the ones after it), then the others in order while they fit, and each section
+//! that lost items ends with "… N more in the full report." Pure, so the limit is tested, not hoped.
 
 /// One section: a heading (with anything that must come before the items, like a table header) and items,
 /// each ending with a newline.
@@ -60,16 +61,37 @@ pub fn fit(head: &str, sections: &[Section], footer: &str, budget: usize) -> Str
             .map(|s| chars(&s.heading) + 2 + MORE_LINE_RESERVE)
             .sum::<usize>();
     let mut left = budget.saturating_sub(fixed);
-    let mut out = String::from(head);
-    for section in &sections {
-        let mut kept = Vec::new();
-        for item in &section.items {
+    // Each section's first (most important) item first, so a long section cannot crowd out the next ones;
+    // then the rest in order while they fit.
+    let mut keep: Vec<Vec<bool>> = sections
+        .iter()
+        .map(|s| vec![false; s.items.len()])
+        .collect();
+    for (s, section) in sections.iter().enumerate() {
+        let size = chars(&section.items[0]);
+        if size <= left {
+            left -= size;
+            keep[s][0] = true;
+        }
+    }
+    for (s, section) in sections.iter().enumerate() {
+        for (i, item) in section.items.iter().enumerate().skip(1) {
             let size = chars(item);
             if size <= left {
                 left -= size;
-                kept.push(item);
+                keep[s][i] = true;
             }
         }
+    }
+    let mut out = String::from(head);
+    for (s, section) in sections.iter().enumerate() {
+        let kept: Vec<&String> = section
+            .items
+            .iter()
+            .zip(&keep[s])
+            .filter(|(_, k)| **k)
+            .map(|(item, _)| item)
+            .collect();
         let omitted = section.items.len() - kept.len();
         push_section(&mut out, section, &kept, omitted);
     }
@@ -131,6 +153,14 @@ mod tests {
             })
             .sum();
         assert_eq!(kept + said, 1000, "every item is either shown or counted");
+    }
+
+    #[test]
+    fn every_section_keeps_its_first_item_before_a_long_one_fills_the_rest() {
+        let sections = [section("## Long", 100, 100), section("## Short", 2, 50)];
+        let out = fit("", &sections, "", 2_000);
+        assert!(out.contains("## Short\n0x"), "{out}");
+        assert!(out.contains("… 1 more in the full report."), "{out}");
     }
 
     #[test]

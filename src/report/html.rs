@@ -6,42 +6,75 @@
 //! mistake, a `<` from the PR's code could only ever show as text. The page's own few tags are written here.
 
 use super::escape::{self, code_span, fenced, table_code_span};
-use super::markdown::document;
+use super::markdown::{document, head_details};
+use super::page_files::{self, LineLinks};
+use super::page_parts::{self, STYLE};
 use super::patch::patch;
 use super::style::Style;
 use crate::model::{FileCoverage, RunResults, RunnerResult};
 
-const STYLE: &str = "body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1f2328;background:#fff}\
-main{max-width:1100px;margin:0 auto;padding:1rem 2rem}\
-table{border-collapse:collapse;margin:1rem 0}th,td{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:left}\
-pre{background:#f6f8fa;padding:.8rem;overflow:auto;max-height:40rem;border-radius:6px}\
-code{font:13px ui-monospace,monospace;background:#f6f8fa;padding:.1rem .3rem;border-radius:4px}\
-pre code{padding:0;background:none}a.download{display:inline-block;margin:1rem 0;padding:.4rem .8rem;\
-border:1px solid #1f883d;border-radius:6px;color:#1f883d;text-decoration:none}";
+/// What the page shows beside the results.
+#[derive(Debug, Clone, Default)]
+pub struct PageInputs<'a> {
+    /// The generated test files as `(repo_path, contents)`; those marked `in_patch` make up the patch.
+    pub sources: &'a [(String, String)],
+    /// The unified diff from base to head: each changed file is shown as its diff.
+    pub diff: &'a str,
+    /// `owner/name` when the run came from a pull request: line numbers link to GitHub.
+    pub repository: Option<&'a str>,
+    /// The run's settings, as `(name, value)`, listed at the end.
+    pub settings: Vec<(String, String)>,
+}
 
-/// The HTML page. `sources` are the generated test files as `(repo_path, contents)`; those marked `in_patch`
-/// in the results make up the downloadable patch.
+/// The HTML page with the generated tests but no diff, links or settings.
 pub fn html(results: &RunResults, sources: &[(String, String)]) -> String {
-    let (head, sections) = document(results, Style::Page);
-    let mut markdown = head;
-    for section in sections.iter().filter(|s| !s.items.is_empty()) {
-        markdown.push_str(&section.heading);
-        markdown.push('\n');
-        markdown.extend(section.items.iter().map(String::as_str));
-        markdown.push('\n');
-    }
-    markdown.push_str(&all_findings(&results.runners));
-    markdown.push_str(&coverage(&results.runners));
-    markdown.push_str(&generated_tests(&results.runners, sources));
-    markdown.push_str(&logs(&results.runners));
+    page(
+        results,
+        &PageInputs {
+            sources,
+            ..PageInputs::default()
+        },
+    )
+}
 
+/// `### ❌ Failed tests` → `### Failed tests`: the page's banner carries the verdict, and a reader without an
+/// emoji font would see boxes.
+fn without_icon(heading: &str) -> String {
+    match heading
+        .strip_prefix("### ")
+        .and_then(|rest| rest.split_once(' '))
+    {
+        Some((icon, rest)) if !icon.is_ascii() => format!("### {rest}"),
+        _ => heading.to_string(),
+    }
+}
+
+fn render(markdown: &str) -> String {
     let mut options = comrak::Options::default();
     options.extension.table = true;
     options.extension.strikethrough = true;
     options.render.r#unsafe = false;
-    let body = comrak::markdown_to_html(&markdown, &options);
+    comrak::markdown_to_html(markdown, &options)
+}
 
-    let addable = patch_files(results, sources);
+/// The HTML page: the verdict banner, the report's sections, the changed files' diffs with coverage and the
+/// problems at their lines, the findings elsewhere, the generated tests folded, the logs, the run's details.
+pub fn page(results: &RunResults, inputs: &PageInputs) -> String {
+    let (_, sections) = document(results, Style::Page);
+    let mut markdown = head_details(results);
+    for section in sections.iter().filter(|s| !s.items.is_empty()) {
+        markdown.push_str(&without_icon(&section.heading));
+        markdown.push('\n');
+        markdown.extend(section.items.iter().map(String::as_str));
+        markdown.push('\n');
+    }
+    let links = LineLinks::new(inputs.repository, results);
+    let files = page_files::changed_files(results, inputs.diff, links.as_ref());
+    let mut after = other_findings(&results.runners);
+    if files.is_empty() {
+        after.push_str(&coverage(&results.runners));
+    }
+    let addable = patch_files(results, inputs.sources);
     let download = if addable.is_empty() {
         String::new()
     } else {
@@ -55,10 +88,17 @@ pub fn html(results: &RunResults, sources: &[(String, String)]) -> String {
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n\
-         <title>ato report {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}{download}</main>\n\
+         <meta name=\"color-scheme\" content=\"light dark\">\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n\
+         <title>ato report {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{}<main>\n{}{files}{}{}{}{download}{}</main>\n\
          </body>\n</html>\n",
-        escape::html(&results.run_id)
+        escape::html(&results.run_id),
+        page_parts::banner(results),
+        render(&markdown),
+        render(&after),
+        page_parts::generated_tests(&results.runners, inputs.sources),
+        render(&logs(&results.runners)),
+        page_parts::run_details(results, &inputs.settings),
     )
 }
 
@@ -78,23 +118,27 @@ pub fn patch_files(results: &RunResults, sources: &[(String, String)]) -> Vec<(S
         .collect()
 }
 
-fn all_findings(runners: &[RunnerResult]) -> String {
-    let findings: Vec<_> = runners.iter().flat_map(|r| &r.findings).collect();
+/// The findings on lines the change did not touch (those on changed lines are in their section).
+fn other_findings(runners: &[RunnerResult]) -> String {
+    let findings: Vec<_> = runners
+        .iter()
+        .flat_map(|r| &r.findings)
+        .filter(|f| !f.on_changed_line)
+        .collect();
     if findings.is_empty() {
         return String::new();
     }
     let mut out = format!(
-        "## All findings ({})\n\n| Severity | Tool | Rule | Where | Changed line | Message |\n| --- | --- | --- | --- | --- | --- |\n",
+        "## Findings on unchanged lines ({})\n\n| Severity | Tool | Rule | Where | Message |\n| --- | --- | --- | --- | --- |\n",
         findings.len()
     );
     for f in findings {
         out.push_str(&format!(
-            "| {:?} | {} | {} | {} | {} | {} |\n",
+            "| {:?} | {} | {} | {} | {} |\n",
             f.severity,
             table_code_span(&f.tool, 40),
             table_code_span(&f.rule, 80),
             table_code_span(&format!("{}:{}", f.path, f.line), 2_000),
-            if f.on_changed_line { "yes" } else { "no" },
             table_code_span(&f.message, 2_000)
         ));
     }
@@ -146,27 +190,6 @@ fn coverage(runners: &[RunnerResult]) -> String {
         out.push('\n');
     }
     out.push('\n');
-    out
-}
-
-fn generated_tests(runners: &[RunnerResult], sources: &[(String, String)]) -> String {
-    let files: Vec<_> = runners.iter().flat_map(|r| &r.generated_files).collect();
-    if files.is_empty() {
-        return String::new();
-    }
-    let mut out = String::from("## Generated tests\n\n");
-    for file in files {
-        out.push_str(&format!("### {}\n\n", code_span(&file.repo_path, 2_000)));
-        out.push_str(if file.in_patch {
-            "In the patch of tests you can add: every test in it passed on every run.\n\n"
-        } else {
-            "Not in the patch: some of its tests failed, were flaky or did not run.\n\n"
-        });
-        if let Some((_, contents)) = sources.iter().find(|(path, _)| *path == file.repo_path) {
-            out.push_str(&fenced(contents, 200_000));
-            out.push('\n');
-        }
-    }
     out
 }
 

@@ -2,13 +2,12 @@
 //! text only where [`escape`] made it safe: code spans, fences, or escaped plain text.
 
 use super::blame;
-use super::escape::{self, code_span, fenced, table_code_span};
+use super::escape::{self, code_span, fenced};
 use super::fit::Section;
 use super::style::Style;
 use super::verdict::describe_outcome;
 use crate::model::{
-    BehaviourChange, Finding, Observation, Problem, ProblemKind, RunStatus, RunnerResult,
-    SandboxOutcome, TestCase, TestKind,
+    Problem, ProblemKind, RunStatus, RunnerResult, SandboxOutcome, TestCase, TestKind,
 };
 
 fn runs_summary(runs: &[RunStatus]) -> String {
@@ -91,30 +90,6 @@ pub(crate) fn test_line(test: &TestCase, more: &str, style: Style) -> String {
     item
 }
 
-fn observation(o: &Observation, cap: usize) -> String {
-    match o {
-        Observation::Returned { value } => format!("returned {}", code_span(value, cap)),
-        Observation::Raised { error, message } if message.is_empty() => {
-            format!("raised {}", code_span(error, cap))
-        }
-        Observation::Raised { error, message } => {
-            format!("raised {}", code_span(&format!("{error}: {message}"), cap))
-        }
-    }
-}
-
-pub(crate) fn behaviour_change(change: &BehaviourChange, style: Style) -> String {
-    let cap = style.inline_cap();
-    format!(
-        "- {} · {}: {} — base {} → head {}\n",
-        code_span(&change.file, cap),
-        code_span(&change.symbol, cap),
-        code_span(&change.input, cap),
-        observation(&change.base, cap),
-        observation(&change.head, cap)
-    )
-}
-
 fn problem_kind(kind: ProblemKind) -> &'static str {
     match kind {
         ProblemKind::SyntaxError => "Syntax error",
@@ -154,29 +129,6 @@ pub(crate) fn broken_files(runners: &[RunnerResult], style: Style) -> Section {
     Section {
         heading: format!(
             "### ❌ Files that do not import on head ({})\n",
-            items.len()
-        ),
-        items,
-    }
-}
-
-/// Changed files the environment kept from being tested: not installed, too slow, failing the same on base.
-pub(crate) fn untested_files(runners: &[RunnerResult], style: Style) -> Section {
-    let (files, _) = blame::environment_problems(runners);
-    let code = |s: &str| code_span(s, style.inline_cap());
-    let items: Vec<String> = files
-        .iter()
-        .map(|(p, why)| {
-            format!(
-                "- {}: not tested, because {}\n",
-                code(p.path.as_deref().unwrap_or("")),
-                blame::not_tested_because(why, p, &code)
-            )
-        })
-        .collect();
-    Section {
-        heading: format!(
-            "### ⏸️ Not tested because of the environment ({})\n",
             items.len()
         ),
         items,
@@ -237,16 +189,4 @@ pub(crate) fn unfinished_runners(runners: &[RunnerResult], style: Style) -> Sect
         heading: format!("### 🛑 Runners that did not finish ({})\n", items.len()),
         items,
     }
-}
-
-pub(crate) fn finding_row(f: &Finding, style: Style) -> String {
-    let cap = style.inline_cap();
-    format!(
-        "| {:?} | {} | {} | {} | {} |\n",
-        f.severity,
-        table_code_span(&f.tool, 40),
-        table_code_span(&f.rule, 80),
-        table_code_span(&format!("{}:{}", f.path, f.line), cap),
-        table_code_span(&f.message, cap)
-    )
 }

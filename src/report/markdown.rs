@@ -9,14 +9,12 @@ use std::collections::BTreeSet;
 
 use super::escape::{self, code_span};
 use super::fit::{Section, fit};
-use super::items::{
-    behaviour_change, broken_files, failed_test, finding_row, flaky_test, problems, test_line,
-    unfinished_runners, untested_files,
-};
+use super::groups;
+use super::items::{broken_files, problems, test_line, unfinished_runners};
 use super::model_items;
 use super::style::Style;
 use super::verdict::{Tally, describe_outcome};
-use crate::model::{BehaviourChange, RunResults, RunnerResult, TestCase, TestStatus, Verdict};
+use crate::model::{RunResults, RunnerResult, TestCase, TestStatus, Verdict};
 
 /// GitHub's limit on a comment body, in characters.
 pub const GITHUB_COMMENT_LIMIT: usize = 65_536;
@@ -46,8 +44,6 @@ pub(crate) fn document(results: &RunResults, style: Style) -> (String, Vec<Secti
             .filter(|t| t.status == status)
             .collect()
     };
-    let changes: Vec<&BehaviourChange> =
-        runners.iter().flat_map(|r| &r.behaviour_changes).collect();
     let mut findings: Vec<_> = runners
         .iter()
         .flat_map(|r| &r.findings)
@@ -56,34 +52,10 @@ pub(crate) fn document(results: &RunResults, style: Style) -> (String, Vec<Secti
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let sections = vec![
         broken_files(runners, style),
-        Section {
-            heading: format!(
-                "### ❌ Failed tests ({})\n",
-                tests(TestStatus::Failed).len()
-            ),
-            items: tests(TestStatus::Failed)
-                .into_iter()
-                .map(|t| failed_test(t, style))
-                .collect(),
-        },
-        Section {
-            heading: format!(
-                "### ⚠️ Behaviour changes between base and head ({})\n",
-                changes.len()
-            ),
-            items: changes
-                .into_iter()
-                .map(|c| behaviour_change(c, style))
-                .collect(),
-        },
+        groups::failed_tests(&tests(TestStatus::Failed), style),
+        groups::behaviour_changes(runners, style),
         model_items::possible_bugs(runners, style),
-        Section {
-            heading: format!("### 🔁 Flaky tests ({})\n", tests(TestStatus::Flaky).len()),
-            items: tests(TestStatus::Flaky)
-                .into_iter()
-                .map(|t| flaky_test(t, style))
-                .collect(),
-        },
+        groups::flaky_tests(&tests(TestStatus::Flaky), style),
         Section {
             heading: format!(
                 "### ➖ Tests that fail on base too ({})\n\nThey fail without the change as well, so they \
@@ -106,18 +78,9 @@ pub(crate) fn document(results: &RunResults, style: Style) -> (String, Vec<Secti
                 .map(|t| test_line(t, "", style))
                 .collect(),
         },
-        Section {
-            heading: format!(
-                "### 🔎 Findings on changed lines ({})\n\n| Severity | Tool | Rule | Where | Message |\n| --- | --- | --- | --- | --- |",
-                findings.len()
-            ),
-            items: findings
-                .into_iter()
-                .map(|f| finding_row(f, style))
-                .collect(),
-        },
+        groups::findings(&findings, style),
         unfinished_runners(runners, style),
-        untested_files(runners, style),
+        groups::untested_files(runners, style),
         problems(runners, style),
         model_items::funnel(runners, style),
         Section {
@@ -190,6 +153,15 @@ fn head(results: &RunResults) -> String {
         Verdict::Failure => ("❌", "failure"),
         Verdict::Neutral => ("⚪", "neutral"),
     };
+    format!(
+        "## {icon} ato: {word}\n\n{}\n\n{}",
+        escape::text(&results.summary, 1_000),
+        head_details(results)
+    )
+}
+
+/// The head below the verdict: the table per runner, the runtimes, the revisions and the time.
+pub(super) fn head_details(results: &RunResults) -> String {
     let revision = |r: &crate::model::Revision| match &r.sha {
         Some(sha) => format!(
             "{} ({})",
@@ -198,10 +170,7 @@ fn head(results: &RunResults) -> String {
         ),
         None => code_span(&r.name, 100),
     };
-    let mut out = format!(
-        "## {icon} ato: {word}\n\n{}\n\n",
-        escape::text(&results.summary, 1_000)
-    );
+    let mut out = String::new();
     if !results.runners.is_empty() {
         out.push_str(
             "| Language | Outcome | Passed | Failed | Flaky | Skipped | Behaviour changes | Changed-line coverage | Findings on changed lines |\n\
@@ -249,7 +218,7 @@ fn table_row(runner: &RunnerResult) -> String {
     )
 }
 
-fn footer(results: &RunResults, links: &ReportLinks) -> String {
+pub(super) fn footer(results: &RunResults, links: &ReportLinks) -> String {
     let mut parts = Vec::new();
     if let Some(url) = links.report.as_deref().and_then(escape::link_url) {
         parts.push(format!("[Full report]({url})"));

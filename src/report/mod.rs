@@ -6,13 +6,19 @@
 //! place, [`blame`], which the verdict, the report's sections and the check run's annotations share.
 
 pub mod blame;
+mod comment;
+mod diff_view;
 pub(crate) mod escape;
 pub(crate) mod fit;
+mod groups;
 pub(crate) mod html;
 mod items;
 pub(crate) mod markdown;
 mod model_items;
+mod page_files;
+mod page_parts;
 pub mod patch;
+mod readable;
 mod runtime_lines;
 mod style;
 pub mod verdict;
@@ -24,7 +30,8 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-pub use html::html;
+pub use comment::{comment, same_result};
+pub use html::{PageInputs, html, page};
 
 pub(crate) use html::patch_files;
 pub use markdown::{COMMENT_BUDGET, ReportLinks, markdown};
@@ -40,10 +47,11 @@ pub const REPORT_HTML: &str = "report.html";
 pub const PATCH_FILE: &str = "ato-tests.patch";
 
 /// Writes `results.json` (pretty), `report.md` (the comment, without links: a local run has no server),
-/// `report.html` and `ato-tests.patch` into `out_dir`. `sources` are the generated test files as
+/// `report.html` and `ato-tests.patch` into `out_dir`. `inputs.sources` are the generated test files as
 /// `(repo_path, contents)`; the patch holds those the results mark `in_patch`, and is written empty when
 /// there are none, so its presence never depends on the outcome.
-pub fn write(out_dir: &Path, results: &RunResults, sources: &[(String, String)]) -> io::Result<()> {
+pub fn write(out_dir: &Path, results: &RunResults, inputs: &PageInputs) -> io::Result<()> {
+    let sources = inputs.sources;
     fs::create_dir_all(out_dir)?;
     let json = serde_json::to_string_pretty(results).map_err(io::Error::other)?;
     fs::write(out_dir.join(RESULTS_JSON), json + "\n")?;
@@ -51,7 +59,7 @@ pub fn write(out_dir: &Path, results: &RunResults, sources: &[(String, String)])
         out_dir.join(REPORT_MD),
         markdown(results, &ReportLinks::default()),
     )?;
-    fs::write(out_dir.join(REPORT_HTML), html(results, sources))?;
+    fs::write(out_dir.join(REPORT_HTML), page(results, inputs))?;
     fs::write(
         out_dir.join(PATCH_FILE),
         patch(&patch_files(results, sources)),

@@ -11,6 +11,7 @@
 //! [`buildable`], unless its harness cannot do its job there). A run builds only the ones it uses.
 
 mod base_image;
+mod build_times;
 mod decision;
 mod docker_build;
 mod error;
@@ -210,16 +211,17 @@ async fn build_recipe_as(
     }
     let name = image.split(':').next().unwrap_or(image);
     let runtime = recipe.runtime().label();
+    let estimate = build_times::estimate(build_times::last(name));
     progress(&match (&decision, wording) {
         (BuildDecision::Missing, Wording::FirstRun) => {
-            format!("building runner image {name} for {runtime} (first run only, about a minute)…")
+            format!("building runner image {name} for {runtime} (first run only; {estimate})…")
         }
         (BuildDecision::Stale { .. }, _) => {
             format!(
-                "rebuilding runner image {name} for {runtime}: its recipe changed (about a minute)…"
+                "rebuilding runner image {name} for {runtime}: its recipe changed ({estimate})…"
             )
         }
-        _ => format!("building runner image {name} for {runtime} (about a minute)…"),
+        _ => format!("building runner image {name} for {runtime} ({estimate})…"),
     });
     tracing::info!(image, ?decision, recipe = %hash, "building runner image");
 
@@ -228,6 +230,7 @@ async fn build_recipe_as(
     if let Some(old) = found.and_then(|f| f.id) {
         remove_replaced(docker, image, &old).await;
     }
+    build_times::record(name, started.elapsed());
     progress(&format!(
         "runner image {image} ready ({} s)",
         started.elapsed().as_secs()

@@ -3,7 +3,8 @@
 //! - `POST /webhook` ([`webhook_handler`]): verify, read, record durably, answer — the work happens later in the
 //!   worker, which is woken through [`AppState::job_wakeup`].
 //! - `GET /healthz`, `GET /metrics` ([`metrics`]).
-//! - `GET /reports/{run}/{token}` ([`reports`]): the HTML report behind an unguessable link.
+//! - `GET /reports/{run}/{token}` ([`reports`]): the HTML report behind an unguessable link, and
+//!   `…/results.json` beside it: the run's results, the status API.
 //! - `GET /setup`, `GET /setup/callback` ([`setup`]): the GitHub App manifest flow, open while the server has
 //!   no app ([`AppSlot`]); `GET /` says which of the two the server is in.
 //!
@@ -127,6 +128,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics::render))
         .route("/reports/{run}/{token}", get(reports::serve_report))
+        .route(
+            "/reports/{run}/{token}/results.json",
+            get(reports::serve_results),
+        )
         .route("/setup", get(setup::start))
         .route("/setup/callback", get(setup::callback))
         .layer(TraceLayer::new_for_http().make_span_with(request_span))

@@ -206,6 +206,26 @@ pub(super) fn get(conn: &Connection, id: JobId) -> Result<Option<Job>, StoreErro
         .transpose()
 }
 
+/// The run ids of the jobs of a pull request that completed before job `before`, newest first.
+pub(super) fn earlier_runs(
+    conn: &Connection,
+    repo: &str,
+    pr_number: PrNumber,
+    before: i64,
+    limit: usize,
+) -> Result<Vec<RunId>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT run_id FROM jobs WHERE repo = ?1 AND pr_number = ?2 AND id < ?3 AND state = 'succeeded'
+         AND run_id IS NOT NULL ORDER BY id DESC LIMIT ?4",
+    )?;
+    let runs = stmt
+        .query_map(params![repo, pr_number, before, limit as i64], |row| {
+            row.get(0)
+        })?
+        .collect::<Result<Vec<RunId>, _>>()?;
+    Ok(runs)
+}
+
 pub(super) fn for_delivery(conn: &Connection, delivery_id: &str) -> Result<Vec<Job>, StoreError> {
     let sql = format!("SELECT {JOB_COLUMNS} FROM jobs WHERE delivery_id = ?1 ORDER BY id");
     let mut stmt = conn.prepare(&sql)?;

@@ -238,6 +238,20 @@ impl Store {
         self.call(move |conn| jobs::get(conn, id)).await
     }
 
+    /// The runs of the same pull request that completed before job `before`, newest first (at most `limit`):
+    /// where the worker finds the previous results to compare a run with.
+    pub async fn earlier_runs(
+        &self,
+        repo: &RepoName,
+        pr_number: PrNumber,
+        before: JobId,
+        limit: usize,
+    ) -> Result<Vec<RunId>, StoreError> {
+        let repo = repo.to_string();
+        self.call(move |conn| jobs::earlier_runs(conn, &repo, pr_number, before, limit))
+            .await
+    }
+
     /// The jobs a delivery created, oldest first.
     pub async fn jobs_for_delivery(&self, delivery_id: &str) -> Result<Vec<Job>, StoreError> {
         let id = delivery_id.to_owned();

@@ -17,7 +17,7 @@ use crate::ids::{CommentId, CommitSha, PrNumber, RepoName, RunId};
 use crate::model::{Revision, RunResults};
 use crate::plan::PlanConfig;
 use crate::publish;
-use crate::repo_config::{self, RepoConfig};
+use crate::repo_config::{self, CommentMode, RepoConfig};
 use crate::report::{self, ReportLinks};
 use crate::report_link::{report_dir, report_url};
 use crate::store::{Job, JobTrigger, RequestedCommand};
@@ -123,6 +123,7 @@ pub async fn handle(
                 patch: None,
             };
             let markdown = report::markdown(&results, &links);
+            let previous = previous_results(ctx, job).await;
             github
                 .complete_check_run(
                     repo,
@@ -132,10 +133,23 @@ pub async fn handle(
                     &publish::annotations(&results),
                 )
                 .await?;
-            if config.comment {
+            let changed = previous
+                .as_ref()
+                .is_none_or(|p| !report::same_result(p, &results));
+            let post = match config.comment {
+                CommentMode::Always => true,
+                CommentMode::OnChange => changed,
+                CommentMode::Never => false,
+            };
+            if post {
+                let comment = report::comment(&results, previous.as_ref(), &links);
                 github
-                    .upsert_report_comment(repo, pr_number, &markdown)
+                    .upsert_report_comment(repo, pr_number, &comment)
                     .await?;
+            } else if config.comment == CommentMode::OnChange {
+                tracing::info!(
+                    "the result is the same as the previous run's; the comment is left as it is"
+                );
             }
             Ok(())
         }
@@ -156,6 +170,31 @@ pub async fn handle(
             Err(JobError::Run(message))
         }
     }
+}
+
+/// The results of the last completed run of the same pull request, read back from its report folder (the
+/// store knows the runs; an older one stands in when the last one's results are gone).
+async fn previous_results(ctx: &WorkerContext, job: &Job) -> Option<RunResults> {
+    let runs = match ctx
+        .store
+        .earlier_runs(&job.repo, job.pr_number, job.id, 5)
+        .await
+    {
+        Ok(runs) => runs,
+        Err(error) => {
+            tracing::warn!(%error, "cannot look up the previous run; the comment shows no change");
+            return None;
+        }
+    };
+    for run in runs {
+        let path = report_dir(&ctx.data_dir, &run).join(report::RESULTS_JSON);
+        if let Ok(text) = tokio::fs::read_to_string(&path).await
+            && let Ok(results) = serde_json::from_str::<RunResults>(&text)
+        {
+            return Some(results);
+        }
+    }
+    None
 }
 
 async fn close(
@@ -306,6 +345,7 @@ async fn run_pull_request(
     .with_generators(generate::choose(config.generate, ctx.model.as_ref()));
     let out = report_dir(&ctx.data_dir, run_id);
     let progress = |line: &str| tracing::info!("{line}");
+    let repository = repo.to_string();
     let run = RunContext {
         run_id,
         sandbox: &ctx.sandbox,
@@ -313,6 +353,7 @@ async fn run_pull_request(
         out: &out,
         progress: &progress,
         cancel,
+        repository: Some(&repository),
     };
     engine::run(&run, &source, &plan_config)
         .await

@@ -10,6 +10,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod all;
 mod bench_script;
 mod blame;
 mod deps;

@@ -75,6 +75,34 @@ fn a_typed_function_with_a_doctest_gets_tests_that_run_pass_and_cover_it() {
         "the patch adds the passing tests"
     );
     assert!(run.read("report.md").contains("mul"));
+    // Not a terminal: every phase on its own line, each with the time since the start.
+    let phases: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("ato: [")?.split_once(" s] "))
+        .map(|(_, phase)| phase)
+        .collect();
+    for phase in [
+        "planning: reading the change…",
+        "running the python runner on 1 file(s)",
+        "python runner: ",
+        "writing the report…",
+    ] {
+        assert!(
+            phases.iter().any(|p| p.starts_with(phase)),
+            "no {phase:?} in\n{}",
+            run.stderr
+        );
+    }
+    assert!(
+        !run.stderr.contains('\r'),
+        "no updating line outside a terminal"
+    );
+    let html = run.read("report.html");
+    assert!(
+        html.contains("<h2 id=\"files\">Changed files</h2>") && html.contains("calc.py"),
+        "the page shows the diff"
+    );
     assert!(
         ato_containers(Some(&run.results().run_id)).is_empty(),
         "no container labelled ato is left"

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use ato::model::{RunResults, Verdict};
 use ato::report::patch::patch;
-use ato::report::write;
+use ato::report::{PageInputs, write};
 
 use crate::sample::{all_fixtures, fixture_sources};
 
@@ -82,7 +82,12 @@ fn write_produces_the_four_files_from_the_fixtures() {
          because six is not installed."
     );
     let out = tempfile::tempdir().unwrap();
-    write(out.path(), &results, &fixture_sources(&results)).unwrap();
+    let sources = fixture_sources(&results);
+    let inputs = PageInputs {
+        sources: &sources,
+        ..PageInputs::default()
+    };
+    write(out.path(), &results, &inputs).unwrap();
 
     let json = std::fs::read_to_string(out.path().join("results.json")).unwrap();
     let parsed: RunResults = serde_json::from_str(&json).unwrap();
@@ -116,7 +121,9 @@ fn write_produces_the_four_files_from_the_fixtures() {
     assert!(at("### ⚠️ Behaviour changes") < at("### 🔁 Flaky tests (1)"));
     assert!(at("### 🔁 Flaky tests") < at("### 🔎 Findings on changed lines (4)"));
     assert!(at("### 🔎 Findings") < at("### ⏸️ Not tested because of the environment (1)"));
-    assert!(md.contains("- ` pkg/calc.py ` · ` add `: ` add(1, -2) ` — base returned ` -1 ` → head raised ` ValueError: negative `"));
+    assert!(
+        md.contains("| ` add(1, -2) ` | returned ` -1 ` | raised ` ValueError ` · ` negative ` |")
+    );
     let severities: Vec<_> = md
         .lines()
         .filter_map(|l| l.strip_prefix("| ")?.split(" |").next())
@@ -136,7 +143,7 @@ fn write_produces_the_four_files_from_the_fixtures() {
     assert!(page.starts_with("<!DOCTYPE html>"));
     assert!(page.contains("<h2>Coverage of changed lines</h2>"));
     assert!(page.contains("did not run: 18, 23"));
-    assert!(page.contains("<h2>All findings (9)</h2>"));
+    assert!(page.contains("<h2>Findings on unchanged lines (5)</h2>"));
     assert!(page.contains("collected 7 items"), "logs are in the page");
     assert!(
         page.contains("def test_size_small():"),

@@ -3,6 +3,7 @@
 //! results (`rendering`), and snapshots of everything ato shows a reviewer (`snapshots`: the comment, the check
 //! run, the HTML page; reviewed with `cargo insta review`, see `tests/report/snapshots/`).
 
+mod browser;
 mod collect_fixtures;
 mod files;
 mod rendering;

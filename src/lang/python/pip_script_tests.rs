@@ -22,8 +22,14 @@ fn the_rest_is_tried_only_after_the_whole_and_the_probes() {
     );
     assert!(script.contains("for round in 1 2 3; do"));
     // pip stages its install on the dependency volume, not in the container's small /tmp, and cleans up.
-    assert!(script.contains("export TMPDIR=/deps/.ato-tmp\n"), "{script}");
-    assert!(script.contains("trap 'rm -rf \"$TMPDIR\"' EXIT"), "{script}");
+    assert!(
+        script.contains("export TMPDIR=/deps/.ato-tmp\n"),
+        "{script}"
+    );
+    assert!(
+        script.contains("trap 'rm -rf \"$TMPDIR\"' EXIT"),
+        "{script}"
+    );
     assert!(script.trim_end().ends_with("exit 3"));
 }
 

@@ -7,6 +7,7 @@
 mod blame;
 mod first_start;
 mod hostile;
+mod on_change;
 mod pull_request;
 mod rerun;
 mod restart;

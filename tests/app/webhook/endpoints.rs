@@ -71,6 +71,20 @@ async fn report_links_need_the_right_token() {
             "one answer for every refusal"
         );
     }
+    // The same link serves the run's results as JSON, the status API, behind the same token.
+    std::fs::write(dir.join("results.json"), "{\"verdict\":\"failure\"}").unwrap();
+    let json = h.get(&format!("/reports/{run}/{token}/results.json")).await;
+    assert_eq!(json.status(), StatusCode::OK);
+    assert_eq!(json.headers()["content-type"], "application/json");
+    assert_eq!(json.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(json.text().await.unwrap(), "{\"verdict\":\"failure\"}");
+    for path in [
+        format!("/reports/{run}/{wrong}/results.json"),
+        format!("/reports/run-other/{other_run_token}/results.json"),
+    ] {
+        let response = h.get(&path).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+    }
     let logs = log_text();
     assert!(
         logs.contains("/reports/{run}/{token}"),
