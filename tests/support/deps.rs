@@ -20,17 +20,24 @@ pub fn nonce() -> String {
     format!("{}-{}", std::process::id(), now.as_nanos())
 }
 
-/// Milliseconds of the dependency phase from `ato: <runner> dependencies: <what> (<n> ms)`.
+/// Milliseconds of the dependency phase from the progress line `<runner> dependencies: <what> (<n> ms)`.
 pub fn deps_phase(run: &AtoRun, runner: &str) -> (String, u128) {
-    let prefix = format!("ato: {runner} dependencies: ");
+    let prefix = format!("{runner} dependencies: ");
     let line = run
         .stderr
         .lines()
+        .filter_map(progress_text)
         .find_map(|line| line.strip_prefix(&prefix))
         .unwrap_or_else(|| panic!("no dependency phase line; ato said:\n{}", run.stderr));
     let (what, ms) = line.rsplit_once(" (").expect("a duration");
     let ms = ms.trim_end_matches(" ms)").parse().expect("milliseconds");
     (what.to_string(), ms)
+}
+
+/// The text of a progress line, `ato: [  12.3 s] <text>`, without its prefix and elapsed time.
+fn progress_text(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("ato: [")?;
+    Some(rest.split_once(" s] ")?.1)
 }
 
 /// The cache entry ato uses for the head of `repo`, computed the way the engine does.
